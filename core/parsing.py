@@ -1,0 +1,142 @@
+"""Cell parsers for what ERP exports write: `¥ 1,234.50`, `1.2万`, `2025年12月1日`, `20251201`, Excel serials.
+
+Each parser works on the distinct values of a column only (`pd.factorize`), so a million rows with a few
+thousand distinct dates cost a few thousand parses. Each returns the parsed values and a mask of cells that
+held something but could not be parsed — blank cells are missing, never invalid.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from pandas.api import types as ptypes
+
+DATE_DTYPE = "datetime64[s]"
+EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+_CURRENCY = r"[¥$€£]|RMB|CNY|USD|EUR|HKD|元"
+_SEPARATORS = r"[,\s\u00a0，']"
+_SCALES = {"万": 1e4, "亿": 1e8}
+
+
+def _blank(values: pd.Series) -> np.ndarray:
+    """Cells that hold nothing: missing, or only spaces."""
+    missing = values.isna().to_numpy()
+    if ptypes.is_numeric_dtype(values) or ptypes.is_datetime64_any_dtype(values):
+        return missing
+    text = values.astype(str).str.strip()
+    return missing | (text == "").to_numpy()
+
+
+def _map_distinct(values: pd.Series, parse_distinct) -> pd.Series:
+    """Apply `parse_distinct` to the distinct non-missing values and spread the result back over the rows."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    parsed = parse_distinct(pd.Series(np.asarray(uniques, dtype=object), dtype=object))
+    parsed_values = parsed.to_numpy()
+    filler = np.array([np.nan if parsed_values.dtype.kind == "f" else np.datetime64("NaT")],
+                      dtype=parsed_values.dtype)
+    out = np.concatenate([parsed_values, filler])[np.where(codes < 0, len(parsed_values), codes)]
+    return pd.Series(out, index=values.index)
+
+
+def _number_from_text(texts: pd.Series) -> pd.Series:
+    s = texts.astype(str).str.normalize("NFKC").str.strip()
+    s = s.str.replace(_CURRENCY, "", regex=True).str.replace(_SEPARATORS, "", regex=True)
+    negative = s.str.startswith("(") & s.str.endswith(")")
+    s = s.str.strip("()")
+    scale = pd.Series(1.0, index=s.index)
+    for suffix, factor in _SCALES.items():
+        has_suffix = s.str.endswith(suffix)
+        scale = scale.where(~has_suffix, factor)
+        s = s.where(~has_suffix, s.str[:-1])
+    number = pd.to_numeric(s, errors="coerce").astype(float) * scale
+    return number.where(~negative, -number).round(8)
+
+
+def _number_from_objects(values: pd.Series) -> pd.Series:
+    is_number = values.map(lambda v: isinstance(v, (int, float, np.number)) and not isinstance(v, bool))
+    out = pd.Series(np.nan, index=values.index, dtype=float)
+    out[is_number] = values[is_number].astype(float)
+    if (~is_number).any():
+        out[~is_number] = _number_from_text(values[~is_number]).to_numpy()
+    return out
+
+
+def parse_numbers(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """Numbers from a column as read; returns (float values, invalid mask)."""
+    if ptypes.is_bool_dtype(values):
+        values = values.astype(object)
+    if ptypes.is_numeric_dtype(values):
+        return values.astype(float), np.zeros(len(values), dtype=bool)
+    parsed = _map_distinct(values, _number_from_objects).astype(float)
+    invalid = parsed.isna().to_numpy() & ~_blank(values)
+    return parsed, invalid
+
+
+def _dates_from_numbers(numbers: pd.Series) -> pd.Series:
+    """20251201 → 2025-12-01; 45992 → the Excel serial date; anything else → NaT."""
+    numbers = numbers.astype(float)
+    whole = numbers.where(numbers == numbers.round())
+    out = pd.Series(pd.NaT, index=numbers.index, dtype=DATE_DTYPE)
+    compact = whole.between(10_000_101, 99_991_231)
+    if compact.any():
+        out[compact] = pd.to_datetime(whole[compact].astype("int64").astype(str), format="%Y%m%d",
+                                      errors="coerce").astype(DATE_DTYPE)
+    serial = numbers.between(1, 99_999) & ~compact
+    if serial.any():
+        days = np.floor(numbers[serial].to_numpy()).astype("int64")
+        out[serial] = (EXCEL_EPOCH + pd.to_timedelta(days, unit="D")).astype(DATE_DTYPE)
+    return out
+
+
+def _dates_from_text(texts: pd.Series) -> pd.Series:
+    s = texts.astype(str).str.normalize("NFKC").str.strip()
+    s = s.str.split(r"[ T]", n=1, regex=True).str[0]
+    s = s.str.replace(r"[年月/.]", "-", regex=True).str.replace("日", "", regex=False).str.strip("-")
+    out = pd.Series(pd.NaT, index=s.index, dtype=DATE_DTYPE)
+    digits = s.str.fullmatch(r"\d+(?:\.\d+)?")
+    if digits.any():
+        out[digits] = _dates_from_numbers(pd.to_numeric(s[digits])).to_numpy()
+    if (~digits).any():
+        out[~digits] = pd.to_datetime(s[~digits], format="%Y-%m-%d", errors="coerce").astype(DATE_DTYPE).to_numpy()
+    return out
+
+
+def _dates_from_objects(values: pd.Series) -> pd.Series:
+    out = pd.Series(pd.NaT, index=values.index, dtype=DATE_DTYPE)
+    is_moment = values.map(lambda v: isinstance(v, (pd.Timestamp, np.datetime64)) or hasattr(v, "year"))
+    is_number = values.map(lambda v: isinstance(v, (int, float, np.number)) and not isinstance(v, bool))
+    if is_moment.any():
+        out[is_moment] = pd.to_datetime(values[is_moment]).dt.normalize().astype(DATE_DTYPE).to_numpy()
+    if is_number.any():
+        out[is_number] = _dates_from_numbers(values[is_number]).to_numpy()
+    text = ~(is_moment | is_number)
+    if text.any():
+        out[text] = _dates_from_text(values[text]).to_numpy()
+    return out
+
+
+def parse_dates(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """Dates (day precision) from a column as read; returns (datetime64 values, invalid mask)."""
+    if ptypes.is_datetime64_any_dtype(values):
+        parsed = values.dt.tz_localize(None) if getattr(values.dt, "tz", None) else values
+        return parsed.dt.normalize().astype(DATE_DTYPE), np.zeros(len(values), dtype=bool)
+    if ptypes.is_numeric_dtype(values) and not ptypes.is_bool_dtype(values):
+        parsed = _dates_from_numbers(values)
+    else:
+        parsed = _map_distinct(values, _dates_from_objects).astype(DATE_DTYPE)
+    invalid = parsed.isna().to_numpy() & ~_blank(values)
+    return parsed, invalid
+
+
+def parse_text(values: pd.Series) -> pd.Series:
+    """Text cells stripped; numbers from Excel written without a spurious `.0`; blanks become missing."""
+    if values.dtype == object:
+        values = values.map(_cell_text, na_action="ignore")
+    text = values.astype("str").str.strip()
+    return text.where(values.notna() & (text != ""), None)
+
+
+def _cell_text(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)

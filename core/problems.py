@@ -1,0 +1,68 @@
+"""Structured input problems: fatal ones stop a load, row-level ones set a row aside."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+FATAL = "fatal"
+ERROR = "error"  # the row is set aside
+WARNING = "warning"  # the row is kept; a figure may be less complete
+
+PROBLEM_COLUMNS = ["file", "row", "column", "value", "message", "severity"]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input file, located as the user sees the file (row 1 is the header)."""
+
+    file: str
+    message: str
+    severity: str = FATAL
+    row: int | None = None
+    column: str | None = None
+    value: str | None = None
+
+    def __str__(self) -> str:
+        return format_problem(self.file, self.row, self.column, self.message)
+
+
+class InputError(Exception):
+    """A file or parameter set that cannot be used at all; `str(error)` is the one message a user sees."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(str(problem))
+        self.problem = problem
+
+
+def fail(file: str, message: str, row: int | None = None, column: str | None = None) -> InputError:
+    return InputError(Problem(file=file, message=message, row=row, column=column))
+
+
+def format_problem(file: str, row: int | None, column: str | None, message: str) -> str:
+    """`lots.csv: row 3, column '数量' (qty): '12a' is not a number`."""
+    where = [file]
+    if row is not None:
+        where.append(f" row {row}")
+    if column:
+        where.append(f" column {column}")
+    head = where[0] + (":" + ",".join(where[1:]) if len(where) > 1 else "")
+    return f"{head}: {message}"
+
+
+def empty_problems() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype=object) for c in PROBLEM_COLUMNS})
+
+
+def problems_frame(file: str, rows: pd.Series, column: str, values: pd.Series, what: pd.Series | str,
+                   severity: str = ERROR) -> pd.DataFrame:
+    """Vectorised constructor: one problem per row of `rows`, with messages in the `format_problem` shape."""
+    values = values.astype(object).where(values.notna(), "").astype(str)
+    if isinstance(what, str):
+        what = pd.Series(what, index=rows.index)
+    message = file + ": row " + rows.astype(str) + ", column " + column + ": " + what
+    return pd.DataFrame({
+        "file": file, "row": rows.to_numpy(), "column": column, "value": values.to_numpy(),
+        "message": message.to_numpy(), "severity": severity,
+    })

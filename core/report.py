@@ -1,0 +1,130 @@
+"""The KPI report of SPEC §5: one dict per as-of date, in JSON-ready shape, and its plain-text rendering."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import pandas as pd
+
+from core import kpis
+from core.kpis import KpiSettings, Period
+
+MONEY_DECIMALS = 2
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Loaded lots (every snapshot) and optional movements, in canonical columns."""
+
+    lots: pd.DataFrame
+    movements: pd.DataFrame | None = None
+    currency: str = "CNY"
+
+
+def _money(x: float | None) -> float | None:
+    return None if x is None or (isinstance(x, float) and math.isnan(x)) else round(float(x), MONEY_DECIMALS)
+
+
+def _records(table: pd.DataFrame, columns: list[str], money: tuple[str, ...] = ("value",)) -> list[dict]:
+    out = []
+    for row in table[columns].itertuples(index=False):
+        record = dict(zip(columns, row))
+        for key, value in record.items():
+            if key in money:
+                record[key] = _money(value)
+            elif isinstance(value, float):
+                record[key] = float(value)
+            elif hasattr(value, "item"):
+                record[key] = value.item()
+        out.append(record)
+    return out
+
+
+def build_report(data: Dataset, as_of: pd.Timestamp | str | None = None,
+                 settings: KpiSettings | None = None) -> dict:
+    """Every KPI of SPEC §3 as of a date; the JSON contract of `python -m core.cli report`."""
+    settings = settings or KpiSettings()
+    lots = kpis.with_snapshots(data.lots, pd.Timestamp(as_of) if as_of is not None else None)
+    snapshot = kpis.resolve_as_of(lots, as_of)
+    stock = kpis.stock_at(lots, snapshot)
+    tiv = kpis.total_inventory_value(stock)
+    abc = kpis.abc_classes(stock)
+    abc_summary = kpis.abc_summary(abc)
+    aged = kpis.has_ages(stock)
+    turnover = kpis.turnover(lots, data.movements, Period.ending(snapshot, settings.period_days), settings)
+    slob = kpis.slob_summary(stock, snapshot, settings) if aged else None
+    return {
+        "as_of": snapshot.date().isoformat(),
+        "currency": data.currency,
+        "tiv": _money(tiv),
+        "sku_count": int(stock["sku"].nunique()),
+        "lot_count": int(len(stock)),
+        "trend": _records(kpis.inventory_trend(lots, snapshot, "month"), ["period", "tiv"], ("tiv",)),
+        "mix_by_warehouse": _records(kpis.value_share(stock, "warehouse"), ["warehouse", "value", "share"]),
+        "mix_by_stock_type": _records(kpis.value_share(stock, "stock_type"), ["stock_type", "value", "share"]),
+        "ranking_bu": _records(kpis.value_share(stock, "bu"), ["bu", "value", "share"]),
+        "ranking_sku": _records(abc, ["sku", "value", "share", "abc"]),
+        "abc": {cls: {"sku_count": int(r.sku_count), "value": _money(r.value), "share": float(r.share)}
+                for cls, r in abc_summary.iterrows()},
+        "aging": _records(kpis.aging_buckets(stock, snapshot), ["bucket", "qty", "value", "share", "sku_count"])
+        if aged else None,
+        "slob": None if slob is None else {
+            **slob, "value": _money(slob["value"]),
+            "by_stock_type": {t: {**v, "value": _money(v["value"])} for t, v in slob["by_stock_type"].items()}},
+        "suppliers_top5": _records(kpis.supplier_backlog(stock, 5), ["supplier", "qty", "value", "share"]),
+        "dead_stock": {band: {**v, "value": _money(v["value"])} for band, v in kpis.dead_stock(stock, snapshot).items()}
+        if aged else None,
+        "cogs": _money(turnover["cogs"]),
+        "avg_inventory": _money(turnover["avg_inventory"]),
+        "ito": turnover["ito"],
+        "dio": turnover["dio"],
+    }
+
+
+def _fmt_money(value: float | None, currency: str) -> str:
+    return "—" if value is None else f"{currency} {value:,.2f}"
+
+
+def _fmt_share(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:.1f}%"
+
+
+def render_text(report: dict) -> str:
+    """A readable plain-text form of the report for terminals and e-mails."""
+    cur = report["currency"]
+    lines = [f"Inventory report as of {report['as_of']} ({cur})",
+             f"  TIV {_fmt_money(report['tiv'], cur)}  ·  {report['sku_count']} SKUs  ·  {report['lot_count']} lots"]
+    if report["ito"] is not None:
+        lines.append(f"  ITO {report['ito']:.2f}  ·  DIO {report['dio']:.1f} days  ·  COGS "
+                     f"{_fmt_money(report['cogs'], cur)}  ·  average inventory {_fmt_money(report['avg_inventory'], cur)}")
+    else:
+        lines.append("  ITO / DIO: not available (no movements file)")
+    sections = [("Trend (month)", report["trend"], "period", "tiv"),
+                ("Mix by warehouse", report["mix_by_warehouse"], "warehouse", "value"),
+                ("Mix by stock type", report["mix_by_stock_type"], "stock_type", "value"),
+                ("Ranking by BU", report["ranking_bu"], "bu", "value"),
+                ("Top SKUs", report["ranking_sku"][:10], "sku", "value"),
+                ("Aging", report["aging"] or [], "bucket", "value"),
+                ("Supplier backlog, top 5", report["suppliers_top5"], "supplier", "value")]
+    for title, rows, key, money in sections:
+        lines.append(f"\n{title}")
+        for row in rows:
+            extra = f"  {_fmt_share(row['share'])}" if "share" in row else ""
+            extra += f"  [{row['abc']}]" if "abc" in row else ""
+            lines.append(f"  {str(row[key]) or '—':<24} {_fmt_money(row[money], cur):>22}{extra}")
+    lines.append("\nABC classes")
+    for cls, row in report["abc"].items():
+        lines.append(f"  {cls}: {row['sku_count']} SKUs  {_fmt_money(row['value'], cur)}  {_fmt_share(row['share'])}")
+    if report["slob"] is not None:
+        slob = report["slob"]
+        lines.append(f"\nSLOB {_fmt_money(slob['value'], cur)}  {_fmt_share(slob['share'])} of TIV "
+                     f"(target < 5.0%)  ·  {slob['sku_count']} SKUs")
+        for stock_type, row in slob["by_stock_type"].items():
+            lines.append(f"  {stock_type:<24} {_fmt_money(row['value'], cur):>22}  {row['sku_count']} SKUs")
+        dead = report["dead_stock"]
+        lines.append("\nDead stock")
+        for band, label in (("over_365", "> 365 days: scrap / discount"),
+                            ("d181_365", "181–365 days: promote / pause purchasing")):
+            lines.append(f"  {label:<42} {_fmt_money(dead[band]['value'], cur):>22}  {dead[band]['sku_count']} SKUs")
+    return "\n".join(lines) + "\n"
