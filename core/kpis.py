@@ -17,12 +17,17 @@ UNKNOWN_AGE = "unknown"
 ABC_A_BELOW = 0.80
 ABC_B_BELOW = 0.95
 SLOB_TARGET_SHARE = 0.05
+DAYS_PER_YEAR = 365
 DEAD_STOCK_BANDS = {"over_365": (365, np.inf), "d181_365": (180, 365)}
 
 
 @dataclass(frozen=True)
 class KpiSettings:
-    """Thresholds and conventions; frozen so a misspelt setting fails instead of being ignored."""
+    """Thresholds and conventions; frozen so a misspelt setting fails instead of being ignored.
+
+    `day_basis` is the year DIO is counted in (DIO = day_basis ÷ ITO): 365, or 360 as some BI tools use.
+    ITO always annualises the period's COGS over 365 days.
+    """
 
     day_basis: int = 365
     period_days: int = 365
@@ -224,7 +229,7 @@ def risk_worklist(stock: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
     table = pd.DataFrame({"lot_key": lot_keys(lots), "idle_days": idle_days(lots, as_of), "band": band[band.notna()]})
     for column in WORKLIST_COLUMNS:
         if column not in table:
-            table[column] = lots[column] if column in lots else None
+            table[column] = lots.get(column, None)
     table = table[WORKLIST_COLUMNS].sort_values(["value", "lot_key"], ascending=[False, True])
     return table.drop_duplicates("lot_key").reset_index(drop=True)
 
@@ -281,7 +286,7 @@ def turnover(lots: pd.DataFrame, movements: pd.DataFrame | None, period: Period,
         return empty
     cogs, uncosted = cost_of_goods_sold(period.movements(movements), unit_costs(lots, period.end))
     average = average_inventory(lots, period)
-    ito = cogs * (settings.day_basis / period.days) / average if average and period.days else None
+    ito = cogs * (DAYS_PER_YEAR / period.days) / average if average and period.days else None
     dio = settings.day_basis / ito if ito else None
     return {**empty, "cogs": cogs, "avg_inventory": average, "ito": ito, "dio": dio, "uncosted_rows": uncosted}
 
@@ -317,7 +322,7 @@ def planning_metrics(lots: pd.DataFrame, stock: pd.DataFrame, movements: pd.Data
     pairs = len(demanded) * len(held)
     stocked = sum(len(demanded.intersection(list(skus))) for skus in held)
     cogs = turnover(lots, movements, period, settings)["cogs"]
-    monthly_cogs = cogs * (settings.day_basis / 12) / period.days if period.days else 0.0
+    monthly_cogs = cogs * (DAYS_PER_YEAR / 12) / period.days if period.days else 0.0
     supply = days_of_supply(stock, movements, period)["days_of_supply"].dropna()
     return {
         "stockout_rate": (pairs - stocked) / pairs if pairs else None,

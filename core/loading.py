@@ -15,8 +15,16 @@ import pandas as pd
 from core.parsing import parse_dates, parse_numbers, parse_text
 from core.problems import ERROR, WARNING, empty_problems, fail, problems_frame
 from core.reading import RawTable, Source, read_table
-from core.schema import LOTS, MOVEMENTS, OTHER_STOCK_TYPE, PLANNING, STOCK_TYPES, FileSchema, infer_stock_type, \
-    normalize_header
+from core.schema import (
+    LOTS,
+    MOVEMENTS,
+    OTHER_STOCK_TYPE,
+    PLANNING,
+    STOCK_TYPES,
+    FileSchema,
+    infer_stock_type,
+    normalize_header,
+)
 
 ROW = "_row"
 DEFAULT_CURRENCY = "CNY"

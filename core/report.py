@@ -29,7 +29,7 @@ def _money(x: float | None) -> float | None:
 def _records(table: pd.DataFrame, columns: list[str], money: tuple[str, ...] = ("value",)) -> list[dict]:
     out = []
     for row in table[columns].itertuples(index=False):
-        record = dict(zip(columns, row))
+        record = dict(zip(columns, row, strict=False))
         for key, value in record.items():
             if key in money:
                 record[key] = _money(value)
@@ -59,7 +59,7 @@ def build_report(data: Dataset, as_of: pd.Timestamp | str | None = None,
         "currency": data.currency,
         "tiv": _money(tiv),
         "sku_count": int(stock["sku"].nunique()),
-        "lot_count": int(len(stock)),
+        "lot_count": len(stock),
         "trend": _records(kpis.inventory_trend(lots, snapshot, "month"), ["period", "tiv"], ("tiv",)),
         "mix_by_warehouse": _records(kpis.value_share(stock, "warehouse"), ["warehouse", "value", "share"]),
         "mix_by_stock_type": _records(kpis.value_share(stock, "stock_type"), ["stock_type", "value", "share"]),
@@ -96,8 +96,9 @@ def render_text(report: dict) -> str:
     lines = [f"Inventory report as of {report['as_of']} ({cur})",
              f"  TIV {_fmt_money(report['tiv'], cur)}  ·  {report['sku_count']} SKUs  ·  {report['lot_count']} lots"]
     if report["ito"] is not None:
-        lines.append(f"  ITO {report['ito']:.2f}  ·  DIO {report['dio']:.1f} days  ·  COGS "
-                     f"{_fmt_money(report['cogs'], cur)}  ·  average inventory {_fmt_money(report['avg_inventory'], cur)}")
+        lines.append(f"  ITO {report['ito']:.2f}  ·  DIO {report['dio']:.1f} days  ·  "
+                     f"COGS {_fmt_money(report['cogs'], cur)}  ·  "
+                     f"average inventory {_fmt_money(report['avg_inventory'], cur)}")
     else:
         lines.append("  ITO / DIO: not available (no movements file)")
     sections = [("Trend (month)", report["trend"], "period", "tiv"),

@@ -11,7 +11,6 @@ slow movers and dead stock arise from the flows rather than being painted on. Wr
 from __future__ import annotations
 
 import gzip
-import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -53,6 +52,8 @@ NAME_PARTS = {
     "sample": ("工程样机", "试产样板"),
 }
 SUPPLIER_WEIGHTS = (1 / np.arange(1, len(SUPPLIERS) + 1) ** 0.8) / (1 / np.arange(1, len(SUPPLIERS) + 1) ** 0.8).sum()
+LOT_HEADERS = ["快照日期", "物料编码", "物料名称", "仓库", "事业部", "供应商", "批次", "数量", "单位", "单价", "金额",
+               "入库日期", "最后出库日期"]
 OWNERS = ("张伟", "李娜", "王芳", "刘洋", "陈静", "赵磊")
 ACTIONS = ("跨部门调拨", "促销", "报废申请", "退回供应商")
 STATUSES = ("未开始", "进行中", "已完成")
@@ -90,7 +91,7 @@ def make_skus(rng: np.random.Generator) -> list[Sku]:
     types = list(STOCK_TYPES)
     shares = np.array([STOCK_TYPES[t][1] for t in types])
     skus = []
-    for i in range(SKU_COUNT):
+    for _i in range(SKU_COUNT):
         stock_type = types[rng.choice(len(types), p=shares / shares.sum())]
         warehouse, _, units, (low, high) = STOCK_TYPES[stock_type]
         prefix = "".join(rng.choice(list("ABCDEFGHJKMNPRSTW"), 3))
@@ -100,7 +101,8 @@ def make_skus(rng: np.random.Generator) -> list[Sku]:
             code=f"{prefix}-{rng.integers(10, 99)}-{rng.integers(100000, 999999)}",
             name=f"{rng.choice(NAME_PARTS[stock_type])} {rng.choice(list('ABCDEFGH'))}{rng.integers(1, 99)}型",
             stock_type=stock_type, warehouse=warehouse, unit=str(rng.choice(units)),
-            bu=BUS[rng.choice(len(BUS), p=BU_WEIGHTS)], supplier=SUPPLIERS[rng.choice(len(SUPPLIERS), p=SUPPLIER_WEIGHTS)],
+            bu=BUS[rng.choice(len(BUS), p=BU_WEIGHTS)],
+            supplier=SUPPLIERS[rng.choice(len(SUPPLIERS), p=SUPPLIER_WEIGHTS)],
             unit_cost=round(float(np.exp(rng.uniform(np.log(low), np.log(high)))), 2),
             mean_demand=0.0 if dead else float(rng.lognormal(2.0, 1.0)),
             demand_probability=float(rng.uniform(0.01, 0.04) if slow else rng.uniform(0.1, 0.6)),
@@ -171,7 +173,7 @@ def order_up_to(sku: Sku, day: pd.Timestamp, rng: np.random.Generator) -> None:
     target = sku.mean_demand * (sku.lead_time + 7 + sku.cover_days) * rng.uniform(1.0, 1.5)
     position = sum(lot.qty for lot in sku.lots) + sum(q for _, q in sku.pipeline)
     if position < target * 0.6:
-        lead = max(1, int(round(rng.normal(sku.lead_time, sku.lead_time_std))))
+        lead = max(1, round(rng.normal(sku.lead_time, sku.lead_time_std)))
         sku.pipeline.append((day + pd.Timedelta(days=lead), round(target - position, 2)))
 
 
@@ -208,7 +210,8 @@ def planning_parameters(skus: list[Sku], lots: pd.DataFrame, movements: pd.DataF
         rows.append({"sku": sku.code, "mean_daily_demand": round(float(series.mean()), 4),
                      "std_daily_demand": round(float(series.std(ddof=1)), 4), "lead_time_days": sku.lead_time,
                      "lead_time_std_days": sku.lead_time_std, "unit_cost": sku.unit_cost,
-                     "on_hand": round(float(on_hand.get(sku.code, 0.0)), 2), "on_order": round(sum(q for _, q in sku.pipeline), 2),
+                     "on_hand": round(float(on_hand.get(sku.code, 0.0)), 2),
+                     "on_order": round(sum(q for _, q in sku.pipeline), 2),
                      "ordering_cost": 300.0, "holding_cost": round(sku.unit_cost * 0.25, 4)})
     return pd.DataFrame(rows)
 
@@ -223,8 +226,7 @@ def main() -> None:
     rng = np.random.default_rng(SEED)
     skus = make_skus(rng)
     snapshots, movements = simulate(skus, rng)
-    lots = snapshots.set_axis(["快照日期", "物料编码", "物料名称", "仓库", "事业部", "供应商", "批次", "数量", "单位", "单价",
-                               "金额", "入库日期", "最后出库日期"], axis=1)
+    lots = snapshots.set_axis(LOT_HEADERS, axis=1)
     lots = add_tracker(lots, rng)
     write_gzip_csv(lots, HERE / "lots.csv.gz", "gbk")
     write_gzip_csv(movements, HERE / "movements.csv.gz", "utf-8")

@@ -1,0 +1,39 @@
+"""Shared builders: small canonical frames for KPI tests and files written in a given encoding."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "sample_data"
+
+
+def lots_frame(rows: list[dict], snapshot: str = "2025-12-31") -> pd.DataFrame:
+    """Canonical lots: each row needs sku and value; the rest defaults to one finished-goods warehouse."""
+    frame = pd.DataFrame(rows)
+    defaults = {"snapshot_date": snapshot, "warehouse": "成品仓", "stock_type": "finished_goods", "qty": 1.0}
+    for column, value in defaults.items():
+        if column not in frame:
+            frame[column] = value
+    for column in ("snapshot_date", "receipt_date", "last_move_date"):
+        if column in frame:
+            frame[column] = pd.to_datetime(frame[column]).astype("datetime64[s]")
+    frame["qty"] = frame["qty"].astype(float)
+    frame["value"] = frame["value"].astype(float)
+    return frame
+
+
+def days_before(as_of: str, days: int) -> str:
+    return (pd.Timestamp(as_of) - pd.Timedelta(days=days)).strftime("%Y-%m-%d")
+
+
+@pytest.fixture
+def write_file(tmp_path: Path):
+    def write(name: str, content: str | bytes, encoding: str = "utf-8") -> Path:
+        path = tmp_path / name
+        path.write_bytes(content if isinstance(content, bytes) else content.encode(encoding))
+        return path
+    return write

@@ -1,0 +1,268 @@
+"""KPI engine against values worked out by hand (SPEC §3)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from core import kpis
+from core.kpis import KpiSettings, Period
+from tests.conftest import days_before, lots_frame
+
+AS_OF = pd.Timestamp("2025-12-31")
+
+
+def test_tiv_is_the_sum_of_lot_values_at_the_as_of_snapshot():
+    lots = pd.concat([
+        lots_frame([{"sku": "A", "value": 100.10}, {"sku": "B", "value": 250.55}, {"sku": "C", "value": 49.35}]),
+        lots_frame([{"sku": "A", "value": 999.0}], snapshot="2025-11-30"),
+    ])
+    snapshot = kpis.resolve_as_of(lots)
+    assert snapshot == AS_OF
+    assert kpis.total_inventory_value(kpis.stock_at(lots, snapshot)) == pytest.approx(400.00, abs=1e-9)
+
+
+def test_as_of_between_snapshots_uses_the_latest_snapshot_before_it():
+    lots = pd.concat([lots_frame([{"sku": "A", "value": 1.0}], snapshot="2025-11-30"),
+                      lots_frame([{"sku": "A", "value": 2.0}], snapshot="2025-12-31")])
+    assert kpis.resolve_as_of(lots, "2025-12-15") == pd.Timestamp("2025-11-30")
+    with pytest.raises(ValueError, match="no snapshot on or before 2025-01-01"):
+        kpis.resolve_as_of(lots, "2025-01-01")
+
+
+def test_trend_rolls_up_to_the_last_snapshot_of_each_month_and_year():
+    lots = pd.concat([
+        lots_frame([{"sku": "A", "value": 100.0}], snapshot="2025-01-15"),
+        lots_frame([{"sku": "A", "value": 150.0}, {"sku": "B", "value": 50.0}], snapshot="2025-01-31"),
+        lots_frame([{"sku": "A", "value": 300.0}], snapshot="2025-02-28"),
+        lots_frame([{"sku": "A", "value": 50.0}], snapshot="2026-03-31"),
+    ])
+    month = kpis.inventory_trend(lots, freq="month")
+    assert month[["period", "tiv"]].values.tolist() == [["2025-01", 200.0], ["2025-02", 300.0], ["2026-03", 50.0]]
+    year = kpis.inventory_trend(lots, freq="year")
+    assert year[["period", "tiv"]].values.tolist() == [["2025", 300.0], ["2026", 50.0]]
+    day = kpis.inventory_trend(lots, until=pd.Timestamp("2025-01-31"), freq="day")
+    assert day["tiv"].tolist() == [100.0, 200.0]
+
+
+def test_mix_by_warehouse_has_value_and_share_descending():
+    stock = lots_frame([{"sku": "A", "warehouse": "成品仓", "value": 600.0},
+                        {"sku": "B", "warehouse": "原材料仓", "value": 300.0},
+                        {"sku": "C", "warehouse": "成品仓", "value": 100.0}])
+    mix = kpis.value_share(stock, "warehouse")
+    assert mix.values.tolist() == [["成品仓", 700.0, 0.7], ["原材料仓", 300.0, 0.3]]
+
+
+def test_ranking_ties_are_broken_by_name_ascending():
+    stock = lots_frame([{"sku": "A", "bu": "BU2", "value": 50.0}, {"sku": "B", "bu": "BU1", "value": 50.0},
+                        {"sku": "C", "bu": "BU3", "value": 80.0}])
+    assert kpis.value_share(stock, "bu")["bu"].tolist() == ["BU3", "BU1", "BU2"]
+
+
+def test_abc_class_uses_the_share_ranked_before_each_sku():
+    # shares .50 .29 .15 .05 .01 → ranked before: 0 .50 .79 .94 .99
+    stock = lots_frame([{"sku": s, "value": v} for s, v in
+                        [("E", 1.0), ("A", 50.0), ("B", 29.0), ("C", 15.0), ("D", 5.0)]])
+    abc = kpis.abc_classes(stock)
+    assert abc[["sku", "abc"]].values.tolist() == [["A", "A"], ["B", "A"], ["C", "A"], ["D", "B"], ["E", "C"]]
+
+
+def test_abc_boundaries_at_exactly_80_and_95_percent_fall_to_the_next_class():
+    # ranked before: 0 .50 .80 .95 → A A B C
+    stock = lots_frame([{"sku": s, "value": v} for s, v in [("A", 50.0), ("B", 30.0), ("C", 15.0), ("D", 5.0)]])
+    assert kpis.abc_classes(stock)["abc"].tolist() == ["A", "A", "B", "C"]
+    summary = kpis.abc_summary(kpis.abc_classes(stock))
+    assert summary.loc["A"].tolist() == [2, 80.0, 0.8]
+
+
+def test_abc_ties_in_value_rank_by_sku():
+    stock = lots_frame([{"sku": "B", "value": 10.0}, {"sku": "A", "value": 10.0}])
+    assert kpis.abc_classes(stock)["sku"].tolist() == ["A", "B"]
+
+
+@pytest.mark.parametrize(("age", "bucket"), [
+    (0, "0-7"), (7, "0-7"), (8, "8-15"), (15, "8-15"), (16, "16-30"), (30, "16-30"), (31, "31-90"),
+    (90, "31-90"), (91, "91-180"), (180, "91-180"), (181, ">180"), (900, ">180"),
+])
+def test_aging_bucket_edges_are_inclusive(age, bucket):
+    stock = lots_frame([{"sku": "A", "value": 10.0, "qty": 2.0, "receipt_date": days_before("2025-12-31", age)}])
+    table = kpis.aging_buckets(stock, AS_OF).set_index("bucket")
+    assert table.loc[bucket, "value"] == 10.0
+    assert table.loc[bucket, "share"] == 1.0
+    assert table["value"].sum() == 10.0
+
+
+def test_aging_table_counts_qty_value_share_and_distinct_skus():
+    stock = lots_frame([
+        {"sku": "A", "value": 30.0, "qty": 3.0, "receipt_date": "2025-12-30"},
+        {"sku": "A", "value": 10.0, "qty": 1.0, "receipt_date": "2025-12-29"},
+        {"sku": "B", "value": 60.0, "qty": 6.0, "receipt_date": "2025-01-01"},
+    ])
+    table = kpis.aging_buckets(stock, AS_OF).set_index("bucket")
+    assert table.loc["0-7"].tolist() == [4.0, 40.0, 0.4, 1]
+    assert table.loc[">180"].tolist() == [6.0, 60.0, 0.6, 1]
+    assert list(table.index) == list(kpis.AGING_BUCKETS)
+
+
+def test_lot_without_receipt_date_is_counted_under_unknown_age():
+    stock = lots_frame([{"sku": "A", "value": 5.0, "receipt_date": None}, {"sku": "B", "value": 5.0,
+                                                                            "receipt_date": "2025-12-30"}])
+    table = kpis.aging_buckets(stock, AS_OF).set_index("bucket")
+    assert table.loc["unknown", "value"] == 5.0
+    assert table["value"].sum() == 10.0
+
+
+@pytest.mark.parametrize(("stock_type", "idle", "is_slob"), [
+    ("finished_goods", 180, False), ("finished_goods", 181, True),
+    ("raw_material", 30, False), ("raw_material", 31, True),
+    ("packaging", 180, False), ("packaging", 181, True),
+    ("other", 181, True),
+])
+def test_slob_threshold_per_stock_type(stock_type, idle, is_slob):
+    stock = lots_frame([{"sku": "A", "value": 10.0, "stock_type": stock_type,
+                         "receipt_date": days_before("2025-12-31", idle)}])
+    assert kpis.slob_summary(stock, AS_OF, KpiSettings())["value"] == (10.0 if is_slob else 0.0)
+
+
+def test_slob_uses_last_move_date_when_present_and_reports_share_and_types():
+    stock = lots_frame([
+        {"sku": "A", "value": 40.0, "stock_type": "raw_material", "receipt_date": "2024-01-01",
+         "last_move_date": "2025-12-20"},  # old receipt, moved 11 days ago → not SLOB
+        {"sku": "B", "value": 10.0, "stock_type": "raw_material", "receipt_date": "2025-10-01",
+         "last_move_date": None},  # 91 days old, never moved → SLOB
+        {"sku": "C", "value": 50.0, "stock_type": "finished_goods", "receipt_date": "2025-01-01",
+         "last_move_date": "2025-06-01"},  # idle 213 days → SLOB
+    ])
+    slob = kpis.slob_summary(stock, AS_OF, KpiSettings())
+    assert slob["value"] == 60.0
+    assert slob["share"] == pytest.approx(0.6)
+    assert slob["sku_count"] == 2
+    assert slob["by_stock_type"] == {"finished_goods": {"value": 50.0, "sku_count": 1},
+                                     "raw_material": {"value": 10.0, "sku_count": 1}}
+
+
+def test_slob_thresholds_are_configurable():
+    stock = lots_frame([{"sku": "A", "value": 10.0, "stock_type": "finished_goods",
+                         "receipt_date": days_before("2025-12-31", 100)}])
+    settings = KpiSettings(slob_days={"finished_goods": 90, "raw_material": 30})
+    assert kpis.slob_summary(stock, AS_OF, settings)["value"] == 10.0
+
+
+@pytest.mark.parametrize(("idle", "band"), [(180, None), (181, "d181_365"), (365, "d181_365"), (366, "over_365")])
+def test_dead_stock_band_edges(idle, band):
+    stock = lots_frame([{"sku": "A", "value": 7.0, "qty": 3.0, "receipt_date": days_before("2025-12-31", idle)}])
+    dead = kpis.dead_stock(stock, AS_OF)
+    for name in ("over_365", "d181_365"):
+        expected = {"value": 7.0, "qty": 3.0, "sku_count": 1} if name == band else \
+            {"value": 0.0, "qty": 0.0, "sku_count": 0}
+        assert dead[name] == expected
+
+
+def test_risk_worklist_lists_dead_stock_lots_most_valuable_first_with_tracker_fields():
+    stock = lots_frame([
+        {"sku": "A", "batch": "B1", "value": 10.0, "receipt_date": "2024-01-01", "owner": "张伟", "action": "促销"},
+        {"sku": "B", "batch": "B2", "value": 90.0, "receipt_date": "2025-05-01", "owner": None, "action": None},
+        {"sku": "C", "batch": "B3", "value": 500.0, "receipt_date": "2025-12-01", "owner": None, "action": None},
+    ])
+    worklist = kpis.risk_worklist(stock, AS_OF)
+    assert worklist["lot_key"].tolist() == ["B|成品仓|B2", "A|成品仓|B1"]
+    assert worklist["band"].tolist() == ["d181_365", "over_365"]
+    assert worklist.loc[1, "owner"] == "张伟"
+
+
+def test_supplier_backlog_top5_with_units_and_shares():
+    rows = [{"sku": f"S{i}", "supplier": f"V{i}", "value": float(10 * i), "qty": float(i), "unit": "pcs"}
+            for i in range(1, 7)]
+    rows.append({"sku": "X", "supplier": "V6", "value": 4.0, "qty": 1.0, "unit": "吨"})
+    stock = lots_frame(rows)
+    backlog = kpis.supplier_backlog(stock, 5)
+    assert backlog["supplier"].tolist() == ["V6", "V5", "V4", "V3", "V2"]
+    assert backlog.iloc[0].tolist() == ["V6", 7.0, "mixed", 64.0, pytest.approx(64 / 214)]
+    assert backlog.iloc[1]["unit"] == "pcs"
+
+
+def _turnover_case(opening: float, closing: float, cogs: list[float]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    lots = pd.concat([lots_frame([{"sku": "A", "value": opening, "qty": 1.0}], snapshot="2024-12-31"),
+                      lots_frame([{"sku": "A", "value": closing, "qty": 1.0}], snapshot="2025-12-31")])
+    dates = pd.date_range("2025-01-15", periods=len(cogs), freq="MS").astype("datetime64[s]")
+    movements = pd.DataFrame({"date": dates, "sku": "A", "qty_out": 1.0, "cogs": cogs})
+    return lots, movements
+
+
+@pytest.mark.parametrize(("opening", "closing", "cogs", "ito", "dio"), [
+    (200.0, 300.0, 1200.0, 4.8, 76.04),
+    (500.0, 700.0, 3000.0, 5.0, 73.0),
+])
+def test_spec_worked_turnover_checks(opening, closing, cogs, ito, dio):
+    lots, movements = _turnover_case(opening, closing, [cogs / 4] * 4)
+    result = kpis.turnover(lots, movements, Period.ending(AS_OF, 365), KpiSettings())
+    assert result["period_days"] == 365
+    assert result["cogs"] == cogs
+    assert result["avg_inventory"] == (opening + closing) / 2
+    assert result["ito"] == pytest.approx(ito)
+    assert result["dio"] == pytest.approx(dio, abs=0.005)
+
+
+def test_dio_on_a_360_day_basis():
+    lots, movements = _turnover_case(200.0, 300.0, [1200.0])
+    result = kpis.turnover(lots, movements, Period.ending(AS_OF, 365), KpiSettings(day_basis=360))
+    assert result["ito"] == pytest.approx(4.8)
+    assert result["dio"] == pytest.approx(75.0)
+
+
+def test_average_inventory_is_the_mean_over_every_snapshot_in_the_period():
+    lots = pd.concat([lots_frame([{"sku": "A", "value": v}], snapshot=d) for d, v in
+                      [("2024-12-31", 100.0), ("2025-06-30", 400.0), ("2025-12-31", 100.0), ("2024-11-30", 9e9)]])
+    assert kpis.average_inventory(lots, Period.ending(AS_OF, 365)) == 200.0
+
+
+def test_cogs_falls_back_to_qty_out_times_unit_cost_from_the_lots():
+    lots = pd.concat([lots_frame([{"sku": "A", "value": 20.0, "qty": 10.0}], snapshot="2024-12-31"),
+                      lots_frame([{"sku": "A", "value": 30.0, "qty": 10.0},
+                                  {"sku": "A", "value": 10.0, "qty": 10.0}], snapshot="2025-12-31")])
+    # unit cost of A at the as-of snapshot: 40 / 20 = 2.0 → COGS = 150 × 2 = 300; average = (20 + 40) / 2 = 30
+    dates = pd.to_datetime(["2025-03-01", "2025-09-01", "2024-12-31"]).astype("datetime64[s]")
+    movements = pd.DataFrame({"date": dates, "sku": ["A", "A", "A"], "qty_out": [100.0, 50.0, 999.0]})
+    result = kpis.turnover(lots, movements, Period.ending(AS_OF, 365), KpiSettings())
+    assert result["cogs"] == 300.0
+    assert result["ito"] == pytest.approx(10.0)
+
+
+def test_movements_of_skus_without_a_cost_are_counted_as_uncosted():
+    lots, _ = _turnover_case(100.0, 100.0, [])
+    movements = pd.DataFrame({"date": pd.to_datetime(["2025-03-01"]).astype("datetime64[s]"), "sku": ["ZZ"],
+                              "qty_out": [5.0]})
+    assert kpis.turnover(lots, movements, Period.ending(AS_OF, 365), KpiSettings())["uncosted_rows"] == 1
+
+
+def test_without_movements_ito_and_dio_are_absent_not_zero():
+    lots, _ = _turnover_case(200.0, 300.0, [])
+    result = kpis.turnover(lots, None, Period.ending(AS_OF, 365), KpiSettings())
+    assert result["ito"] is None and result["dio"] is None and result["cogs"] is None
+
+
+def test_days_of_supply_is_on_hand_over_mean_daily_demand():
+    stock = lots_frame([{"sku": "A", "value": 1.0, "qty": 100.0}, {"sku": "B", "value": 1.0, "qty": 5.0}])
+    movements = pd.DataFrame({"date": pd.to_datetime(["2025-06-01"]).astype("datetime64[s]"), "sku": ["A"],
+                              "qty_out": [730.0]})
+    supply = kpis.days_of_supply(stock, movements, Period.ending(AS_OF, 365)).set_index("sku")
+    assert supply.loc["A", "days_of_supply"] == pytest.approx(50.0)
+    assert pd.isna(supply.loc["B", "days_of_supply"])
+
+
+def test_planning_metrics_by_hand():
+    # In stock at the as-of snapshot: A, B, D (C is at zero); issued: A, B, C → sell-through 2/3.
+    # snapshots in period: 2024-12-31 holds A, B; 2025-12-31 holds A, B, D (C stocked out) → 6 pairs, 2 empty.
+    opening = lots_frame([{"sku": "A", "value": 50.0, "qty": 5.0}, {"sku": "B", "value": 50.0, "qty": 5.0}],
+                         snapshot="2024-12-31")
+    closing = lots_frame([{"sku": s, "value": 30.0, "qty": 3.0} for s in "ABD"] +
+                         [{"sku": "C", "value": 0.0, "qty": 0.0}])
+    lots = pd.concat([opening, closing], ignore_index=True)
+    movements = pd.DataFrame({"date": pd.to_datetime(["2025-02-01"] * 3).astype("datetime64[s]"),
+                              "sku": list("ABC"), "qty_out": [1.0, 1.0, 1.0], "cogs": [365.0, 365.0, 365.0]})
+    metrics = kpis.planning_metrics(lots, kpis.stock_at(lots, AS_OF), movements, Period.ending(AS_OF, 365),
+                                    KpiSettings())
+    assert metrics["sell_through"] == pytest.approx(2 / 3)
+    assert metrics["stockout_rate"] == pytest.approx(2 / 6)
+    # monthly COGS = 1095 × (365/12) / 365 = 91.25; TIV 90 → 0.9863
+    assert metrics["inventory_sales_ratio"] == pytest.approx(90 / 91.25)
