@@ -132,7 +132,8 @@ def _clean(value: object) -> object:
 
 
 def dump_json(payload: dict) -> str:
-    return json.dumps(_clean(payload), ensure_ascii=False, indent=2, default=_json_default)
+    """Compact JSON (the C encoder; an indented dump of 100k SKUs takes seconds): pipe to `jq` to read it."""
+    return json.dumps(_clean(payload), ensure_ascii=False, separators=(",", ":"), default=_json_default)
 
 
 def run_report(args: argparse.Namespace) -> str:

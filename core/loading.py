@@ -7,12 +7,13 @@ the row aside: it is listed in `LoadResult.problems` and kept as the file had it
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from core.parsing import parse_dates, parse_numbers, parse_text
+from core.parsing import map_distinct, parse_dates, parse_numbers, parse_text
 from core.problems import ERROR, WARNING, empty_problems, fail, problems_frame
 from core.reading import RawTable, Source, read_table
 from core.schema import (
@@ -115,13 +116,15 @@ class _RowChecks:
         self.found: list[pd.DataFrame] = []
         self.bad = np.zeros(len(raw.frame), dtype=bool)
 
-    def add(self, key: str, mask: np.ndarray, what: str | pd.Series, severity: str = ERROR) -> None:
+    def add(self, key: str, mask: np.ndarray, what: str | Callable[[pd.Series], pd.Series],
+            severity: str = ERROR) -> None:
+        """Record a problem for each masked row; `what` may be a function of the masked cells as read."""
         if not mask.any():
             return
         header = self.mapping.get(key, key)
         values = self.raw.frame[header][mask] if header in self.raw.frame else pd.Series("", index=np.flatnonzero(mask))
-        if isinstance(what, pd.Series):
-            what = what[mask]
+        if callable(what):
+            what = what(values)
         self.found.append(problems_frame(self.raw.name, self.rows[mask], _label(key, header),
                                          values.reset_index(drop=True).set_axis(self.rows[mask].index), what,
                                          severity))
@@ -159,9 +162,10 @@ def _parse_columns(raw: RawTable, schema: FileSchema, mapping: dict[str, str], c
         parse = parse_numbers if column.kind == "number" else parse_dates
         values, invalid = parse(cells)
         kind = "a number" if column.kind == "number" else "a date"
-        checks.add(column.key, invalid, _quoted(cells) + f" is not {kind}")
+        checks.add(column.key, invalid, lambda bad, kind=kind: _quoted(bad) + f" is not {kind}")
         if column.kind == "number":
-            checks.add(column.key, (values < 0).to_numpy(), values.map("{:g}".format) + " is negative")
+            negative = (values < 0).to_numpy()
+            checks.add(column.key, negative, lambda _, v=values[negative]: v.map("{:g}".format) + " is negative")
         data[column.key] = values.reset_index(drop=True)
     frame = pd.DataFrame(data)
     for column in schema.columns:
@@ -201,15 +205,22 @@ def load_table(source: Source, schema: FileSchema, name: str | None = None, mapp
     return raw, frame, resolved, checks
 
 
+def _stock_type_of(given: object, warehouse: object) -> str:
+    """A canonical stock type as given, else inferred from the given text, else from the warehouse name."""
+    text = "" if pd.isna(given) else str(given).strip().lower().replace(" ", "_")
+    if text in STOCK_TYPES:
+        return text
+    inferred = infer_stock_type(text) if text else OTHER_STOCK_TYPE
+    return inferred if inferred != OTHER_STOCK_TYPE else infer_stock_type("" if pd.isna(warehouse) else warehouse)
+
+
 def _stock_types(frame: pd.DataFrame) -> pd.Series:
-    from_warehouse = frame["warehouse"].fillna("").map(infer_stock_type)
-    if "stock_type" not in frame:
-        return from_warehouse
-    given = frame["stock_type"].fillna("").str.strip().str.lower().str.replace(" ", "_")
-    known = given.isin(STOCK_TYPES)
-    inferred = frame["stock_type"].fillna("").map(infer_stock_type)
-    out = given.where(known, inferred.where(inferred != OTHER_STOCK_TYPE, from_warehouse))
-    return out.astype(str)
+    given = frame["stock_type"] if "stock_type" in frame else pd.Series("", index=frame.index)
+    pairs = pd.Series(list(zip(given.fillna(""), frame["warehouse"].fillna(""), strict=True)), index=frame.index) \
+        if "stock_type" in frame else frame["warehouse"].fillna("")
+    if "stock_type" in frame:
+        return map_distinct(pairs, lambda pair: _stock_type_of(*pair)).astype(str)
+    return map_distinct(pairs, lambda warehouse: _stock_type_of("", warehouse)).astype(str)
 
 
 def _currency(frame: pd.DataFrame, raw: RawTable, mapping: dict[str, str]) -> str:

@@ -18,6 +18,14 @@ _SEPARATORS = r"[,\s\u00a0，']"
 _SCALES = {"万": 1e4, "亿": 1e8}
 
 
+def _invalid(parsed: pd.Series, values: pd.Series) -> np.ndarray:
+    """Cells that held something but did not parse; only the unparsed rows are inspected."""
+    invalid = parsed.isna().to_numpy().copy()
+    if invalid.any():
+        invalid[invalid] = ~_blank(values[invalid])
+    return invalid
+
+
 def _blank(values: pd.Series) -> np.ndarray:
     """Cells that hold nothing: missing, or only spaces."""
     missing = values.isna().to_numpy()
@@ -68,8 +76,7 @@ def parse_numbers(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
     if ptypes.is_numeric_dtype(values):
         return values.astype(float), np.zeros(len(values), dtype=bool)
     parsed = _map_distinct(values, _number_from_objects).astype(float)
-    invalid = parsed.isna().to_numpy() & ~_blank(values)
-    return parsed, invalid
+    return parsed, _invalid(parsed, values)
 
 
 def _dates_from_numbers(numbers: pd.Series) -> pd.Series:
@@ -124,8 +131,7 @@ def parse_dates(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
         parsed = _dates_from_numbers(values)
     else:
         parsed = _map_distinct(values, _dates_from_objects).astype(DATE_DTYPE)
-    invalid = parsed.isna().to_numpy() & ~_blank(values)
-    return parsed, invalid
+    return parsed, _invalid(parsed, values)
 
 
 def parse_text(values: pd.Series) -> pd.Series:
@@ -133,7 +139,14 @@ def parse_text(values: pd.Series) -> pd.Series:
     if values.dtype == object:
         values = values.map(_cell_text, na_action="ignore")
     text = values.astype("str").str.strip()
-    return text.where(values.notna() & (text != ""), None)
+    return text.where(text != "")
+
+
+def map_distinct(values: pd.Series, function) -> pd.Series:
+    """`values.map(function)` computed once per distinct value: cheap for a million rows of a few names."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    mapped = np.array([function(u) for u in uniques], dtype=object)
+    return pd.Series(mapped[codes], index=values.index)
 
 
 def _cell_text(value: object) -> str:

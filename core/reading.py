@@ -11,7 +11,6 @@ import codecs
 import csv
 import gzip
 import io
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Protocol
@@ -129,14 +128,31 @@ def read_table(source: Source, matcher: HeaderMatcher, name: str | None = None,
             data = gzip.decompress(data)
         except (OSError, EOFError):
             raise fail(name, "the compressed file is damaged") from None
-    if not data.strip():
+    if not data or data.isspace():
         raise fail(name, "the file is empty")
     if data.startswith(_ZIP_MAGIC):
         return _read_xlsx(data, name, matcher)
     if data.startswith(_OLE_MAGIC):
         raise fail(name, "old Excel .xls format is not supported; save it as .xlsx or CSV")
+    if encoding is None and _looks_like_utf8(data):
+        try:
+            return _read_csv(None, data, "utf-8", name, matcher)
+        except pa.ArrowInvalid:
+            pass  # not UTF-8 after all: decode the whole file the careful way
     text, used = decode_text(data, name, encoding)
     return _read_csv(text, data, used, name, matcher)
+
+
+def _looks_like_utf8(data: bytes) -> bool:
+    """The first megabyte is strict UTF-8 with no BOM or NUL; pyarrow then validates the rest as it parses."""
+    head = data[:1 << 20]
+    if head.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in head:
+        return False
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=len(data) <= len(head))
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _read_xlsx(data: bytes, name: str, matcher: HeaderMatcher) -> RawTable:
@@ -156,28 +172,43 @@ def _read_xlsx(data: bytes, name: str, matcher: HeaderMatcher) -> RawTable:
     return RawTable(name, frame[keep].reset_index(drop=True), rows, headers, None, [])
 
 
-def _read_csv(text: str, data: bytes, encoding: str, name: str, matcher: HeaderMatcher) -> RawTable:
-    text = text.lstrip("\ufeff")
-    head_lines = text[:200_000].splitlines()[:HEADER_SEARCH_ROWS]
+def _read_csv(text: str | None, data: bytes, encoding: str, name: str, matcher: HeaderMatcher) -> RawTable:
+    """Parse decoded CSV; `text=None` means `data` is UTF-8 and pyarrow checks it (raising ArrowInvalid if not)."""
+    if text is not None:
+        text = text.lstrip("\ufeff")
+    head_text = text[:200_000] if text is not None else data[:200_000].decode("utf-8", errors="ignore")
+    head_lines = head_text.splitlines()[:HEADER_SEARCH_ROWS]
     delimiter = _sniff_delimiter(head_lines[0] if head_lines else "")
     head = list(csv.reader(head_lines, delimiter=delimiter))
     header_at = find_header_row(head, matcher)
     headers = _unique_headers(head[header_at] if head else [])
-    utf8 = data if encoding == "utf-8" else text.encode("utf-8")
+    utf8 = data if text is None or encoding == "utf-8" else text.encode("utf-8")
     if encoding == "utf-8-sig":
         utf8 = data[len(codecs.BOM_UTF8):]
     text_headers = [h for h in headers if h not in matcher.typed_headers(headers)]
     table, malformed_count = _arrow_csv(utf8, delimiter, headers, text_headers, header_at)
-    frame = table.to_pandas()
+    frame = table.to_pandas(types_mapper=_arrow_backed_strings, date_as_object=False, split_blocks=True)
     frame = frame[~_all_null(table)]
-    needs_line_numbers = malformed_count or re.search(rb"\n[ \t\r]*\n", utf8.rstrip(b"\r\n \t"))
-    if needs_line_numbers:
-        rows, malformed = _line_numbers(text, delimiter, header_at, len(headers))
+    if malformed_count or _physical_lines(utf8) != header_at + 1 + table.num_rows:
+        rows, malformed = _line_numbers(text if text is not None else data.decode("utf-8"), delimiter, header_at,
+                                        len(headers))
     else:
         rows, malformed = np.arange(header_at + 2, header_at + 2 + table.num_rows)[frame.index], []
     if len(rows) != len(frame):
         raise fail(name, "rows could not be told apart (unbalanced quotes?); check the file's quoting")
     return RawTable(name, frame.reset_index(drop=True), np.asarray(rows), headers, encoding, malformed)
+
+
+def _physical_lines(utf8: bytes) -> int:
+    """Lines in the file; when pyarrow returns fewer records, it skipped blank lines or joined quoted newlines."""
+    return utf8.count(b"\n") + (0 if utf8.endswith(b"\n") else 1)
+
+
+def _arrow_backed_strings(arrow_type: pa.DataType) -> pd.StringDtype | None:
+    """Keep text in Arrow memory (pandas' `str` dtype) instead of a million Python objects."""
+    if pa.types.is_string(arrow_type) or pa.types.is_large_string(arrow_type):
+        return pd.StringDtype("pyarrow", na_value=np.nan)
+    return None
 
 
 def _all_null(table: pa.Table) -> np.ndarray:

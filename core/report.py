@@ -27,18 +27,11 @@ def _money(x: float | None) -> float | None:
 
 
 def _records(table: pd.DataFrame, columns: list[str], money: tuple[str, ...] = ("value",)) -> list[dict]:
-    out = []
-    for row in table[columns].itertuples(index=False):
-        record = dict(zip(columns, row, strict=False))
-        for key, value in record.items():
-            if key in money:
-                record[key] = _money(value)
-            elif isinstance(value, float):
-                record[key] = float(value)
-            elif hasattr(value, "item"):
-                record[key] = value.item()
-        out.append(record)
-    return out
+    """JSON-ready rows: money rounded to the cent, missing values as None, numpy scalars as Python ones."""
+    frame = table[columns].copy()
+    for key in money:
+        frame[key] = frame[key].astype(float).round(MONEY_DECIMALS)
+    return frame.astype(object).where(frame.notna(), None).to_dict("records")
 
 
 def build_report(data: Dataset, as_of: pd.Timestamp | str | None = None,
