@@ -26,6 +26,13 @@ class UsageError(Exception):
     """A command-line value that cannot be used; exits with status 2."""
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports a bad argument as one line (no usage block), still with exit status 2."""
+
+    def error(self, message: str) -> None:
+        self.exit(EXIT_BAD_INPUT, f"{self.prog}: {message}\n")
+
+
 def _date(text: str) -> pd.Timestamp:
     try:
         return pd.Timestamp(pd.to_datetime(text, format="%Y-%m-%d"))
@@ -66,8 +73,8 @@ def _non_negative_int(text: str) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m core.cli", description="Inventory Decision Board, headless.")
-    commands = parser.add_subparsers(dest="command", required=True)
+    parser = _Parser(prog="python -m core.cli", description="Inventory Decision Board, headless.")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     report = commands.add_parser("report", help="KPIs of a stock file (SPEC §3)")
     report.add_argument("lots", help="stock lots file (CSV or XLSX)")
     report.add_argument("--movements", help="movements file for COGS, ITO and DIO")
@@ -91,6 +98,8 @@ def build_parser() -> argparse.ArgumentParser:
     simulate.add_argument("--replications", type=_positive(int), default=20)
     simulate.add_argument("--seed", type=int, default=1)
     simulate.add_argument("--lost-sales", action="store_true")
+    simulate.add_argument("--demand-distribution", choices=("normal", "gamma"), default="normal",
+                          help="gamma keeps intermittent demand unbiased (normal is truncated at zero)")
     simulate.add_argument("--format", choices=("json", "text"), default="json")
     return parser
 

@@ -1,0 +1,356 @@
+"""Replenishment simulator (SPEC §4): many SKUs at once, with replications, on a simpy calendar.
+
+simpy drives the calendar — each day demand is served at t, receipts land at t + 0.5, the policy reviews at
+t + 0.75 — while the state of every SKU in every replication moves as one numpy array. An order placed at the
+review of day t with lead time L is one simpy event at t + L + 0.5: after that day's demand, before its review.
+
+Randomness: one stream per source (demand, lead time) per replication, spawned from
+`np.random.SeedSequence(seed)`, drawn every day for every SKU whether or not it is used — so two scenarios
+with the same seed see the same demand (common random numbers), and replication r's numbers do not depend on
+how many replications run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+import pandas as pd
+import simpy
+
+from core.policies import DAYS_PER_YEAR, ORDER_RULES, POLICIES, order_quantity, policy_levels, z_value
+
+RECEIPT_AT = 0.5
+REVIEW_AT = 0.75
+DEMAND_DISTRIBUTIONS = ("normal", "gamma")
+TOTAL_METRICS = ("avg_inventory_value", "ito", "dio", "fill_rate", "cycle_service_level", "stockout_days", "orders",
+                 "cash_release")
+
+
+@dataclass(frozen=True)
+class ClassSettings:
+    """Settings for one ABC class that differ from the scenario's (None keeps the scenario's)."""
+
+    policy: str | None = None
+    service_level: float | None = None
+    review_days: int | None = None
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """Everything a what-if run depends on. Frozen: a misspelt setting is an error, not ignored."""
+
+    policy: str = "periodic"
+    service_level: float = 0.95
+    review_days: int = 7
+    lead_time_scale: float = 1.0
+    lead_time_cv: float | None = None
+    order_rule: str = "auto"
+    cover_days: float = 30.0
+    horizon_days: int = 365
+    warmup_days: int = 0
+    replications: int = 20
+    seed: int = 1
+    lost_sales: bool = False
+    demand_distribution: str = "normal"
+    by_class: dict[str, ClassSettings] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        checks = [
+            (self.policy in POLICIES, f"policy must be one of {', '.join(POLICIES)}"),
+            (0 < self.service_level < 1,
+             f"service level must be between 0 and 1 (exclusive), got {self.service_level}"),
+            (self.review_days >= 1, "review days must be at least 1"),
+            (self.lead_time_scale > 0, "lead-time scale must be positive"),
+            (self.lead_time_cv is None or self.lead_time_cv >= 0, "lead-time variability must be zero or more"),
+            (self.order_rule in ORDER_RULES, f"order rule must be one of {', '.join(ORDER_RULES)}"),
+            (self.cover_days > 0, "cover days must be positive"),
+            (self.horizon_days > self.warmup_days >= 0, "the horizon must be longer than the warm-up"),
+            (self.replications >= 1, "replications must be at least 1"),
+            (self.demand_distribution in DEMAND_DISTRIBUTIONS, "demand distribution must be normal or gamma"),
+        ]
+        for ok, message in checks:
+            if not ok:
+                raise ValueError(message)
+        for name, settings in self.by_class.items():
+            if settings.policy is not None and settings.policy not in POLICIES:
+                raise ValueError(f"class {name}: policy must be one of {', '.join(POLICIES)}")
+            if settings.service_level is not None and not 0 < settings.service_level < 1:
+                raise ValueError(f"class {name}: service level must be between 0 and 1 (exclusive)")
+            if settings.review_days is not None and settings.review_days < 1:
+                raise ValueError(f"class {name}: review days must be at least 1")
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Scenario:
+        by_class = {k: ClassSettings(**v) for k, v in (data.get("by_class") or {}).items()}
+        return cls(**{**data, "by_class": by_class})
+
+
+@dataclass
+class SimulationResult:
+    """Means over replications per SKU and in total, the spread of the totals, and the daily inventory value."""
+
+    scenario: Scenario
+    skus: pd.DataFrame
+    totals: dict[str, float | None]
+    spread: pd.DataFrame
+    replications: pd.DataFrame
+    daily_value: pd.DataFrame
+    current_inventory_value: float
+
+
+def sku_settings(params: pd.DataFrame, scenario: Scenario) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Policy, z and review days per SKU, with the scenario's per-ABC-class overrides applied."""
+    n = len(params)
+    policy = np.full(n, scenario.policy, dtype=object)
+    level = np.full(n, scenario.service_level)
+    review = np.full(n, scenario.review_days)
+    classes = params["abc_class"].fillna("").astype(str).str.upper().to_numpy()
+    for name, settings in scenario.by_class.items():
+        mask = classes == name.upper()
+        if settings.policy is not None:
+            policy[mask] = settings.policy
+        if settings.service_level is not None:
+            level[mask] = settings.service_level
+        if settings.review_days is not None:
+            review[mask] = settings.review_days
+    z = np.array([z_value(s) for s in level])
+    return policy.astype(str), z, review.astype(int)
+
+
+def effective_lead_times(params: pd.DataFrame, scenario: Scenario) -> tuple[np.ndarray, np.ndarray]:
+    """(L, σ_L) in days after scaling: L rounded to whole days, at least 1."""
+    lead = np.maximum(1, np.round(params["lead_time_days"].to_numpy(float) * scenario.lead_time_scale))
+    if scenario.lead_time_cv is not None:
+        return lead, lead * scenario.lead_time_cv
+    return lead, params["lead_time_std_days"].fillna(0).to_numpy(float) * scenario.lead_time_scale
+
+
+def plan_levels(params: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
+    """The policy levels each SKU is simulated with (safety stock, s, S, Q)."""
+    policy, z, review = sku_settings(params, scenario)
+    lead, lead_std = effective_lead_times(params, scenario)
+    q = order_quantity(params, scenario.order_rule, scenario.cover_days)
+    levels = policy_levels(params, policy, z, review, lead, lead_std, q)
+    levels["review_days"] = review
+    levels["lead_time_days"] = lead
+    levels["lead_time_std_days"] = lead_std
+    return levels
+
+
+class _Model:
+    """State of n SKUs × r replications as flat arrays of length r·n; simpy processes move it."""
+
+    def __init__(self, params: pd.DataFrame, levels: pd.DataFrame, scenario: Scenario) -> None:
+        reps, n = scenario.replications, len(params)
+        self.scenario, self.reps, self.n = scenario, reps, n
+        tile = lambda values: np.tile(np.asarray(values, dtype=float), reps)  # noqa: E731
+        self.mu, self.sigma = tile(params["mean_daily_demand"]), tile(params["std_daily_demand"])
+        self.cost = tile(params["unit_cost"])
+        self.s, self.S, self.Q = tile(levels["reorder_point"]), tile(levels["order_up_to"]), tile(levels["order_qty"])
+        self.lead, self.lead_std = tile(levels["lead_time_days"]), tile(levels["lead_time_std_days"])
+        self.review_days = np.tile(levels["review_days"].to_numpy(int), reps)
+        policy = np.tile(levels["policy"].to_numpy(str), reps)
+        self.periodic, self.rop, self.minmax = policy == "periodic", policy == "rop", policy == "minmax"
+        self.on_hand = tile(initial_on_hand(params, levels))
+        self.backorders = np.zeros(reps * n)
+        self.on_order = tile(params["on_order"].fillna(0))
+        self.short = np.zeros(reps * n, dtype=bool)
+        self.random_lead = bool((self.lead_std > 0).any())
+        seeds = np.random.SeedSequence(scenario.seed).spawn(2)
+        self.demand_streams = [np.random.default_rng(s) for s in seeds[0].spawn(reps)]
+        self.lead_streams = [np.random.default_rng(s) for s in seeds[1].spawn(reps)]
+        zeros = lambda dtype=float: np.zeros(reps * n, dtype=dtype)  # noqa: E731
+        self.demand, self.served, self.on_hand_days = zeros(), zeros(), zeros()
+        self.stockout_days, self.orders, self.cycles, self.ok_cycles = zeros(int), zeros(int), zeros(int), zeros(int)
+        self.daily_value = np.zeros((scenario.horizon_days, reps))
+
+    def _draw_demand(self) -> np.ndarray:
+        n = self.n
+        if self.scenario.demand_distribution == "gamma":
+            mu, var = self.mu[:n], np.square(self.sigma[:n])
+            with np.errstate(divide="ignore", invalid="ignore"):
+                shape = np.where(var > 0, np.square(mu) / var, 1.0)
+                scale = np.where(var > 0, var / mu, 0.0)
+            draws = [np.where((var > 0) & (mu > 0), g.gamma(np.where(mu > 0, shape, 1.0), np.nan_to_num(scale)), mu)
+                     for g in self.demand_streams]
+            return np.concatenate(draws)
+        z = np.concatenate([g.standard_normal(n) for g in self.demand_streams])
+        return np.maximum(0.0, self.mu + self.sigma * z)
+
+    def _draw_lead_times(self) -> np.ndarray:
+        if not self.random_lead:
+            return self.lead
+        z = np.concatenate([g.standard_normal(self.n) for g in self.lead_streams])
+        return np.maximum(1.0, np.round(self.lead + self.lead_std * z))
+
+    def serve_demand(self, measured: bool) -> None:
+        wanted = self._draw_demand()
+        served = np.minimum(self.on_hand, wanted)
+        self.on_hand -= served
+        unmet = wanted - served
+        if not self.scenario.lost_sales:
+            self.backorders += unmet
+        self.short |= (unmet > 0) | (self.backorders > 0)
+        if measured:
+            self.demand += wanted
+            self.served += served
+            self.stockout_days += (unmet > 0) | (self.backorders > 0)
+
+    def receive(self, index: np.ndarray, qty: np.ndarray, measured: bool) -> None:
+        """A receipt closes a replenishment cycle: it was served without shortage unless `short` is set."""
+        if measured:
+            self.cycles[index] += 1
+            self.ok_cycles[index] += ~self.short[index]
+        self.on_order[index] -= qty
+        on_hand = self.on_hand[index] + qty
+        filled = np.minimum(on_hand, self.backorders[index])
+        self.on_hand[index] = on_hand - filled
+        self.backorders[index] -= filled
+        self.short[index] = self.backorders[index] > 0
+
+    def review(self, day: int) -> tuple[np.ndarray, np.ndarray]:
+        """Order quantities placed today, per SKU."""
+        position = self.on_hand + self.on_order - self.backorders
+        due = self.periodic & (day % self.review_days == 0)
+        below = position <= self.s
+        qty = np.zeros_like(position)
+        qty = np.where(due, np.maximum(0.0, self.S - position), qty)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            batches = np.where(self.Q > 0, np.floor((self.s - position) / self.Q) + 1, 0)
+        qty = np.where(self.rop & below, batches * self.Q, qty)
+        qty = np.where(self.minmax & below, np.maximum(0.0, self.S - position), qty)
+        return qty, self._draw_lead_times()
+
+    def record(self, day: int, measured: bool) -> None:
+        self.daily_value[day] = (self.on_hand * self.cost).reshape(self.reps, self.n).sum(axis=1)
+        if measured:
+            self.on_hand_days += self.on_hand
+
+
+def initial_on_hand(params: pd.DataFrame, levels: pd.DataFrame) -> np.ndarray:
+    """On-hand from the parameters, else the policy's order-up-to level (s + Q for reorder point)."""
+    return params["on_hand"].fillna(levels["order_up_to"]).to_numpy(float)
+
+
+def _run_calendar(model: _Model, scenario: Scenario, progress=None) -> None:
+    env = simpy.Environment()
+    warmup = scenario.warmup_days
+
+    def receipt(delay: float, index: np.ndarray, qty: np.ndarray):
+        yield env.timeout(delay)
+        model.receive(index, qty, measured=int(env.now) >= warmup)
+
+    def days():
+        for day in range(scenario.horizon_days):
+            measured = day >= warmup
+            model.serve_demand(measured)
+            yield env.timeout(REVIEW_AT)
+            qty, lead = model.review(day)
+            ordering = qty > 0
+            model.on_order += qty
+            if measured:
+                model.orders += ordering
+            for lead_days in np.unique(lead[ordering]):
+                index = np.flatnonzero(ordering & (lead == lead_days))
+                env.process(receipt(lead_days - (REVIEW_AT - RECEIPT_AT), index, qty[index]))
+            model.record(day, measured)
+            if progress is not None and day % 30 == 0:
+                progress(day / scenario.horizon_days)
+            yield env.timeout(1 - REVIEW_AT)
+
+    pending = np.flatnonzero(model.on_order > 0)
+    for lead_days in np.unique(model.lead[pending]):
+        index = pending[model.lead[pending] == lead_days]
+        env.process(receipt(lead_days - 1 + RECEIPT_AT, index, model.on_order[index].copy()))
+    env.process(days())
+    env.run(until=scenario.horizon_days)
+
+
+def _ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(denominator > 0, numerator / np.where(denominator > 0, denominator, 1), np.nan)
+
+
+def _per_replication(model: _Model, days: int, current_value: float) -> pd.DataFrame:
+    shape = (model.reps, model.n)
+    cost = model.cost.reshape(shape)
+    inventory_value = (model.on_hand_days.reshape(shape) * cost).sum(axis=1) / days
+    annual_cogs = (model.served.reshape(shape) * cost).sum(axis=1) * DAYS_PER_YEAR / days
+    ito = _ratio(annual_cogs, inventory_value)
+    return pd.DataFrame({
+        "avg_inventory_value": inventory_value,
+        "ito": ito,
+        "dio": _ratio(np.full_like(ito, DAYS_PER_YEAR), ito),
+        "fill_rate": _ratio(model.served.reshape(shape).sum(1), model.demand.reshape(shape).sum(1)),
+        "cycle_service_level": _ratio(model.ok_cycles.reshape(shape).sum(1), model.cycles.reshape(shape).sum(1)),
+        "stockout_days": model.stockout_days.reshape(shape).sum(1).astype(float),
+        "orders": model.orders.reshape(shape).sum(1).astype(float),
+        "cash_release": current_value - inventory_value,
+    })
+
+
+def _per_sku(model: _Model, params: pd.DataFrame, levels: pd.DataFrame, days: int) -> pd.DataFrame:
+    shape = (model.reps, model.n)
+    mean = lambda values: values.reshape(shape).mean(axis=0)  # noqa: E731
+    avg_on_hand = mean(model.on_hand_days) / days
+    table = levels[["sku", "policy", "safety_stock", "reorder_point", "order_up_to", "order_qty"]].copy()
+    table.insert(1, "abc_class", params["abc_class"].to_numpy())
+    table["avg_on_hand"] = avg_on_hand
+    table["avg_inventory_value"] = avg_on_hand * params["unit_cost"].to_numpy(float)
+    table["fill_rate"] = _ratio(mean(model.served), mean(model.demand))
+    table["cycle_service_level"] = _ratio(mean(model.ok_cycles.astype(float)), mean(model.cycles.astype(float)))
+    table["stockout_days"] = mean(model.stockout_days.astype(float))
+    table["orders"] = mean(model.orders.astype(float))
+    return table
+
+
+def _summarise(values: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame({"mean": values.mean(), "std": values.std(ddof=1).fillna(0.0),
+                         "p05": values.quantile(0.05), "p95": values.quantile(0.95)})
+
+
+def simulate(params: pd.DataFrame, scenario: Scenario, current_inventory_value: float | None = None,
+             progress=None) -> SimulationResult:
+    """Run a scenario over every SKU of `params` (see `core.planning`); `progress(fraction)` is called as it goes.
+
+    Cash release is measured against `current_inventory_value` (default: the parameters' on-hand × unit cost).
+    """
+    if params.empty:
+        raise ValueError("no SKUs to simulate")
+    levels = plan_levels(params, scenario)
+    if current_inventory_value is None:
+        current_inventory_value = float((initial_on_hand(params, levels) * params["unit_cost"].to_numpy(float)).sum())
+    model = _Model(params, levels, scenario)
+    _run_calendar(model, scenario, progress)
+    days = scenario.horizon_days - scenario.warmup_days
+    replications = _per_replication(model, days, current_inventory_value)
+    spread = _summarise(replications)
+    totals = {k: (None if pd.isna(v) else float(v)) for k, v in spread["mean"].items()}
+    daily = pd.DataFrame({"day": np.arange(scenario.horizon_days), "mean": model.daily_value.mean(axis=1),
+                          "p05": np.quantile(model.daily_value, 0.05, axis=1),
+                          "p95": np.quantile(model.daily_value, 0.95, axis=1)})
+    if progress is not None:
+        progress(1.0)
+    return SimulationResult(scenario, _per_sku(model, params, levels, days), totals, spread, replications, daily,
+                            current_inventory_value)
+
+
+def compare(scenario: SimulationResult, baseline: SimulationResult) -> pd.DataFrame:
+    """Scenario minus baseline per total metric, with the spread of the paired difference over replications.
+
+    Both runs must share the seed and replication count: replication r of each saw the same demand, so the
+    paired difference is what the policy change did, not noise. Cash release against the baseline is the
+    baseline's average inventory value minus the scenario's.
+    """
+    if len(scenario.replications) != len(baseline.replications):
+        raise ValueError("compare runs with the same number of replications")
+    delta = scenario.replications - baseline.replications
+    delta["cash_release"] = -delta["avg_inventory_value"]
+    table = _summarise(delta).rename(columns={"mean": "delta", "std": "delta_std"})
+    table.insert(0, "baseline", baseline.spread["mean"])
+    table.insert(1, "scenario", scenario.spread["mean"])
+    return table.rename_axis("metric").reset_index()

@@ -1,0 +1,100 @@
+"""Planning parameters (read or derived) and `python -m core.cli simulate` per SPEC §2.3 and §5."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from core.cli import main
+from core.planning import derive_parameters
+from tests.conftest import SAMPLE, lots_frame
+
+PARAMS = ("sku,mean_daily_demand,std_daily_demand,lead_time_days,unit_cost,on_hand\n"
+          "A,100,20,9,2.5,\nB,10,0,5,1,300\n")
+SKU_KEYS = ["sku", "safety_stock", "reorder_point", "order_up_to", "order_qty", "avg_on_hand", "avg_inventory_value",
+            "fill_rate", "cycle_service_level", "stockout_days", "orders"]
+
+
+def run(args, capsys):
+    """Exit status, stdout and stderr of the command, whether it returned or argparse exited."""
+    try:
+        code = main(args)
+    except SystemExit as exit_:
+        code = exit_.code
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_simulate_json_contract(write_file, capsys):
+    code, out, err = run(["simulate", str(write_file("params.csv", PARAMS)), "--replications", "3",
+                          "--horizon-days", "120", "--seed", "4"], capsys)
+    assert code == 0, err
+    payload = json.loads(out)
+    assert list(payload) == ["policy", "service_level", "totals", "skus"]
+    assert payload["policy"] == "periodic" and payload["service_level"] == 0.95
+    assert list(payload["totals"]) == ["avg_inventory_value", "ito", "dio", "fill_rate", "cycle_service_level",
+                                       "stockout_days", "orders", "cash_release"]
+    assert [list(s) for s in payload["skus"]] == [SKU_KEYS, SKU_KEYS]
+    assert payload["skus"][0]["order_up_to"] == pytest.approx(1731.59, abs=0.01)
+
+
+def test_simulate_is_reproducible_from_the_command_line(write_file, capsys):
+    path = str(write_file("params.csv", PARAMS))
+    args = ["simulate", path, "--policy", "rop", "--replications", "2", "--horizon-days", "60", "--seed", "7"]
+    assert run(args, capsys)[1] == run(args, capsys)[1]
+
+
+@pytest.mark.parametrize(("content", "extra", "message"), [
+    ("sku,mean_daily_demand,std_daily_demand,lead_time_days,unit_cost\nA,-3,1,5,1\n", [],
+     "params.csv: row 2, column 'mean_daily_demand': -3 is negative\n"),
+    ("sku,mean_daily_demand,std_daily_demand,unit_cost\nA,3,1,1\n", [],
+     "params.csv: column 'lead_time_days' is missing; add it or give a default lead time (--default-lead-time DAYS)\n"),
+    ("sku,mean_daily_demand,std_daily_demand,lead_time_days,unit_cost\nA,3,1,0,1\n", [],
+     "params.csv: row 2, column 'lead_time_days': a lead time must be at least 1 day\n"),
+    (PARAMS, ["--service-level", "1.2"],
+     "python -m core.cli simulate: argument --service-level: service level must be between 0 and 1 (exclusive), "
+     "got 1.2\n"),
+    (PARAMS, ["--warmup-days", "400"], "simulate: the horizon must be longer than the warm-up\n"),
+])
+def test_bad_parameters_exit_2_with_one_message(content, extra, message, write_file, capsys):
+    code, out, err = run(["simulate", str(write_file("params.csv", content)), *extra], capsys)
+    assert code == 2
+    assert (out, err) == ("", message)
+
+
+def test_missing_lead_time_is_filled_by_the_default(write_file, capsys):
+    content = "sku,mean_daily_demand,std_daily_demand,unit_cost\nA,3,1,1\n"
+    code, out, _ = run(["simulate", str(write_file("params.csv", content)), "--default-lead-time", "5",
+                        "--replications", "1", "--horizon-days", "30"], capsys)
+    assert code == 0 and json.loads(out)["skus"][0]["reorder_point"] > 15
+
+
+def test_derived_parameters_by_hand():
+    lots = pd.concat([lots_frame([{"sku": "A", "qty": 10.0, "value": 50.0}, {"sku": "B", "qty": 4.0, "value": 8.0}],
+                                 snapshot="2025-12-31")])
+    # A issued 4 units on two days of a 4-day history → daily series 4, 0, 4, 0: mean 2, sample std √(16/3)
+    dates = pd.to_datetime(["2025-12-28", "2025-12-30", "2025-12-30"]).astype("datetime64[s]")
+    movements = pd.DataFrame({"date": dates, "sku": ["A", "A", "Z"], "qty_out": [4.0, 4.0, 1.0]})
+    planning = derive_parameters(lots, movements, history_days=4, default_lead_time=7)
+    params = planning.params.set_index("sku")
+    assert params.loc["A", "mean_daily_demand"] == 2.0
+    assert params.loc["A", "std_daily_demand"] == pytest.approx((16 / 3) ** 0.5)
+    assert params.loc["A", "unit_cost"] == 5.0 and params.loc["A", "on_hand"] == 10.0
+    assert params.loc["B", "mean_daily_demand"] == 0.0 and params.loc["B", "lead_time_days"] == 7.0
+    assert planning.excluded.values.tolist() == [["Z", "no unit cost: issued but never in stock with a value"]]
+
+
+def test_derive_without_a_lead_time_exits_2(capsys):
+    code, _, err = run(["simulate", "--lots", str(SAMPLE / "lots.csv.gz"), "--movements",
+                        str(SAMPLE / "movements.csv.gz")], capsys)
+    assert code == 2
+    assert err == "lots.csv.gz: lots carry no lead time; give --default-lead-time DAYS to derive parameters\n"
+
+
+def test_sample_parameters_simulate_in_text_form(capsys):
+    code, out, err = run(["simulate", str(SAMPLE / "planning_parameters.csv"), "--replications", "2",
+                          "--horizon-days", "90", "--format", "text"], capsys)
+    assert code == 0, err
+    assert out.startswith("Policy periodic, service level 95.0%, 2000 SKUs, 90 days, 2 replications")

@@ -1,0 +1,230 @@
+"""The simulator against queueing/inventory theory and hand-worked cases (SPEC §4)."""
+
+from __future__ import annotations
+
+import math
+from statistics import NormalDist
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from core.planning import complete_parameters
+from core.policies import economic_order_quantity, safety_stock, z_value
+from core.simulation import ClassSettings, Scenario, compare, plan_levels, simulate
+
+PHI = NormalDist()
+
+
+def params_frame(n: int = 1, **columns) -> pd.DataFrame:
+    base = {"sku": [f"S{i:03d}" for i in range(n)], "mean_daily_demand": 100.0, "std_daily_demand": 20.0,
+            "lead_time_days": 9.0, "unit_cost": 1.0}
+    return complete_parameters(pd.DataFrame({**base, **columns}))
+
+
+def expected_fill_rate(mu: float, sigma: float, lead: float, review: float, level: float) -> float:
+    """1 − σ√(L+R) G(z) / (R μ), G(z) = φ(z) − z (1 − Φ(z))."""
+    z = PHI.inv_cdf(level)
+    loss = PHI.pdf(z) - z * (1 - PHI.cdf(z))
+    return 1 - sigma * math.sqrt(lead + review) * loss / (review * mu)
+
+
+# --- policy levels by hand --------------------------------------------------------------------------------------
+
+def test_spec_worked_example_order_up_to_level():
+    levels = plan_levels(params_frame(), Scenario(policy="periodic", service_level=0.95, review_days=7))
+    # S = 100 × 16 + 1.6449 × 20 × 4 = 1600 + 131.59
+    assert levels.loc[0, "order_up_to"] == pytest.approx(1731.6, abs=0.05)
+    assert levels.loc[0, "safety_stock"] == pytest.approx(131.59, abs=0.01)
+
+
+def test_reorder_point_and_eoq_by_hand():
+    params = params_frame(mean_daily_demand=10.0, std_daily_demand=3.0, lead_time_days=4.0, ordering_cost=50.0,
+                          holding_cost=2.0)
+    levels = plan_levels(params, Scenario(policy="rop", service_level=0.95))
+    # SS = 1.6449 × 3 × √4 = 9.869; s = 10 × 4 + 9.869; Q = √(2 × 50 × 3650 / 2) = √182500
+    assert levels.loc[0, "safety_stock"] == pytest.approx(9.8691, abs=1e-3)
+    assert levels.loc[0, "reorder_point"] == pytest.approx(49.8691, abs=1e-3)
+    assert levels.loc[0, "order_qty"] == pytest.approx(427.2002, abs=1e-3)
+    assert levels.loc[0, "order_up_to"] == pytest.approx(49.8691 + 427.2002, abs=1e-3)
+
+
+def test_order_quantity_is_days_of_cover_without_costs():
+    levels = plan_levels(params_frame(mean_daily_demand=10.0), Scenario(policy="minmax", cover_days=30))
+    assert levels.loc[0, "order_qty"] == 300.0
+
+
+def test_safety_stock_with_random_lead_time_by_hand():
+    # z × √(9 × 20² + 100² × 2²) = 1.644854 × √43600 = 1.644854 × 208.8061 = 343.456
+    assert safety_stock(z_value(0.95), 100.0, 20.0, 9.0, 2.0) == pytest.approx(343.456, abs=1e-3)
+    assert safety_stock(z_value(0.95), 100.0, 20.0, 9.0, 0.0) == pytest.approx(PHI.inv_cdf(0.95) * 20 * 3)
+
+
+def test_eoq_is_nan_without_a_holding_cost():
+    assert math.isnan(economic_order_quantity(np.array([50.0]), np.array([0.0]), np.array([1000.0]))[0])
+
+
+@pytest.mark.parametrize("level", [0.0, 1.0, 1.5, -0.1])
+def test_service_level_outside_zero_one_is_refused(level):
+    with pytest.raises(ValueError, match="service level must be between 0 and 1"):
+        Scenario(service_level=level)
+
+
+def test_scenario_refuses_unknown_settings():
+    with pytest.raises(TypeError):
+        Scenario(servce_level=0.9)
+
+
+def test_class_overrides_apply_per_abc_class():
+    params = params_frame(2, abc_class=["A", "C"])
+    scenario = Scenario(policy="periodic", service_level=0.95, by_class={"C": ClassSettings(service_level=0.80,
+                                                                                             policy="rop")})
+    levels = plan_levels(params, scenario)
+    assert levels["policy"].tolist() == ["periodic", "rop"]
+    assert levels.loc[1, "safety_stock"] == pytest.approx(PHI.inv_cdf(0.80) * 20 * 3, abs=1e-6)
+
+
+# --- agreement with theory --------------------------------------------------------------------------------------
+
+THEORY = Scenario(policy="periodic", review_days=7, horizon_days=70 + 7 * 200, warmup_days=70, replications=1,
+                  seed=11)
+
+
+@pytest.mark.parametrize("level", [0.90, 0.95, 0.99])
+def test_periodic_review_matches_theory_over_ten_thousand_cycles(level):
+    params = params_frame(60)  # 60 SKUs × 200 cycles = 12,000 cycles
+    result = simulate(params, Scenario(**{**THEORY.to_dict(), "service_level": level}))
+    cycles = result.skus["orders"].sum()
+    assert cycles >= 10_000
+    assert result.totals["cycle_service_level"] == pytest.approx(level, abs=0.01)
+    assert result.totals["fill_rate"] == pytest.approx(expected_fill_rate(100, 20, 9, 7, level), abs=0.001)
+    ss = PHI.inv_cdf(level) * 20 * 4
+    assert result.skus["avg_on_hand"].mean() == pytest.approx(ss + 100 * 8 / 2, rel=0.01)
+
+
+def test_spec_worked_example_fill_rate_and_on_hand():
+    result = simulate(params_frame(60), Scenario(**{**THEORY.to_dict(), "service_level": 0.95}))
+    assert expected_fill_rate(100, 20, 9, 7, 0.95) == pytest.approx(0.9976, abs=1e-4)
+    assert result.totals["fill_rate"] == pytest.approx(0.9976, abs=0.001)
+    assert result.skus["avg_on_hand"].mean() == pytest.approx(531.6, rel=0.01)
+
+
+def test_deterministic_periodic_review_ito_by_hand():
+    # μ = 10/day, no noise, L = 5, R = 10: on hand runs 100, 90, …, 10 → average 55 units × ¥2 = ¥110.
+    # Annual COGS = 10 × 365 × 2 = 7300 → ITO = 7300 / 110 = 66.36, DIO = 5.5; one order per review.
+    params = params_frame(mean_daily_demand=10.0, std_daily_demand=0.0, lead_time_days=5.0, unit_cost=2.0)
+    result = simulate(params, Scenario(policy="periodic", review_days=10, horizon_days=370, warmup_days=20,
+                                       replications=2))
+    assert result.skus.loc[0, "avg_on_hand"] == pytest.approx(55.0)
+    assert result.totals["avg_inventory_value"] == pytest.approx(110.0)
+    assert result.totals["ito"] == pytest.approx(7300 / 110)
+    assert result.totals["dio"] == pytest.approx(5.5)
+    assert result.totals["fill_rate"] == 1.0 and result.totals["stockout_days"] == 0
+    assert result.totals["orders"] == 35
+
+
+def test_reorder_point_timing_day_by_day():
+    # s = 30, Q = 50, L = 3, on hand 60, demand 10/day: ordered at the end of day 2, received at the end of day 5
+    # after that day's demand. End-of-day on hand: 50 40 30 20 10 | 50 40 30 20 10 | …
+    params = params_frame(mean_daily_demand=10.0, std_daily_demand=0.0, lead_time_days=3.0, on_hand=60.0)
+    result = simulate(params, Scenario(policy="rop", order_rule="cover", cover_days=5, horizon_days=15,
+                                       replications=1))
+    assert result.daily_value["mean"].tolist() == [50, 40, 30, 20, 10] * 3
+    assert result.totals["orders"] == 3 and result.totals["stockout_days"] == 0
+
+
+def test_min_max_orders_up_to_max_when_position_falls_to_min():
+    # min = 30, max = 30 + 50 = 80; on hand 40: day 0 → 30 ≤ 30, order 50 → arrives end of day 3.
+    params = params_frame(mean_daily_demand=10.0, std_daily_demand=0.0, lead_time_days=3.0, on_hand=40.0)
+    result = simulate(params, Scenario(policy="minmax", order_rule="cover", cover_days=5, horizon_days=6,
+                                       replications=1))
+    assert result.daily_value["mean"].tolist() == [30, 20, 10, 50, 40, 30]
+
+
+def test_late_receipt_shows_as_stockout_and_back_orders_are_filled_first():
+    # No stock, demand 10/day, an open order of 100 arriving at the end of day 2 (L = 3, placed before day 0).
+    params = params_frame(mean_daily_demand=10.0, std_daily_demand=0.0, lead_time_days=3.0, on_hand=0.0,
+                          on_order=100.0)
+    backorder = simulate(params, Scenario(policy="minmax", order_rule="cover", cover_days=0.1, horizon_days=4,
+                                          replications=1))
+    lost = simulate(params, Scenario(policy="minmax", order_rule="cover", cover_days=0.1, horizon_days=4,
+                                     replications=1, lost_sales=True))
+    assert backorder.daily_value["mean"].tolist()[2:] == [70, 60]  # 100 − 30 back-ordered; then −10
+    assert lost.daily_value["mean"].tolist()[2:] == [100, 90]
+    assert backorder.totals["fill_rate"] == pytest.approx(10 / 40)
+    assert lost.totals["fill_rate"] == pytest.approx(10 / 40)
+
+
+def test_more_safety_stock_never_gives_more_stockouts_on_the_same_stream():
+    params = params_frame(40, std_daily_demand=np.linspace(5, 60, 40))
+    runs = {level: simulate(params, Scenario(service_level=level, replications=3, seed=5, horizon_days=200))
+            for level in (0.80, 0.90, 0.99)}
+    for low, high in ((0.80, 0.90), (0.90, 0.99)):
+        assert (runs[high].skus["stockout_days"] <= runs[low].skus["stockout_days"]).all()
+        assert runs[high].totals["avg_inventory_value"] > runs[low].totals["avg_inventory_value"]
+        assert runs[high].totals["fill_rate"] >= runs[low].totals["fill_rate"]
+
+
+def test_lost_sales_never_exceed_demand():
+    params = params_frame(30, std_daily_demand=80.0, lead_time_days=np.arange(1, 31, dtype=float))
+    result = simulate(params, Scenario(policy="rop", service_level=0.6, lost_sales=True, replications=2,
+                                       horizon_days=120))
+    assert ((result.skus["fill_rate"] >= 0) & (result.skus["fill_rate"] <= 1)).all()
+    assert 0 < result.totals["fill_rate"] < 1
+
+
+def test_same_seed_same_numbers_and_another_seed_differs():
+    params = params_frame(20, lead_time_std_days=2.0)
+    scenario = Scenario(replications=3, seed=42, horizon_days=100)
+    first, second = simulate(params, scenario), simulate(params, scenario)
+    pd.testing.assert_frame_equal(first.skus, second.skus)
+    assert first.totals == second.totals
+    other = simulate(params, Scenario(replications=3, seed=43, horizon_days=100))
+    assert other.totals["avg_inventory_value"] != first.totals["avg_inventory_value"]
+
+
+def test_replication_numbers_do_not_depend_on_how_many_replications_run():
+    params = params_frame(5)
+    two = simulate(params, Scenario(replications=2, seed=9, horizon_days=60))
+    five = simulate(params, Scenario(replications=5, seed=9, horizon_days=60))
+    pd.testing.assert_frame_equal(two.replications, five.replications.head(2))
+
+
+def test_random_lead_times_are_whole_days_of_at_least_one():
+    params = params_frame(10, lead_time_days=2.0, lead_time_std_days=3.0)
+    result = simulate(params, Scenario(policy="rop", replications=2, horizon_days=200))
+    assert result.totals["orders"] > 0 and 0 < result.totals["fill_rate"] <= 1
+
+
+def test_cash_release_against_current_stock_and_against_another_scenario():
+    params = params_frame(mean_daily_demand=10.0, std_daily_demand=0.0, lead_time_days=5.0, unit_cost=2.0,
+                          on_hand=150.0)
+    base = Scenario(policy="periodic", review_days=10, horizon_days=370, warmup_days=20, replications=2)
+    result = simulate(params, base, current_inventory_value=1000.0)
+    assert result.totals["cash_release"] == pytest.approx(1000.0 - 110.0)
+    weekly = simulate(params, Scenario(**{**base.to_dict(), "review_days": 5}))
+    table = compare(weekly, result).set_index("metric")
+    # weekly-ish review (R = 5): on hand 50 … 10 → average 30 units × 2 = 60; releases 50 against R = 10
+    assert table.loc["avg_inventory_value", "scenario"] == pytest.approx(60.0)
+    assert table.loc["cash_release", "delta"] == pytest.approx(50.0)
+
+
+def test_zero_demand_skus_hold_their_stock_and_never_order():
+    params = params_frame(mean_daily_demand=0.0, std_daily_demand=0.0, on_hand=12.0, unit_cost=3.0)
+    result = simulate(params, Scenario(replications=1, horizon_days=30))
+    assert result.totals["avg_inventory_value"] == 36.0 and result.totals["orders"] == 0
+    assert result.totals["ito"] is None or result.totals["ito"] == 0
+
+
+@pytest.mark.parametrize(("distribution", "mean"), [
+    ("gamma", 2.0),
+    ("normal", 2 * PHI.cdf(1 / 3) + 6 * PHI.pdf(1 / 3)),  # E[max(0, 2 + 6Z)] = 3.525: truncation inflates demand
+])
+def test_mean_daily_demand_of_each_distribution(distribution, mean):
+    # Ample stock and no reorders, so every unit demanded is served and COGS counts the demand itself.
+    params = params_frame(200, mean_daily_demand=2.0, std_daily_demand=6.0, on_hand=1e6)
+    result = simulate(params, Scenario(policy="rop", replications=1, horizon_days=365,
+                                       demand_distribution=distribution, seed=3))
+    assert result.totals["fill_rate"] == 1.0
+    demand_per_day = result.totals["ito"] * result.totals["avg_inventory_value"] / 365 / 200
+    assert demand_per_day == pytest.approx(mean, rel=0.03)
