@@ -66,3 +66,14 @@ def problems_frame(file: str, rows: pd.Series, column: str, values: pd.Series, w
         "file": file, "row": rows.to_numpy(), "column": column, "value": values.to_numpy(),
         "message": message.to_numpy(), "severity": severity,
     })
+
+
+def problem_summary(problems: pd.DataFrame) -> pd.DataFrame:
+    """Counts by column, kind of problem and severity: what to fix first in a file."""
+    if problems.empty:
+        return pd.DataFrame(columns=["column", "problem", "severity", "rows"])
+    kind = problems["message"].str.extract(
+        r"(is not a number|is not a date|is negative|is empty|different number of fields|appears twice)")[0]
+    table = problems.assign(problem=kind.fillna("other"))
+    counts = table.groupby(["column", "problem", "severity"], dropna=False).size().rename("rows").reset_index()
+    return counts.sort_values("rows", ascending=False, ignore_index=True)

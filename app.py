@@ -1,0 +1,46 @@
+"""Inventory Decision Board (库存决策看板) — routes to the pages; the sidebar holds language and filters."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from core.problems import InputError
+from ui import state
+from ui.i18n import language_switch, stock_type_label, t
+
+PERSISTENT_WIDGETS = ("day_basis", "filter_warehouse", "filter_stock_type", "filter_bu", "filter_supplier")
+
+st.set_page_config(page_title="库存决策看板 · Inventory Decision Board", page_icon=":material/inventory_2:",
+                   layout="wide")
+for key in PERSISTENT_WIDGETS:  # keep widget values when their page is not shown
+    if key in st.session_state:
+        st.session_state[key] = st.session_state[key]
+
+language_switch()
+pages = [
+    st.Page("pages/overview.py", title=t("nav.overview"), icon=":material/dashboard:", default=True),
+    st.Page("pages/turnover.py", title=t("nav.turnover"), icon=":material/autorenew:"),
+    st.Page("pages/risk.py", title=t("nav.risk"), icon=":material/warning:"),
+    st.Page("pages/data.py", title=t("nav.data"), icon=":material/upload_file:"),
+]
+navigation = st.navigation(pages)
+
+
+def sidebar_filters() -> None:
+    try:
+        options = state.options()
+    except InputError:
+        st.sidebar.warning(t("data.fix_on_data_page"))
+        return
+    st.sidebar.subheader(t("filters.title"))
+    for column, values in options.items():
+        label = stock_type_label if column == "stock_type" else (lambda v: v or "—")
+        st.sidebar.multiselect(t(f"col.{column}"), values, key=f"filter_{column}", format_func=label,
+                               placeholder=t("filters.all"))
+    source = state.current_source()
+    st.sidebar.caption(t("filters.source_sample") if source.is_sample else
+                       t("filters.source_files", name=source.lots.name))
+
+
+sidebar_filters()
+navigation.run()

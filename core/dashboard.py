@@ -1,0 +1,136 @@
+"""Everything the dashboard pages show, computed once per (data, filters, as-of) — pure, cacheable."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from core import kpis
+from core.kpis import KpiSettings, Period
+from core.report import Dataset
+
+FILTER_COLUMNS = ("warehouse", "stock_type", "bu", "supplier")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Selected values per column; an empty selection means everything."""
+
+    warehouse: tuple[str, ...] = ()
+    stock_type: tuple[str, ...] = ()
+    bu: tuple[str, ...] = ()
+    supplier: tuple[str, ...] = ()
+
+    def active(self) -> dict[str, tuple[str, ...]]:
+        return {c: getattr(self, c) for c in FILTER_COLUMNS if getattr(self, c)}
+
+
+def filter_options(lots: pd.DataFrame) -> dict[str, list[str]]:
+    return {c: sorted(lots[c].dropna().astype(str).unique()) for c in FILTER_COLUMNS if c in lots}
+
+
+def apply_filters(data: Dataset, filters: Filters) -> Dataset:
+    """Lots matching every active filter; movements of the SKUs left (so COGS follows the same scope)."""
+    active = filters.active()
+    if not active:
+        return data
+    mask = pd.Series(True, index=data.lots.index)
+    for column, values in active.items():
+        if column in data.lots:
+            mask &= data.lots[column].isin(values)
+    lots = data.lots[mask]
+    movements = data.movements
+    if movements is not None:
+        movements = movements[movements["sku"].isin(lots["sku"].unique())]
+    return Dataset(lots, movements, data.currency)
+
+
+@dataclass
+class DashboardNumbers:
+    """The figures and tables of the Overview, Turnover & aging and Risk pages."""
+
+    as_of: pd.Timestamp
+    currency: str
+    tiv: float
+    previous_tiv: float | None
+    previous_date: pd.Timestamp | None
+    sku_count: int
+    lot_count: int
+    trend_month: pd.DataFrame
+    trend_year: pd.DataFrame
+    mix_warehouse: pd.DataFrame
+    mix_stock_type: pd.DataFrame
+    ranking_bu: pd.DataFrame
+    ranking_supplier: pd.DataFrame
+    abc: pd.DataFrame
+    abc_summary: pd.DataFrame
+    has_ages: bool
+    aging: pd.DataFrame | None
+    aging_by_type: pd.DataFrame | None
+    slob: dict | None
+    slob_by_type: pd.DataFrame | None
+    suppliers_top5: pd.DataFrame
+    dead_stock: dict | None
+    worklist: pd.DataFrame
+    turnover: dict
+    days_of_supply: pd.DataFrame | None
+    planning: dict | None
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def tiv_change(self) -> float | None:
+        if not self.previous_tiv:
+            return None
+        return self.tiv / self.previous_tiv - 1
+
+
+def _previous_month_end(lots: pd.DataFrame, snapshot: pd.Timestamp) -> pd.Timestamp | None:
+    """The last snapshot of the month before the as-of month."""
+    start_of_month = snapshot.replace(day=1)
+    earlier = lots.loc[lots["snapshot_date"] < start_of_month, "snapshot_date"]
+    return None if earlier.empty else pd.Timestamp(earlier.max())
+
+
+def aging_by_stock_type(stock: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
+    """Value per (age bucket, stock type) for a stacked chart."""
+    age = kpis.lot_age_days(stock, as_of)
+    bucket = pd.cut(age, kpis.AGING_EDGES, labels=kpis.AGING_BUCKETS).astype(object).fillna(kpis.UNKNOWN_AGE)
+    table = stock.assign(bucket=bucket.to_numpy()).groupby(["bucket", "stock_type"], sort=False)["value"].sum()
+    return table.reset_index()
+
+
+def build_dashboard(data: Dataset, as_of: pd.Timestamp | None = None, settings: KpiSettings | None = None,
+                    filters: Filters | None = None) -> DashboardNumbers:
+    settings = settings or KpiSettings()
+    data = apply_filters(data, filters or Filters())
+    lots = kpis.with_snapshots(data.lots, as_of)
+    if lots.empty:
+        raise ValueError("no stock matches the filters")
+    snapshot = kpis.resolve_as_of(lots, as_of)
+    stock = kpis.stock_at(lots, snapshot)
+    previous = _previous_month_end(lots, snapshot)
+    aged = kpis.has_ages(stock)
+    period = Period.ending(snapshot, settings.period_days)
+    abc = kpis.abc_classes(stock)
+    movements = data.movements
+    return DashboardNumbers(
+        as_of=snapshot, currency=data.currency, tiv=kpis.total_inventory_value(stock),
+        previous_tiv=kpis.total_inventory_value(kpis.stock_at(lots, previous)) if previous is not None else None,
+        previous_date=previous, sku_count=int(stock["sku"].nunique()), lot_count=len(stock),
+        trend_month=kpis.inventory_trend(lots, snapshot, "month"),
+        trend_year=kpis.inventory_trend(lots, snapshot, "year"),
+        mix_warehouse=kpis.value_share(stock, "warehouse"), mix_stock_type=kpis.value_share(stock, "stock_type"),
+        ranking_bu=kpis.value_share(stock, "bu"), ranking_supplier=kpis.value_share(stock, "supplier"),
+        abc=abc, abc_summary=kpis.abc_summary(abc).reset_index(), has_ages=aged,
+        aging=kpis.aging_buckets(stock, snapshot) if aged else None,
+        aging_by_type=aging_by_stock_type(stock, snapshot) if aged else None,
+        slob=kpis.slob_summary(stock, snapshot, settings) if aged else None,
+        slob_by_type=kpis.slob_by_stock_type(stock, snapshot, settings) if aged else None,
+        suppliers_top5=kpis.supplier_backlog(stock, 5),
+        dead_stock=kpis.dead_stock(stock, snapshot) if aged else None,
+        worklist=kpis.risk_worklist(stock, snapshot) if aged else pd.DataFrame(columns=kpis.WORKLIST_COLUMNS),
+        turnover=kpis.turnover(lots, movements, period, settings),
+        days_of_supply=kpis.days_of_supply(stock, movements, period) if movements is not None else None,
+        planning=kpis.planning_metrics(lots, stock, movements, period, settings) if movements is not None else None,
+    )

@@ -1,0 +1,103 @@
+"""Risk: SLOB against the 5 % target, supplier backlog, dead-stock warnings and the risk worklist."""
+
+import pandas as pd
+import streamlit as st
+
+from core.export import csv_bytes
+from core.formatting import money, number, percent
+from core.kpis import SLOB_TARGET_SHARE
+from core.problems import InputError
+from core.storage import worklist_edits
+from ui import charts, state
+from ui.i18n import t
+from ui.widgets import display_frame, no_data_note, table, workbook_download
+
+WORKLIST_ROWS = 1000
+ACTIONS = ("transfer", "promotion", "scrap", "return", "other")
+STATUSES = ("todo", "doing", "done")
+
+st.title(t("risk.title"))
+try:
+    numbers = state.numbers()
+except (InputError, ValueError) as error:
+    st.error(str(error))
+    st.stop()
+cur = numbers.currency
+st.caption(t("common.as_of", date=numbers.as_of.date().isoformat()))
+
+st.subheader(t("risk.slob"))
+if numbers.slob is None:
+    no_data_note("turnover.no_ages")
+else:
+    share, value, skus = st.columns(3)
+    gap = numbers.slob["share"] - SLOB_TARGET_SHARE
+    share.metric(t("risk.slob_share"), percent(numbers.slob["share"]),
+                 delta=t("risk.vs_target", gap=f"{gap * 100:+.1f}", target=percent(SLOB_TARGET_SHARE)),
+                 delta_color="inverse")
+    value.metric(t("risk.slob_value"), money(numbers.slob["value"], cur))
+    skus.metric(t("risk.slob_skus"), number(numbers.slob["sku_count"]))
+    st.altair_chart(charts.slob_chart(numbers.slob_by_type, SLOB_TARGET_SHARE), width="stretch")
+    table(numbers.slob_by_type, "slob_by_stock_type", cur, money=("value", "slob_value"), shares=("slob_share",))
+
+st.subheader(t("risk.suppliers"))
+st.caption(t("risk.suppliers_help"))
+table(numbers.suppliers_top5, "supplier_backlog_top5", cur)
+
+st.subheader(t("risk.dead_stock"))
+if numbers.dead_stock is None:
+    no_data_note("turnover.no_ages")
+else:
+    for column, band in zip(st.columns(2), ("over_365", "d181_365"), strict=True):
+        figures = numbers.dead_stock[band]
+        with column.container(border=True):
+            st.markdown(f"**{t(f'risk.band_{band}')}**")
+            st.metric(t("col.value"), money(figures["value"], cur))
+            st.caption(t("risk.band_counts", skus=number(figures["sku_count"]), qty=number(figures["qty"])))
+            color = "red" if band == "over_365" else "orange"
+            st.markdown(f":{color}-background[{t(f'risk.advice_{band}')}]")
+
+
+def _merged_worklist() -> pd.DataFrame:
+    """The file's tracker fields, overridden by what users saved."""
+    worklist = numbers.worklist.copy()
+    saved = state.store().worklist_edits().set_index("lot_key")
+    for field in ("owner", "action", "action_status"):
+        stored = worklist["lot_key"].map(saved[field]) if len(saved) else None
+        if stored is not None:
+            worklist[field] = stored.where(worklist["lot_key"].isin(saved.index), worklist[field])
+    return worklist
+
+
+def _save_edits() -> None:
+    edits = worklist_edits(st.session_state["worklist_shown"], st.session_state["worklist_editor"]["edited_rows"])
+    if len(edits):
+        state.store().save_worklist_edits(edits)
+        st.toast(t("risk.saved", count=len(edits)), icon=":material/save:")
+
+
+st.subheader(t("risk.worklist"))
+st.caption(t("risk.worklist_help"))
+if numbers.worklist.empty:
+    no_data_note("risk.worklist_empty")
+else:
+    full = _merged_worklist()
+    worklist = full.head(WORKLIST_ROWS).reset_index(drop=True)
+    st.session_state["worklist_shown"] = worklist
+    shown, config = display_frame(worklist, cur, money=("value",))
+    options = sorted({*[t(f"risk.action.{a}") for a in ACTIONS], *worklist["action"].dropna().astype(str)})
+    statuses = sorted({*[t(f"risk.status.{s}") for s in STATUSES], *worklist["action_status"].dropna().astype(str)})
+    config |= {"owner": st.column_config.TextColumn(t("col.owner")),
+               "action": st.column_config.SelectboxColumn(t("col.action"), options=options),
+               "action_status": st.column_config.SelectboxColumn(t("col.action_status"), options=statuses)}
+    locked = [c for c in shown.columns if c not in ("owner", "action", "action_status")]
+    st.data_editor(shown, column_config=config, disabled=locked, hide_index=True, width="stretch",
+                   key="worklist_editor", on_change=_save_edits)
+    if len(full) > WORKLIST_ROWS:
+        st.caption(t("common.rows_shown", shown=WORKLIST_ROWS, total=f"{len(full):,}"))
+    st.download_button(t("common.download_csv"), csv_bytes(full), file_name="risk_worklist.csv", mime="text/csv",
+                       key="download_risk_worklist", icon=":material/download:")
+
+sheets = {t("risk.suppliers"): numbers.suppliers_top5, t("risk.worklist"): numbers.worklist}
+if numbers.slob_by_type is not None:
+    sheets = {t("risk.slob"): numbers.slob_by_type, **sheets}
+workbook_download(sheets, "risk.xlsx", "risk_workbook")

@@ -1,0 +1,119 @@
+"""Altair charts with tooltips; money on axes in the display unit (万 where CNY)."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from core.formatting import money_scale
+from ui.i18n import money_unit, stock_type_label, t
+
+BLUE, ORANGE, RED, GREEN, GREY = "#1f6feb", "#f59e0b", "#dc2626", "#16a34a", "#94a3b8"
+
+
+def _money_title(currency: str) -> str:
+    return f"{t('col.value')} ({money_unit(currency)})"
+
+
+def trend_chart(trend: pd.DataFrame, currency: str) -> alt.Chart:
+    divisor, _ = money_scale(currency)
+    data = trend.assign(amount=trend["tiv"] / divisor)
+    return alt.Chart(data).mark_bar(color=BLUE, cornerRadiusTopLeft=3, cornerRadiusTopRight=3).encode(
+        x=alt.X("period:N", title=t("col.period"), sort=None, axis=alt.Axis(labelAngle=-40)),
+        y=alt.Y("amount:Q", title=_money_title(currency)),
+        tooltip=[alt.Tooltip("period:N", title=t("col.period")),
+                 alt.Tooltip("amount:Q", title=_money_title(currency), format=",.2f")],
+    ).properties(height=300)
+
+
+def share_bars(table: pd.DataFrame, by: str, currency: str, color: str = BLUE) -> alt.Chart:
+    divisor, _ = money_scale(currency)
+    labels = table[by].map(stock_type_label) if by == "stock_type" else table[by].replace("", "—")
+    data = table.assign(label=labels, amount=table["value"] / divisor, pct=table["share"] * 100)
+    return alt.Chart(data).mark_bar(color=color).encode(
+        y=alt.Y("label:N", sort="-x", title=None, axis=alt.Axis(labelOverlap=False, labelLimit=220)),
+        x=alt.X("amount:Q", title=_money_title(currency)),
+        tooltip=[alt.Tooltip("label:N", title=t(f"col.{by}")),
+                 alt.Tooltip("amount:Q", title=_money_title(currency), format=",.2f"),
+                 alt.Tooltip("pct:Q", title=f"{t('col.share')} (%)", format=".1f")],
+    ).properties(height=max(160, 34 * len(data)))
+
+
+def pareto_chart(abc: pd.DataFrame, currency: str, top: int = 60) -> alt.LayerChart:
+    """Top SKUs by value (bars, coloured by ABC class) with the cumulative share (line, right axis)."""
+    divisor, _ = money_scale(currency)
+    data = abc.head(top).assign(amount=lambda f: f["value"] / divisor, cumulative=abc["share"].cumsum().head(top) * 100,
+                                rank=range(1, min(top, len(abc)) + 1))
+    base = alt.Chart(data).encode(x=alt.X("sku:N", sort=None, title=t("col.sku"), axis=alt.Axis(labels=False)))
+    tooltip = [alt.Tooltip("rank:Q", title="#"), alt.Tooltip("sku:N", title=t("col.sku")),
+               alt.Tooltip("amount:Q", title=_money_title(currency), format=",.2f"),
+               alt.Tooltip("abc:N", title=t("col.abc")),
+               alt.Tooltip("cumulative:Q", title=t("overview.cumulative_share"), format=".1f")]
+    bars = base.mark_bar().encode(
+        y=alt.Y("amount:Q", title=_money_title(currency)),
+        color=alt.Color("abc:N", title=t("col.abc"), scale=alt.Scale(domain=["A", "B", "C"],
+                                                                      range=[BLUE, ORANGE, GREY])),
+        tooltip=tooltip)
+    line = base.mark_line(color=RED, point=True).encode(
+        y=alt.Y("cumulative:Q", title=t("overview.cumulative_share"), scale=alt.Scale(domain=[0, 100])),
+        tooltip=tooltip)
+    return alt.layer(bars, line).resolve_scale(y="independent").properties(height=320)
+
+
+def aging_chart(by_type: pd.DataFrame, buckets: list[str], currency: str) -> alt.Chart:
+    divisor, _ = money_scale(currency)
+    data = by_type.assign(amount=by_type["value"] / divisor, type_label=by_type["stock_type"].map(stock_type_label))
+    return alt.Chart(data).mark_bar().encode(
+        x=alt.X("bucket:N", sort=buckets, title=t("col.bucket")),
+        y=alt.Y("sum(amount):Q", title=_money_title(currency)),
+        color=alt.Color("type_label:N", title=t("col.stock_type")),
+        tooltip=[alt.Tooltip("bucket:N", title=t("col.bucket")), alt.Tooltip("type_label:N", title=t("col.stock_type")),
+                 alt.Tooltip("sum(amount):Q", title=_money_title(currency), format=",.2f")],
+    ).properties(height=320)
+
+
+def slob_chart(table: pd.DataFrame, target: float) -> alt.LayerChart:
+    data = table.assign(pct=table["slob_share"] * 100, type_label=table["stock_type"].map(stock_type_label))
+    bars = alt.Chart(data).mark_bar().encode(
+        y=alt.Y("type_label:N", sort="-x", title=None),
+        x=alt.X("pct:Q", title=f"{t('risk.slob_share_of_type')} (%)"),
+        color=alt.condition(alt.datum.pct > target * 100, alt.value(RED), alt.value(GREEN)),
+        tooltip=[alt.Tooltip("type_label:N", title=t("col.stock_type")),
+                 alt.Tooltip("pct:Q", title="SLOB %", format=".1f"),
+                 alt.Tooltip("threshold_days:Q", title=t("col.threshold_days"))])
+    rule = alt.Chart(pd.DataFrame({"x": [target * 100]})).mark_rule(color=GREY, strokeDash=[4, 4]).encode(x="x:Q")
+    return alt.layer(bars, rule).properties(height=max(160, 30 * len(data)))
+
+
+def daily_value_chart(series: dict[str, pd.DataFrame], currency: str) -> alt.Chart:
+    """Projected daily inventory value of several runs: mean line and 5–95 % band."""
+    divisor, _ = money_scale(currency)
+    frames = [s.assign(run=name) for name, s in series.items()]
+    data = pd.concat(frames, ignore_index=True)
+    data[["mean", "p05", "p95"]] = data[["mean", "p05", "p95"]] / divisor
+    base = alt.Chart(data).encode(x=alt.X("day:Q", title=t("whatif.day")),
+                                  color=alt.Color("run:N", title=None, sort=list(series)))
+    band = base.mark_area(opacity=0.18).encode(y=alt.Y("p05:Q", title=_money_title(currency)), y2="p95:Q")
+    line = base.mark_line().encode(y="mean:Q", tooltip=[
+        alt.Tooltip("run:N", title=" "), alt.Tooltip("day:Q", title=t("whatif.day")),
+        alt.Tooltip("mean:Q", title=_money_title(currency), format=",.2f")])
+    return alt.layer(band, line).properties(height=320)
+
+
+def tradeoff_chart(curve: pd.DataFrame, current: dict, currency: str) -> alt.LayerChart:
+    """Average inventory value against fill rate across service levels; the current settings marked."""
+    divisor, _ = money_scale(currency)
+    data = curve.assign(amount=curve["avg_inventory_value"] / divisor, fill=curve["fill_rate"] * 100,
+                        level=curve["service_level"] * 100)
+    tooltip = [alt.Tooltip("level:Q", title=t("whatif.service_level") + " (%)", format=".1f"),
+               alt.Tooltip("fill:Q", title=t("col.fill_rate") + " (%)", format=".2f"),
+               alt.Tooltip("amount:Q", title=_money_title(currency), format=",.2f")]
+    line = alt.Chart(data).mark_line(point=True, color=BLUE).encode(
+        x=alt.X("amount:Q", title=_money_title(currency), scale=alt.Scale(zero=False)),
+        y=alt.Y("fill:Q", title=t("col.fill_rate") + " (%)", scale=alt.Scale(zero=False)), tooltip=tooltip)
+    marker = pd.DataFrame({"amount": [current["avg_inventory_value"] / divisor], "fill": [current["fill_rate"] * 100],
+                           "label": [t("whatif.current_position")]})
+    point = alt.Chart(marker).mark_point(size=220, shape="diamond", filled=True, color=RED).encode(
+        x="amount:Q", y="fill:Q", tooltip=[alt.Tooltip("label:N", title=" ")])
+    text = alt.Chart(marker).mark_text(dx=12, align="left", color=RED).encode(x="amount:Q", y="fill:Q", text="label:N")
+    return alt.layer(line, point, text).properties(height=340)

@@ -1,0 +1,175 @@
+"""The data the pages share: the current source files (the bundled sample until the user uploads), the loaded
+dataset (cached per file content), filters, as-of date, and the dashboard numbers (cached per selection)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from core.dashboard import DashboardNumbers, Filters, build_dashboard, filter_options
+from core.kpis import KpiSettings
+from core.loading import LoadResult, SchemaMatcher, load_lots, load_movements
+from core.reading import read_table
+from core.report import Dataset
+from core.schema import LOTS
+from core.storage import Store
+from ui.i18n import t
+
+SAMPLE = Path(__file__).resolve().parents[1] / "sample_data"
+SOURCE_KEY = "source"
+AS_OF_KEY = "as_of"
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    name: str
+    digest: str
+
+    @classmethod
+    def of(cls, name: str, content: bytes) -> SourceFile:
+        return cls(name, hashlib.sha256(content).hexdigest()[:16])
+
+
+@dataclass(frozen=True)
+class Source:
+    """Which files the app is showing, and the user's column mapping for the lots file."""
+
+    lots: SourceFile
+    movements: SourceFile | None
+    mapping: tuple[tuple[str, str], ...] = ()
+    is_sample: bool = False
+
+    @property
+    def key(self) -> str:
+        parts = [self.lots.digest, self.movements.digest if self.movements else "-", json.dumps(self.mapping)]
+        return "|".join(parts)
+
+
+_CONTENT: dict[str, bytes] = {}
+KEPT_FILES = 8
+
+
+def _remember(name: str, data: bytes) -> SourceFile:
+    """Keep a file's bytes by digest for the loaders (the few most recent files only)."""
+    file = SourceFile.of(name, data)
+    _CONTENT.pop(file.digest, None)
+    _CONTENT[file.digest] = data
+    while len(_CONTENT) > KEPT_FILES:
+        _CONTENT.pop(next(iter(_CONTENT)))
+    return file
+
+
+def content(file: SourceFile) -> bytes:
+    return _CONTENT[file.digest]
+
+
+def sample_source() -> Source:
+    lots = _remember("lots.csv.gz", (SAMPLE / "lots.csv.gz").read_bytes())
+    movements = _remember("movements.csv.gz", (SAMPLE / "movements.csv.gz").read_bytes())
+    return Source(lots, movements, is_sample=True)
+
+
+def current_source() -> Source:
+    if SOURCE_KEY not in st.session_state:
+        st.session_state[SOURCE_KEY] = sample_source()
+    return st.session_state[SOURCE_KEY]
+
+
+def use_upload(lots: tuple[str, bytes] | None, movements: tuple[str, bytes] | None, mapping: dict[str, str]) -> None:
+    """Switch the app to uploaded files (either may stay as it is)."""
+    source = current_source()
+    lots_file = _remember(*lots) if lots else source.lots
+    movements_file = _remember(*movements) if movements else (None if source.is_sample else source.movements)
+    st.session_state[SOURCE_KEY] = Source(lots_file, movements_file, tuple(sorted(mapping.items())))
+    st.session_state.pop(AS_OF_KEY, None)
+
+
+def set_mapping(mapping: dict[str, str]) -> None:
+    """Reload the same files with the user's column mapping."""
+    source = current_source()
+    st.session_state[SOURCE_KEY] = Source(source.lots, source.movements, tuple(sorted(mapping.items())),
+                                          source.is_sample)
+
+
+def use_sample() -> None:
+    st.session_state[SOURCE_KEY] = sample_source()
+    st.session_state.pop(AS_OF_KEY, None)
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _load(key: str, _source: Source) -> tuple[LoadResult, LoadResult | None]:
+    lots = load_lots(content(_source.lots), name=_source.lots.name, mapping=dict(_source.mapping) or None)
+    movements = None
+    if _source.movements:
+        movements = load_movements(content(_source.movements), name=_source.movements.name)
+    return lots, movements
+
+
+def loaded() -> tuple[LoadResult, LoadResult | None]:
+    """The loaded files; raises InputError when a file cannot be used at all."""
+    source = current_source()
+    with st.spinner(t("data.loading")):
+        return _load(source.key, source)
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def lots_headers(digest: str, name: str) -> tuple[list[str], dict[str, str]]:
+    """Headers of a lots file and the automatic mapping, even when a required column is missing."""
+    matcher = SchemaMatcher(LOTS)
+    raw = read_table(_CONTENT[digest], matcher, name=name)
+    return raw.headers, matcher.mapping(raw.headers)
+
+
+def dataset() -> Dataset:
+    lots, movements = loaded()
+    return Dataset(lots.data, movements.data if movements else None, lots.currency)
+
+
+def snapshot_dates() -> list[pd.Timestamp]:
+    lots = dataset().lots
+    if "snapshot_date" not in lots or lots["snapshot_date"].isna().all():
+        return []
+    return sorted(pd.to_datetime(lots["snapshot_date"].dropna().unique()))
+
+
+def as_of() -> pd.Timestamp | None:
+    return st.session_state.get(AS_OF_KEY)
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def _options(key: str, _data: Dataset) -> dict[str, list[str]]:
+    return filter_options(_data.lots)
+
+
+def options() -> dict[str, list[str]]:
+    return _options(current_source().key, dataset())
+
+
+def filters() -> Filters:
+    return Filters(**{c: tuple(st.session_state.get(f"filter_{c}") or ()) for c in Filters.__dataclass_fields__})
+
+
+def settings() -> KpiSettings:
+    return KpiSettings(day_basis=int(st.session_state.get("day_basis", 365)))
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _numbers(key: str, _data: Dataset, as_of_date: pd.Timestamp | None, selection: Filters,
+             kpi_settings: KpiSettings) -> DashboardNumbers:
+    return build_dashboard(_data, as_of_date, kpi_settings, selection)
+
+
+def numbers() -> DashboardNumbers:
+    """Dashboard figures for the current data, as-of date, filters and settings."""
+    with st.spinner(t("common.computing")):
+        return _numbers(current_source().key, dataset(), as_of(), filters(), settings())
+
+
+@st.cache_resource
+def store() -> Store:
+    return Store()
