@@ -1,0 +1,146 @@
+"""The real app in a real browser: `streamlit run` on a free local port, driven by Playwright on Debian's
+headless Chromium (/usr/bin/chromium). Screenshots of every page go to `screenshots/` at the repository root."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from core.dashboard import build_dashboard
+from core.formatting import money
+from core.loading import load_lots, load_movements
+from core.report import Dataset
+from tests.conftest import ROOT, SAMPLE
+
+pytestmark = pytest.mark.browser
+CHROMIUM = Path("/usr/bin/chromium")
+SCREENSHOTS = ROOT / "screenshots"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+PAGES = {"overview": "", "turnover": "turnover", "risk": "risk", "what_if": "what_if", "targets": "targets",
+         "data": "data"}
+GBK_LOTS = ("物料编码,物料名称,仓库,事业部,供应商,数量,单位,单价,入库日期\n"
+            "A-001,不锈钢螺丝,五金仓,BU1,华东五金,1000,pcs,2.5,2026-01-05\n"
+            "B-002,冷轧钢板,原材料仓,BU2,宁波钢材,3,吨,4800,2026-10-20\n")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_healthy(url: str, process: subprocess.Popen, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"streamlit exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise TimeoutError("streamlit did not come up")
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory):
+    port = _free_port()
+    env = {**os.environ, "IDB_DATA_DIR": str(tmp_path_factory.mktemp("data"))}
+    process = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+                                "--server.address", "127.0.0.1", "--server.headless", "true"],
+                               cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(url, process)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    assert CHROMIUM.exists(), "browser tests need Debian's chromium: apt-get install -y chromium"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1440, "height": 1100}, locale="zh-CN")
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+def _open(page, url: str, path: str) -> None:
+    page.goto(f"{url}/{path}")
+    page.wait_for_selector('[data-testid="stTitle"], h1', timeout=60_000)
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=120_000)
+    page.wait_for_timeout(1500)
+
+
+def _headline(page) -> str:
+    return page.locator('[data-testid="stMetricValue"]').first.inner_text()
+
+
+@pytest.fixture(scope="module")
+def sample_tiv() -> str:
+    lots, movements = load_lots(SAMPLE / "lots.csv.gz"), load_movements(SAMPLE / "movements.csv.gz")
+    return money(build_dashboard(Dataset(lots.data, movements.data, lots.currency)).tiv, "CNY")
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_each_page_loads_without_an_error_and_is_screenshotted(name, page, app_url):
+    _open(page, app_url, PAGES[name])
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert page.locator('[data-testid="stAlertContentError"]').count() == 0
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
+    assert (SCREENSHOTS / f"{name}.png").stat().st_size > 10_000
+
+
+def test_overview_headline_is_the_engines_tiv(page, app_url, sample_tiv):
+    _open(page, app_url, "")
+    assert _headline(page) == sample_tiv
+
+
+def test_a_filter_set_in_the_sidebar_holds_on_every_page(page, app_url, sample_tiv):
+    _open(page, app_url, "")
+    page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').nth(1).click()
+    page.get_by_role("option", name="原材料").click()
+    page.keyboard.press("Escape")
+    page.wait_for_timeout(2500)
+    filtered = _headline(page)
+    assert filtered != sample_tiv
+    page.locator('[data-testid="stSidebarNav"] a').nth(1).click()
+    page.wait_for_timeout(2500)
+    page.locator('[data-testid="stSidebarNav"] a').nth(0).click()
+    page.wait_for_timeout(2500)
+    assert _headline(page) == filtered
+
+
+def test_uploading_a_gbk_chinese_header_csv_changes_the_headline(page, app_url, sample_tiv, tmp_path):
+    upload = tmp_path / "库存明细.csv"
+    upload.write_bytes(GBK_LOTS.encode("gbk"))
+    _open(page, app_url, "data")
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').first.set_input_files(str(upload))
+    page.get_by_text("库存明细.csv").first.wait_for(timeout=60_000)
+    page.wait_for_timeout(2000)
+    page.screenshot(path=SCREENSHOTS / "data_after_upload.png", full_page=True)
+    page.locator('[data-testid="stSidebarNav"] a').nth(0).click()
+    page.wait_for_timeout(3000)
+    assert _headline(page) == money(1000 * 2.5 + 3 * 4800, "CNY") != sample_tiv
