@@ -8,19 +8,19 @@ from core.problems import InputError
 from ui import state
 from ui.i18n import language_switch, stock_type_label, t
 
-PERSISTENT_WIDGETS = ("day_basis", "filter_warehouse", "filter_stock_type", "filter_bu", "filter_supplier")
+PERSISTENT_PREFIXES = ("day_basis", "filter_", "wi_", "tg_")  # value widgets only: never buttons or uploads
 
 st.set_page_config(page_title="库存决策看板 · Inventory Decision Board", page_icon=":material/inventory_2:",
                    layout="wide")
-for key in PERSISTENT_WIDGETS:  # keep widget values when their page is not shown
-    if key in st.session_state:
-        st.session_state[key] = st.session_state[key]
+for key in [k for k in st.session_state if str(k).startswith(PERSISTENT_PREFIXES)]:
+    st.session_state[key] = st.session_state[key]  # keep widget values while their page is not shown
 
 language_switch()
 pages = [
     st.Page("pages/overview.py", title=t("nav.overview"), icon=":material/dashboard:", default=True),
     st.Page("pages/turnover.py", title=t("nav.turnover"), icon=":material/autorenew:"),
     st.Page("pages/risk.py", title=t("nav.risk"), icon=":material/warning:"),
+    st.Page("pages/what_if.py", title=t("nav.what_if"), icon=":material/tune:"),
     st.Page("pages/data.py", title=t("nav.data"), icon=":material/upload_file:"),
 ]
 navigation = st.navigation(pages)

@@ -11,9 +11,10 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from core.dashboard import DashboardNumbers, Filters, build_dashboard, filter_options
+from core.dashboard import DashboardNumbers, Filters, apply_filters, build_dashboard, filter_options
 from core.kpis import KpiSettings
-from core.loading import LoadResult, SchemaMatcher, load_lots, load_movements
+from core.loading import LoadResult, SchemaMatcher, load_lots, load_movements, load_planning
+from core.planning import PlanningParameters, derive_parameters, parameters_from_file
 from core.reading import read_table
 from core.report import Dataset
 from core.schema import LOTS
@@ -173,3 +174,32 @@ def numbers() -> DashboardNumbers:
 @st.cache_resource
 def store() -> Store:
     return Store()
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _planning(key: str, _data: Dataset, is_sample: bool, default_lead_time: float,
+              as_of_date: pd.Timestamp | None) -> PlanningParameters | None:
+    if is_sample:
+        return parameters_from_file(load_planning(SAMPLE / "planning_parameters.csv"))
+    if _data.movements is None:
+        return None
+    return derive_parameters(_data.lots, _data.movements, as_of_date, default_lead_time=default_lead_time)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _skus_in_scope(key: str, _data: Dataset, selection: Filters) -> frozenset[str]:
+    return frozenset(apply_filters(_data, selection).lots["sku"].unique())
+
+
+def simulation_inputs(default_lead_time: float) -> tuple[pd.DataFrame, pd.DataFrame, str] | None:
+    """(parameters of the SKUs in the filters with their ABC class, SKUs left out and why, cache key)."""
+    source, data, selection = current_source(), dataset(), filters()
+    planning = _planning(source.key, data, source.is_sample, default_lead_time, as_of())
+    if planning is None:
+        return None
+    scope = _skus_in_scope(source.key, data, selection)
+    params = planning.params[planning.params["sku"].isin(scope)].reset_index(drop=True)
+    classes = numbers().abc.set_index("sku")["abc"]
+    params["abc_class"] = params["abc_class"].fillna(params["sku"].map(classes)).fillna("C")
+    key = f"{source.key}|{selection}|{default_lead_time}|{as_of()}"
+    return params, planning.excluded, key

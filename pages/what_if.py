@@ -1,0 +1,260 @@
+"""What-if: change lead times, service levels and policies, and watch turnover, stockouts and cash move."""
+
+from dataclasses import replace
+
+import pandas as pd
+import streamlit as st
+
+from core.export import csv_bytes
+from core.formatting import money, number, percent
+from core.policies import POLICIES
+from core.problems import InputError
+from core.scenarios import TRADEOFF_LEVELS, from_query, to_query
+from core.simulation import ClassSettings, Scenario, SimulationResult, compare, simulate
+from ui import charts, state
+from ui.i18n import t
+from ui.widgets import workbook_download
+
+CLASSES = ("A", "B", "C")
+HORIZONS = (90, 180, 365, 730)
+DEFAULT_BASELINE = "__default__"
+MONEY_METRICS = ("avg_inventory_value", "cash_release")
+SHARE_METRICS = ("fill_rate", "cycle_service_level")
+HEADLINE = ("avg_inventory_value", "cash_release", "ito", "dio", "fill_rate", "cycle_service_level", "stockout_days")
+DEFAULTS = {"wi_policy": "periodic", "wi_service_level": 95.0, "wi_review_days": 7, "wi_order_rule": "auto",
+            "wi_cover_days": 30, "wi_lt_scale": 1.0, "wi_lt_cv": 0.0, "wi_horizon": 365, "wi_replications": 20,
+            "wi_lost_sales": False, "wi_demand": "gamma", "wi_by_class": False, "wi_default_lead": 14}
+
+
+def scenario_from_state() -> Scenario:
+    s = st.session_state
+    by_class = {}
+    if s.get("wi_by_class"):
+        by_class = {c: ClassSettings(policy=s.get(f"wi_{c}_policy"), service_level=s.get(f"wi_{c}_service_level",
+                                                                                       95.0) / 100,
+                                     review_days=int(s.get(f"wi_{c}_review_days", 7))) for c in CLASSES}
+    return Scenario(policy=s["wi_policy"], service_level=round(s["wi_service_level"] / 100, 4),
+                    review_days=int(s["wi_review_days"]), lead_time_scale=float(s["wi_lt_scale"]),
+                    lead_time_cv=float(s["wi_lt_cv"]) or None, order_rule=s["wi_order_rule"],
+                    cover_days=float(s["wi_cover_days"]), horizon_days=int(s["wi_horizon"]),
+                    replications=int(s["wi_replications"]), lost_sales=bool(s["wi_lost_sales"]),
+                    demand_distribution=s["wi_demand"], by_class=by_class)
+
+
+def scenario_to_state(scenario: Scenario) -> None:
+    """Set every control from a scenario (call before the widgets are drawn, e.g. in a callback)."""
+    s = st.session_state
+    s.update({"wi_policy": scenario.policy, "wi_service_level": round(scenario.service_level * 100, 1),
+              "wi_review_days": scenario.review_days, "wi_order_rule": scenario.order_rule,
+              "wi_cover_days": int(scenario.cover_days), "wi_lt_scale": scenario.lead_time_scale,
+              "wi_lt_cv": scenario.lead_time_cv or 0.0, "wi_horizon": scenario.horizon_days,
+              "wi_replications": scenario.replications, "wi_lost_sales": scenario.lost_sales,
+              "wi_demand": scenario.demand_distribution, "wi_by_class": bool(scenario.by_class)})
+    for name, settings in scenario.by_class.items():
+        s[f"wi_{name}_policy"] = settings.policy or scenario.policy
+        s[f"wi_{name}_service_level"] = round((settings.service_level or scenario.service_level) * 100, 1)
+        s[f"wi_{name}_review_days"] = settings.review_days or scenario.review_days
+
+
+def initialise_controls() -> None:
+    for key, value in DEFAULTS.items():
+        st.session_state.setdefault(key, value)
+    if not st.session_state.get("wi_query_applied"):
+        st.session_state["wi_query_applied"] = True
+        query = st.query_params.to_dict()
+        if "policy" in query:
+            try:
+                scenario_to_state(from_query(query))
+            except (ValueError, TypeError):
+                st.toast(t("whatif.bad_link"), icon=":material/link_off:")
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def run(key: str, _params: pd.DataFrame, scenario: Scenario) -> SimulationResult:
+    return simulate(_params, scenario)
+
+
+def policy_label(policy: str) -> str:
+    return t(f"whatif.policy.{policy}")
+
+
+def format_metric(metric: str, value: float | None, currency: str) -> str:
+    if metric in MONEY_METRICS:
+        return money(value, currency)
+    if metric in SHARE_METRICS:
+        return percent(value, 2)
+    return number(value, 2 if metric == "ito" else 1 if metric == "dio" else 0)
+
+
+def draw_controls() -> None:
+    left, middle, right = st.columns(3)
+    with left:
+        st.segmented_control(t("whatif.policy"), POLICIES, key="wi_policy", format_func=policy_label)
+        st.slider(t("whatif.service_level") + " (%)", 80.0, 99.9, step=0.1, key="wi_service_level",
+                  help=t("whatif.service_level_help"))
+        if st.session_state["wi_policy"] == "periodic":
+            st.number_input(t("whatif.review_days"), 1, 90, key="wi_review_days")
+        else:
+            st.selectbox(t("whatif.order_rule"), ("auto", "eoq", "cover"), key="wi_order_rule",
+                         format_func=lambda r: t(f"whatif.rule.{r}"))
+            st.number_input(t("whatif.cover_days"), 1, 365, key="wi_cover_days")
+    with middle:
+        st.slider(t("whatif.lead_time_scale"), 0.5, 2.0, step=0.1, key="wi_lt_scale", format="%.1f×")
+        st.slider(t("whatif.lead_time_cv"), 0.0, 0.5, step=0.05, key="wi_lt_cv", help=t("whatif.lead_time_cv_help"))
+        st.toggle(t("whatif.lost_sales"), key="wi_lost_sales", help=t("whatif.lost_sales_help"))
+    with right:
+        st.select_slider(t("whatif.horizon"), HORIZONS, key="wi_horizon")
+        st.slider(t("whatif.replications"), 1, 50, key="wi_replications")
+        st.radio(t("whatif.demand"), ("gamma", "normal"), key="wi_demand", horizontal=True,
+                 format_func=lambda d: t(f"whatif.demand.{d}"), help=t("whatif.demand_help"))
+    with st.expander(t("whatif.by_class")):
+        st.toggle(t("whatif.by_class_on"), key="wi_by_class")
+        if st.session_state["wi_by_class"]:
+            for column, name in zip(st.columns(3), CLASSES, strict=True):
+                with column:
+                    st.markdown(f"**{t('col.abc')} {name}**")
+                    st.session_state.setdefault(f"wi_{name}_policy", st.session_state["wi_policy"])
+                    st.session_state.setdefault(f"wi_{name}_service_level", st.session_state["wi_service_level"])
+                    st.session_state.setdefault(f"wi_{name}_review_days", st.session_state["wi_review_days"])
+                    st.selectbox(t("whatif.policy"), POLICIES, key=f"wi_{name}_policy", format_func=policy_label)
+                    st.slider(t("whatif.service_level") + " (%)", 80.0, 99.9, step=0.1,
+                              key=f"wi_{name}_service_level")
+                    st.number_input(t("whatif.review_days"), 1, 90, key=f"wi_{name}_review_days")
+
+
+def baseline_scenario(scenario: Scenario) -> tuple[str, Scenario]:
+    """The chosen baseline, on the scenario's horizon, replications, seed and demand model (a paired comparison)."""
+    choice = st.session_state.get("wi_baseline", DEFAULT_BASELINE)
+    base = Scenario()
+    if choice != DEFAULT_BASELINE:
+        try:
+            base = Scenario.from_dict(state.store().load_scenario(choice))
+        except KeyError:
+            choice = DEFAULT_BASELINE
+    aligned = replace(base, horizon_days=scenario.horizon_days, warmup_days=scenario.warmup_days,
+                      replications=scenario.replications, seed=scenario.seed,
+                      demand_distribution=scenario.demand_distribution)
+    return (t("whatif.default_baseline") if choice == DEFAULT_BASELINE else choice), aligned
+
+
+def draw_results(params: pd.DataFrame, key: str, scenario: Scenario, currency: str) -> None:
+    baseline_name, baseline = baseline_scenario(scenario)
+    with st.spinner(t("whatif.running")):
+        result = run(key, params, scenario)
+        base = run(key, params, baseline)
+    table = compare(result, base).set_index("metric")
+    st.subheader(t("whatif.results"))
+    for column, metric in zip(st.columns(len(HEADLINE)), HEADLINE, strict=True):
+        delta = table.loc[metric, "delta"]
+        column.metric(t(f"whatif.metric.{metric}"), format_metric(metric, result.totals[metric], currency),
+                      delta=None if pd.isna(delta) else format_metric(metric, delta, currency),
+                      delta_color="inverse" if metric in ("avg_inventory_value", "dio", "stockout_days") else "normal",
+                      help=t("whatif.spread", low=format_metric(metric, result.spread.loc[metric, "p05"], currency),
+                             high=format_metric(metric, result.spread.loc[metric, "p95"], currency)))
+    st.caption(t("whatif.versus", baseline=baseline_name, current=money(result.current_inventory_value, currency)))
+    shown = pd.DataFrame({
+        t("whatif.metric"): [t(f"whatif.metric.{m}") for m in table.index],
+        baseline_name: [format_metric(m, v, currency) for m, v in table["baseline"].items()],
+        t("whatif.scenario"): [format_metric(m, v, currency) for m, v in table["scenario"].items()],
+        t("whatif.delta"): [format_metric(m, v, currency) for m, v in table["delta"].items()],
+        t("whatif.delta_range"): [f"{format_metric(m, table.loc[m, 'p05'], currency)} … "
+                                  f"{format_metric(m, table.loc[m, 'p95'], currency)}" for m in table.index],
+    })
+    st.dataframe(shown, hide_index=True, width="stretch", key="df_scenario_comparison")
+    st.altair_chart(charts.daily_value_chart({baseline_name: base.daily_value, t("whatif.scenario"): result.daily_value},
+                                             currency), width="stretch")
+    draw_tradeoff(params, key, scenario, result, currency)
+    st.download_button(t("whatif.download_skus"), csv_bytes(result.skus), file_name="scenario_skus.csv",
+                       mime="text/csv", key="dl_scenario_skus", icon=":material/download:")
+
+
+def draw_tradeoff(params: pd.DataFrame, key: str, scenario: Scenario, result: SimulationResult, currency: str) -> None:
+    st.subheader(t("whatif.tradeoff"))
+    st.caption(t("whatif.tradeoff_help", policy=policy_label(scenario.policy)))
+    bar = st.progress(0.0, text=t("whatif.running"))
+    rows = []
+    for i, level in enumerate(TRADEOFF_LEVELS):
+        point = run(key, params, replace(scenario, service_level=level, replications=min(3, scenario.replications),
+                                         by_class={}))
+        rows.append({"service_level": level, **point.totals})
+        bar.progress((i + 1) / len(TRADEOFF_LEVELS), text=t("whatif.running"))
+    bar.empty()
+    st.altair_chart(charts.tradeoff_chart(pd.DataFrame(rows), result.totals, currency), width="stretch")
+
+
+def save_scenario(name: str, scenario: Scenario) -> None:
+    state.store().save_scenario(name, scenario.to_dict())
+    st.toast(t("whatif.saved", name=name.strip()), icon=":material/check:")
+
+
+def load_scenario(name: str) -> None:
+    scenario_to_state(Scenario.from_dict(state.store().load_scenario(name)))
+    st.session_state["wi_name"] = name
+
+
+def draw_scenarios(params: pd.DataFrame, key: str, scenario: Scenario, currency: str) -> None:
+    st.subheader(t("whatif.scenarios"))
+    store = state.store()
+    names = store.scenario_names()
+    save, load, baseline = st.columns(3)
+    with save:
+        name = st.text_input(t("whatif.name"), key="wi_name", placeholder=t("whatif.name_placeholder"))
+        st.button(t("whatif.save"), disabled=not name.strip(), icon=":material/save:", key="btn_save_scenario",
+                  on_click=save_scenario, args=(name, scenario))
+    with load:
+        chosen = st.selectbox(t("whatif.saved_scenarios"), names, index=None, key="wi_load_choice",
+                              placeholder=t("whatif.none_saved") if not names else t("whatif.pick"))
+        st.button(t("whatif.load"), disabled=chosen is None, on_click=load_scenario, args=(chosen,),
+                  icon=":material/restore:", key="btn_load_scenario")
+    with baseline:
+        st.selectbox(t("whatif.baseline"), [DEFAULT_BASELINE, *names], key="wi_baseline",
+                     format_func=lambda n: t("whatif.default_baseline") if n == DEFAULT_BASELINE else n)
+    picked = st.multiselect(t("whatif.compare"), names, max_selections=4, key="wi_compare")
+    if picked:
+        runs = {n: run(key, params, Scenario.from_dict(store.load_scenario(n))) for n in picked}
+        totals = pd.DataFrame({n: r.totals for n, r in runs.items()})
+        shown = totals.apply(lambda col: [format_metric(m, v, currency) for m, v in col.items()])
+        shown.insert(0, t("whatif.metric"), [t(f"whatif.metric.{m}") for m in totals.index])
+        st.dataframe(shown, hide_index=True, width="stretch")
+        st.altair_chart(charts.daily_value_chart({n: r.daily_value for n, r in runs.items()}, currency),
+                        width="stretch")
+        settings = pd.DataFrame({n: to_query(r.scenario) for n, r in runs.items()})
+        raw = totals.rename_axis("metric").reset_index()
+        st.download_button(t("common.download_csv"), csv_bytes(raw), file_name="scenarios.csv", mime="text/csv",
+                           key="dl_scenarios_csv", icon=":material/download:")
+        workbook_download({t("whatif.compare"): raw, t("whatif.settings"): settings.rename_axis("setting").reset_index(),
+                           **{n: r.skus for n, r in runs.items()}}, "scenarios.xlsx", "dl_scenarios_xlsx")
+
+
+@st.fragment
+def what_if(currency: str) -> None:
+    inputs = state.simulation_inputs(float(st.session_state["wi_default_lead"]))
+    if inputs is None:
+        st.info(t("whatif.needs_movements"), icon=":material/info:")
+        return
+    params, excluded, key = inputs
+    if params.empty:
+        st.info(t("whatif.no_skus"), icon=":material/info:")
+        return
+    st.caption(t("whatif.skus", count=f"{len(params):,}") +
+               (" · " + t("whatif.excluded", count=len(excluded)) if len(excluded) else ""))
+    draw_controls()
+    if st.session_state.get("wi_policy") is None:  # a second click on the selected policy clears it
+        st.session_state["wi_policy"] = DEFAULTS["wi_policy"]
+    scenario = scenario_from_state()
+    st.query_params.from_dict(to_query(scenario))
+    draw_results(params, key, scenario, currency)
+    draw_scenarios(params, key, scenario, currency)
+    st.caption(t("whatif.share_link"))
+
+
+st.title(t("whatif.title"))
+initialise_controls()
+try:
+    currency = state.numbers().currency
+except (InputError, ValueError) as error:
+    st.error(str(error))
+    st.stop()
+if not state.current_source().is_sample:
+    st.number_input(t("whatif.default_lead"), 1, 365, key="wi_default_lead", help=t("whatif.default_lead_help"))
+what_if(currency)

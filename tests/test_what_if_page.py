@@ -1,0 +1,100 @@
+"""The what-if page, headless: it answers, reacts to the service level, saves and reloads scenarios, and keeps
+its settings in the page's query parameters."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from core.scenarios import from_query
+from tests.conftest import ROOT
+
+FAST = {"wi_replications": 4, "wi_horizon": 180}
+
+
+@pytest.fixture(autouse=True)
+def data_folder(tmp_path, monkeypatch):
+    monkeypatch.setenv("IDB_DATA_DIR", str(tmp_path / "data"))
+    from ui import state
+    state.store.clear()
+
+
+def what_if(query: dict[str, str] | None = None, **session) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
+    at.run()
+    for key, value in {**FAST, **session}.items():
+        at.session_state[key] = value
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    at.switch_page("pages/what_if.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def shown(at: AppTest, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def money_value(text: str) -> float:
+    return float(text.replace("¥", "").replace(",", "").replace("万", ""))
+
+
+def test_page_runs_on_the_sample_and_shows_every_headline_figure():
+    at = what_if()
+    labels = [m.label for m in at.metric]
+    assert labels == ["平均库存金额", "现金释放", "周转率", "周转天数", "满足率", "周期服务水平", "缺货天数"]
+    assert "2,000" in at.caption[0].value
+
+
+def test_raising_the_service_level_from_90_to_99_raises_inventory_and_fill_rate():
+    low = what_if(wi_service_level=90.0)
+    high = what_if(wi_service_level=99.0)
+    assert money_value(shown(high, "平均库存金额")) > money_value(shown(low, "平均库存金额"))
+    assert float(shown(high, "满足率").rstrip("%")) > float(shown(low, "满足率").rstrip("%"))
+
+
+def test_moving_the_slider_changes_the_shown_figures():
+    at = what_if(wi_service_level=90.0)
+    before = shown(at, "平均库存金额")
+    at.slider(key="wi_service_level").set_value(99.0).run()
+    assert shown(at, "平均库存金额") != before
+
+
+CONTROLS = {"wi_policy": "rop", "wi_service_level": 97.5, "wi_order_rule": "cover", "wi_cover_days": 21,
+            "wi_lt_scale": 1.3, "wi_lt_cv": 0.15, "wi_lost_sales": True, "wi_demand": "normal", "wi_horizon": 180,
+            "wi_replications": 3}
+
+
+def test_saving_and_reloading_a_scenario_restores_every_control():
+    at = what_if(**CONTROLS)
+    at.text_input(key="wi_name").input("短提前期").run()
+    at.button(key="btn_save_scenario").click().run()
+    assert not at.exception
+    at.slider(key="wi_service_level").set_value(85.0).run()
+    at.slider(key="wi_lt_scale").set_value(0.7).run()
+    at.toggle(key="wi_lost_sales").set_value(False).run()
+    at.selectbox(key="wi_load_choice").set_value("短提前期").run()
+    at.button(key="btn_load_scenario").click().run()
+    for key, value in CONTROLS.items():
+        assert at.session_state[key] == value, key
+
+
+def test_settings_arrive_from_the_query_string_and_are_written_back():
+    query = {"policy": "minmax", "service_level": "0.9", "lead_time_scale": "1.5", "cover_days": "14",
+             "replications": "3", "horizon_days": "90", "lost_sales": "1"}
+    at = what_if(query=query)
+    assert at.session_state["wi_policy"] == "minmax"
+    assert at.session_state["wi_service_level"] == 90.0
+    assert at.session_state["wi_lt_scale"] == 1.5
+    assert at.session_state["wi_lost_sales"] is True
+    written = from_query(dict(at.query_params))
+    assert (written.policy, written.service_level, written.lead_time_scale, written.cover_days, written.lost_sales,
+            written.horizon_days) == ("minmax", 0.9, 1.5, 14.0, True, 90)
+
+
+def test_per_class_settings_reach_the_simulation():
+    at = what_if(wi_by_class=True, wi_A_service_level=99.5, wi_C_policy="rop")
+    written = from_query(dict(at.query_params))
+    assert written.by_class["A"].service_level == 0.995
+    assert written.by_class["C"].policy == "rop"
