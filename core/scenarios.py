@@ -40,7 +40,7 @@ def _value(name: str, text: str) -> object:
 def _class_settings(text: str) -> dict[str, ClassSettings]:
     out = {}
     for part in filter(None, text.split(_CLASS_SEPARATOR)):
-        name, policy, level, review = (part.split(_FIELD_SEPARATOR) + ["", "", ""])[:4]
+        name, policy, level, review = [*part.split(_FIELD_SEPARATOR), "", "", ""][:4]
         out[name] = ClassSettings(policy=policy or None, service_level=float(level) if level else None,
                                   review_days=int(review) if review else None)
     return out

@@ -161,8 +161,8 @@ def draw_results(params: pd.DataFrame, key: str, scenario: Scenario, currency: s
                                   f"{format_metric(m, table.loc[m, 'p95'], currency)}" for m in table.index],
     })
     st.dataframe(shown, hide_index=True, width="stretch", key="df_scenario_comparison")
-    st.altair_chart(charts.daily_value_chart({baseline_name: base.daily_value, t("whatif.scenario"): result.daily_value},
-                                             currency), width="stretch")
+    series = {baseline_name: base.daily_value, t("whatif.scenario"): result.daily_value}
+    st.altair_chart(charts.daily_value_chart(series, currency), width="stretch")
     draw_tradeoff(params, key, scenario, result, currency)
     st.download_button(t("whatif.download_skus"), csv_bytes(result.skus), file_name="scenario_skus.csv",
                        mime="text/csv", key="dl_scenario_skus", icon=":material/download:")
@@ -222,8 +222,8 @@ def draw_scenarios(params: pd.DataFrame, key: str, scenario: Scenario, currency:
         raw = totals.rename_axis("metric").reset_index()
         st.download_button(t("common.download_csv"), csv_bytes(raw), file_name="scenarios.csv", mime="text/csv",
                            key="dl_scenarios_csv", icon=":material/download:")
-        workbook_download({t("whatif.compare"): raw, t("whatif.settings"): settings.rename_axis("setting").reset_index(),
-                           **{n: r.skus for n, r in runs.items()}}, "scenarios.xlsx", "dl_scenarios_xlsx")
+        sheets = {t("whatif.compare"): raw, t("whatif.settings"): settings.rename_axis("setting").reset_index()}
+        workbook_download({**sheets, **{n: r.skus for n, r in runs.items()}}, "scenarios.xlsx", "dl_scenarios_xlsx")
 
 
 @st.fragment
