@@ -240,7 +240,7 @@ def unit_costs(lots: pd.DataFrame, as_of: pd.Timestamp) -> pd.Series:
     latest = frame.groupby("sku")["snapshot_date"].transform("max")
     frame = frame[frame["snapshot_date"] == latest]
     sums = frame.groupby("sku")[["value", "qty"]].sum()
-    return sums["value"] / sums["qty"]
+    return (sums["value"] / sums["qty"]).astype(float)
 
 
 @dataclass(frozen=True)
@@ -264,7 +264,7 @@ class Period:
 
 def cost_of_goods_sold(movements: pd.DataFrame, costs: pd.Series) -> tuple[float, int]:
     """(COGS, rows that could not be costed): Σ cogs where given, else Σ qty_out × the SKU's unit cost."""
-    fallback = movements["qty_out"].fillna(0) * movements["sku"].map(costs)
+    fallback = movements["qty_out"].fillna(0).astype(float) * movements["sku"].map(costs).astype(float)
     if "cogs" in movements:
         fallback = movements["cogs"].fillna(fallback)
     uncosted = int((fallback.isna() & (movements["qty_out"].fillna(0) > 0)).sum())
@@ -321,7 +321,7 @@ def planning_metrics(lots: pd.DataFrame, stock: pd.DataFrame, movements: pd.Data
     held = snapshots[snapshots["qty"] > 0].groupby("snapshot_date")["sku"].apply(lambda s: set(s))
     pairs = len(demanded) * len(held)
     stocked = sum(len(demanded.intersection(list(skus))) for skus in held)
-    cogs = turnover(lots, movements, period, settings)["cogs"]
+    cogs = turnover(lots, movements, period, settings)["cogs"] or 0.0
     monthly_cogs = cogs * (DAYS_PER_YEAR / 12) / period.days if period.days else 0.0
     supply = days_of_supply(stock, movements, period)["days_of_supply"].dropna()
     return {

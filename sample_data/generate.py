@@ -53,7 +53,7 @@ NAME_PARTS = {
 }
 SUPPLIER_WEIGHTS = (1 / np.arange(1, len(SUPPLIERS) + 1) ** 0.8) / (1 / np.arange(1, len(SUPPLIERS) + 1) ** 0.8).sum()
 LOT_HEADERS = ["快照日期", "物料编码", "物料名称", "仓库", "事业部", "供应商", "批次", "数量", "单位", "单价", "金额",
-               "入库日期", "最后出库日期"]
+               "入库日期", "最后出库日期", "在途数量"]
 OWNERS = ("张伟", "李娜", "王芳", "刘洋", "陈静", "赵磊")
 ACTIONS = ("跨部门调拨", "促销", "报废申请", "退回供应商")
 STATUSES = ("未开始", "进行中", "已完成")
@@ -178,9 +178,11 @@ def order_up_to(sku: Sku, day: pd.Timestamp, rng: np.random.Generator) -> None:
 
 
 def snapshot_rows(skus: list[Sku], day: pd.Timestamp) -> list[tuple]:
+    """One row per lot; the SKU's open purchase orders sit on its first lot (as many ERPs list them)."""
     return [(day, sku.code, sku.name, sku.warehouse, sku.bu, sku.supplier, lot.batch, round(lot.qty, 2), sku.unit,
-             lot.unit_cost, round(lot.qty * lot.unit_cost, 2), lot.receipt, lot.last_move)
-            for sku in skus for lot in sku.lots if lot.qty > 0]
+             lot.unit_cost, round(lot.qty * lot.unit_cost, 2), lot.receipt, lot.last_move,
+             round(sum(q for _, q in sku.pipeline), 2) if i == 0 else 0.0)
+            for sku in skus for i, lot in enumerate(lot for lot in sku.lots if lot.qty > 0)]
 
 
 def add_tracker(lots: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:

@@ -235,6 +235,14 @@ def test_movements_of_skus_without_a_cost_are_counted_as_uncosted():
     assert kpis.turnover(lots, movements, Period.ending(AS_OF, 365), KpiSettings())["uncosted_rows"] == 1
 
 
+def test_no_movement_inside_the_period_means_zero_cogs_and_zero_turnover():
+    lots, _ = _turnover_case(200.0, 300.0, [])
+    early = pd.DataFrame({"date": pd.to_datetime(["2024-12-20"]).astype("datetime64[s]"), "sku": ["A"],
+                          "qty_out": [3.0]})
+    result = kpis.turnover(lots, early, Period.ending(AS_OF, 365), KpiSettings())
+    assert result["cogs"] == 0.0 and result["ito"] == 0.0 and result["dio"] is None
+
+
 def test_without_movements_ito_and_dio_are_absent_not_zero():
     lots, _ = _turnover_case(200.0, 300.0, [])
     result = kpis.turnover(lots, None, Period.ending(AS_OF, 365), KpiSettings())

@@ -1,0 +1,244 @@
+"""Targets and action plan: gaps to targets, recommended actions ranked by cash, and an owned, tracked plan."""
+
+import datetime as dt
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from core import kpis
+from core.actions import ActionSettings, bu_gap_contribution, recommend_actions, total_cash
+from core.export import csv_bytes
+from core.formatting import money, number, percent
+from core.plan_report import render_plan_html
+from core.problems import InputError
+from core.targets import DEFAULT_TARGETS, TARGET_KPIS, kpi_history, target_gaps
+from ui import charts, state
+from ui.i18n import language, t
+from ui.widgets import display_frame, table, workbook_download
+
+STATUSES = ("open", "doing", "done")
+SHOWN_ACTIONS = 50
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def history(key: str, _data, selection, settings) -> pd.DataFrame:
+    from core.dashboard import apply_filters
+    return kpi_history(apply_filters(_data, selection), settings)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def actions(key: str, _data, as_of, selection, settings, rules: ActionSettings) -> tuple[pd.DataFrame, pd.DataFrame]:
+    from core.dashboard import apply_filters
+    scoped = apply_filters(_data, selection)
+    lots = kpis.with_snapshots(scoped.lots, as_of)
+    snapshot = kpis.resolve_as_of(lots, as_of)
+    stock = kpis.stock_at(lots, snapshot)
+    return recommend_actions(stock, snapshot, scoped.movements, settings, rules), \
+        bu_gap_contribution(stock, snapshot, settings)
+
+
+def format_kpi(kpi: str, value: float | None, currency: str) -> str:
+    if kpi == "tiv":
+        return money(value, currency)
+    if kpi == "slob_share":
+        return percent(value)
+    return number(value, 2 if kpi == "ito" else 1)
+
+
+def action_text(row: pd.Series, currency: str) -> tuple[str, str]:
+    evidence = row["evidence"]
+    title = t(f"actions.rule.{row['rule']}", subject=row["subject"] or "—", lots=number(row["lots"]),
+              skus=number(row["skus"]))
+    facts = {k: (percent(v) if k == "share" else money(v, currency) if k == "value" else number(v))
+             for k, v in evidence.items()}
+    return title, t(f"actions.evidence.{row['rule']}", **facts)
+
+
+def target_chart(frame: pd.DataFrame, kpi: str, target: float | None, currency: str) -> alt.LayerChart:
+    data = frame[["snapshot_date", kpi]].dropna().rename(columns={kpi: "value"})
+    scale = 10_000 if kpi == "tiv" and currency == "CNY" else 100 if kpi == "slob_share" else 1
+    data["value"] = data["value"] / scale
+    line = alt.Chart(data).mark_line(point=True, color=charts.BLUE).encode(
+        x=alt.X("snapshot_date:T", title=None), y=alt.Y("value:Q", title=t(f"targets.kpi.{kpi}"),
+                                                        scale=alt.Scale(zero=False)),
+        tooltip=[alt.Tooltip("snapshot_date:T", title=t("col.snapshot")), alt.Tooltip("value:Q", format=",.2f")])
+    layers = [line]
+    if target is not None:
+        rule = pd.DataFrame({"target": [target / scale]})
+        layers.append(alt.Chart(rule).mark_rule(color=charts.RED, strokeDash=[6, 4]).encode(y="target:Q"))
+    return alt.layer(*layers).properties(height=200)
+
+
+def draw_targets(numbers, saved: dict, currency: str) -> pd.DataFrame:
+    st.subheader(t("targets.targets"))
+    current = {"tiv": numbers.tiv, "ito": numbers.turnover["ito"], "dio": numbers.turnover["dio"],
+               "slob_share": numbers.slob["share"] if numbers.slob else None}
+    with st.form("targets_form"):
+        columns = st.columns(4)
+        entered = {}
+        for column, kpi in zip(columns, TARGET_KPIS, strict=True):
+            with column:
+                stored = saved.get(kpi, {}).get("value", DEFAULT_TARGETS.get(kpi))
+                if kpi == "tiv":
+                    reduction = numbers.tiv - stored if stored is not None else 0.0
+                    amount = st.number_input(t("targets.tiv_reduction"), min_value=0.0, value=float(round(reduction, 2)),
+                                             step=10_000.0, key="tg_tiv_reduction")
+                    entered[kpi] = numbers.tiv - amount if amount else None
+                elif kpi == "slob_share":
+                    pct = st.number_input(t("targets.kpi.slob_share") + " (%)", 0.0, 100.0,
+                                          value=float(stored * 100) if stored is not None else 5.0, key="tg_slob")
+                    entered[kpi] = pct / 100
+                else:
+                    value = st.number_input(t(f"targets.kpi.{kpi}"), min_value=0.0,
+                                            value=float(stored) if stored is not None else None, key=f"tg_{kpi}")
+                    entered[kpi] = value
+                due = saved.get(kpi, {}).get("due_date") or (numbers.as_of + pd.DateOffset(months=6)).date()
+                entered[f"{kpi}_due"] = st.date_input(t("targets.due"), value=due, key=f"tg_{kpi}_due")
+        if st.form_submit_button(t("targets.save"), type="primary"):
+            for kpi in TARGET_KPIS:
+                if entered[kpi] is not None:
+                    state.store().set_target(kpi, entered[kpi], entered[f"{kpi}_due"])
+            st.toast(t("targets.saved"), icon=":material/flag:")
+            st.rerun()
+    targets = {k: v for k, v in saved.items()} or {k: {"value": v, "due_date": None} for k, v in DEFAULT_TARGETS.items()}
+    gaps = target_gaps(current, targets, numbers.as_of)
+    if gaps.empty:
+        st.info(t("targets.none"), icon=":material/info:")
+        return gaps
+    for column, row in zip(st.columns(len(gaps)), gaps.itertuples(), strict=True):
+        status = t("targets.met") if row.met else t("targets.gap", gap=format_kpi(row.kpi, row.gap, currency))
+        column.metric(t(f"targets.kpi.{row.kpi}"), format_kpi(row.kpi, row.current, currency), delta=status,
+                      delta_color="normal" if row.met else "inverse",
+                      help=t("targets.target_is", target=format_kpi(row.kpi, row.target, currency),
+                             due=row.due_date or "—"))
+        if row.monthly_pace is not None:
+            column.caption(t("targets.pace", pace=format_kpi(row.kpi, row.monthly_pace, currency)))
+    trend = history(state.current_source().key, state.dataset(), state.filters(), state.settings())
+    for column, kpi in zip(st.columns(2) * 2, TARGET_KPIS, strict=True):
+        if kpi in trend and trend[kpi].notna().any():
+            column.altair_chart(target_chart(trend, kpi, targets.get(kpi, {}).get("value"), currency),
+                                width="stretch")
+    st.caption(t("targets.history_note"))
+    return gaps
+
+
+def add_to_plan(shown: pd.DataFrame) -> None:
+    changes = st.session_state["actions_editor"]["edited_rows"]
+    for position, change in changes.items():
+        row = shown.iloc[int(position)]
+        if change.get("add") and not row["add"]:
+            owner = change.get("owner", row["owner"])
+            state.store().add_plan_step(row["action"], owner, (pd.Timestamp.today() + pd.Timedelta(days=30)).date(),
+                                        float(row["cash"]), row["evidence"])
+            st.toast(t("actions.added", action=row["action"]), icon=":material/playlist_add:")
+
+
+def draw_actions(recommended: pd.DataFrame, contribution: pd.DataFrame, currency: str) -> pd.DataFrame:
+    st.subheader(t("actions.title"))
+    st.caption(t("actions.help", total=money(total_cash(recommended), currency)))
+    if recommended.empty:
+        st.info(t("actions.none"), icon=":material/info:")
+        return recommended
+    texts = [action_text(row, currency) for _, row in recommended.head(SHOWN_ACTIONS).iterrows()]
+    shown = pd.DataFrame({"add": False, "owner": "", "action": [a for a, _ in texts],
+                          "cash": recommended.head(SHOWN_ACTIONS)["cash"].round(2),
+                          "evidence": [e for _, e in texts],
+                          "overlaps": recommended.head(SHOWN_ACTIONS)["overlaps"].astype(bool)})
+    frame, config = display_frame(shown, currency, money=("cash",))
+    config |= {"add": st.column_config.CheckboxColumn(t("actions.add")),
+               "owner": st.column_config.TextColumn(t("col.owner")),
+               "action": st.column_config.TextColumn(t("actions.action"), width="large"),
+               "evidence": st.column_config.TextColumn(t("actions.evidence"), width="large"),
+               "overlaps": st.column_config.CheckboxColumn(t("actions.overlaps"), help=t("actions.overlaps_help"))}
+    st.data_editor(frame, column_config=config, disabled=["action", "cash", "evidence", "overlaps"], hide_index=True,
+                   width="stretch", key="actions_editor", on_change=add_to_plan, args=(shown,))
+    st.markdown(f"**{t('actions.bu_gap')}**")
+    table(contribution, "bu_gap_contribution", currency, money=("value", "reducible"), shares=("share_of_gap",))
+    return shown
+
+
+def save_plan() -> None:
+    editor = st.session_state["plan_editor"]
+    plan = state.store().plan()
+    for position in editor["deleted_rows"]:
+        state.store().delete_plan_step(int(plan.iloc[position]["id"]))
+    edited = plan.copy()
+    for position, change in editor["edited_rows"].items():
+        for column, value in change.items():
+            edited.loc[int(position), column] = value
+    added = pd.DataFrame(editor["added_rows"], columns=edited.columns)
+    keep = edited.drop(index=[int(p) for p in editor["deleted_rows"]])
+    state.store().update_plan(pd.concat([keep, added], ignore_index=True))
+
+
+def draw_plan(currency: str) -> pd.DataFrame:
+    st.subheader(t("plan.title"))
+    plan = state.store().plan()
+    planned, released = float(plan["planned_cash"].sum()), float(plan["released_cash"].sum())
+    a, b, c = st.columns(3)
+    a.metric(t("plan.planned"), money(planned, currency))
+    b.metric(t("plan.released"), money(released, currency))
+    c.metric(t("plan.steps_done"), f"{int((plan['status'] == 'done').sum())} / {len(plan)}")
+    st.progress(min(1.0, released / planned) if planned else 0.0,
+                text=t("plan.progress", pct=percent(released / planned if planned else 0.0)))
+    config = {"id": None,
+              "title": st.column_config.TextColumn(t("plan.step"), width="large", required=True),
+              "owner": st.column_config.TextColumn(t("col.owner")),
+              "due_date": st.column_config.DateColumn(t("plan.due")),
+              "status": st.column_config.SelectboxColumn(t("plan.status"), options=STATUSES, required=True,
+                                                         default="open"),
+              "planned_cash": st.column_config.NumberColumn(t("plan.planned_cash"), min_value=0.0, format="localized"),
+              "released_cash": st.column_config.NumberColumn(t("plan.released_cash"), min_value=0.0,
+                                                             format="localized"),
+              "evidence": st.column_config.TextColumn(t("actions.evidence"), width="medium")}
+    shown = plan.assign(due_date=pd.to_datetime(plan["due_date"]))
+    st.data_editor(shown, column_config=config, num_rows="dynamic", hide_index=True, width="stretch",
+                   key="plan_editor", on_change=save_plan)
+    st.caption(t("plan.help"))
+    return plan
+
+
+st.title(t("targets.title"))
+try:
+    numbers = state.numbers()
+except (InputError, ValueError) as error:
+    st.error(str(error))
+    st.stop()
+cur = numbers.currency
+st.caption(t("common.as_of", date=numbers.as_of.date().isoformat()))
+gaps = draw_targets(numbers, state.store().targets(), cur)
+with st.expander(t("actions.settings")):
+    left, right = st.columns(2)
+    rules = ActionSettings(
+        days_of_supply_threshold=left.number_input(t("actions.dos_threshold"), 1, 3650, 90, key="tg_dos"),
+        supplier_share_threshold=right.number_input(t("actions.supplier_threshold") + " (%)", 1, 100, 15,
+                                                    key="tg_supplier") / 100)
+recommended, contribution = actions(state.current_source().key, state.dataset(), state.as_of(), state.filters(),
+                                    state.settings(), rules)
+shown_actions = draw_actions(recommended, contribution, cur)
+plan = draw_plan(cur)
+
+st.subheader(t("plan.export"))
+sheets = {t("targets.targets"): gaps, t("actions.title"): shown_actions.drop(columns=["add"], errors="ignore"),
+          t("actions.bu_gap"): contribution, t("plan.title"): plan}
+left, right = st.columns(2)
+with left:
+    workbook_download(sheets, "action_plan.xlsx", "dl_plan_xlsx")
+with right:
+    summary = {t("plan.planned"): money(float(plan["planned_cash"].sum()), cur),
+               t("plan.released"): money(float(plan["released_cash"].sum()), cur),
+               t("actions.total"): money(total_cash(recommended), cur)}
+    gap_table = gaps.assign(kpi=gaps["kpi"].map(lambda k: t(f"targets.kpi.{k}")),
+                            current=[format_kpi(k, v, cur) for k, v in zip(gaps["kpi"], gaps["current"], strict=True)],
+                            target=[format_kpi(k, v, cur) for k, v in zip(gaps["kpi"], gaps["target"], strict=True)])
+    page = render_plan_html(t("plan.print_title"), t("common.as_of", date=numbers.as_of.date().isoformat()) +
+                            f" · {dt.date.today().isoformat()}", summary,
+                            {t("targets.targets"): gap_table[["kpi", "current", "target", "met", "due_date"]],
+                             t("plan.title"): plan.drop(columns=["id"]),
+                             t("actions.title"): shown_actions.drop(columns=["add", "owner"], errors="ignore")},
+                            language())
+    st.download_button(t("plan.download_html"), page.encode("utf-8"), file_name="action_plan.html",
+                       mime="text/html", key="dl_plan_html", icon=":material/print:")
+st.download_button(t("common.download_csv"), csv_bytes(plan), file_name="action_plan.csv", mime="text/csv",
+                   key="dl_plan_csv", icon=":material/download:")
