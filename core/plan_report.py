@@ -7,7 +7,8 @@ import html
 import pandas as pd
 
 STYLE = """
-body { font-family: "Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", Arial, sans-serif; margin: 2rem; color: #1f2937; }
+body { font-family: "Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", Arial, sans-serif; margin: 2rem;
+       color: #1f2937; }
 h1 { font-size: 1.6rem; margin-bottom: 0.2rem; } h2 { font-size: 1.15rem; margin-top: 1.6rem; }
 .meta { color: #6b7280; } .summary { display: flex; gap: 2rem; margin: 1rem 0; }
 .summary div { border: 1px solid #d1d5db; border-radius: 6px; padding: 0.6rem 1rem; }

@@ -82,8 +82,8 @@ def draw_targets(numbers, saved: dict, currency: str) -> pd.DataFrame:
                 stored = saved.get(kpi, {}).get("value", DEFAULT_TARGETS.get(kpi))
                 if kpi == "tiv":
                     reduction = numbers.tiv - stored if stored is not None else 0.0
-                    amount = st.number_input(t("targets.tiv_reduction"), min_value=0.0, value=float(round(reduction, 2)),
-                                             step=10_000.0, key="tg_tiv_reduction")
+                    amount = st.number_input(t("targets.tiv_reduction"), min_value=0.0,
+                                             value=float(round(reduction, 2)), step=10_000.0, key="tg_tiv_reduction")
                     entered[kpi] = numbers.tiv - amount if amount else None
                 elif kpi == "slob_share":
                     pct = st.number_input(t("targets.kpi.slob_share") + " (%)", 0.0, 100.0,
@@ -101,7 +101,7 @@ def draw_targets(numbers, saved: dict, currency: str) -> pd.DataFrame:
                     state.store().set_target(kpi, entered[kpi], entered[f"{kpi}_due"])
             st.toast(t("targets.saved"), icon=":material/flag:")
             st.rerun()
-    targets = {k: v for k, v in saved.items()} or {k: {"value": v, "due_date": None} for k, v in DEFAULT_TARGETS.items()}
+    targets = saved or {k: {"value": v, "due_date": None} for k, v in DEFAULT_TARGETS.items()}
     gaps = target_gaps(current, targets, numbers.as_of)
     if gaps.empty:
         st.info(t("targets.none"), icon=":material/info:")
