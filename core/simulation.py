@@ -22,6 +22,7 @@ from core.policies import DAYS_PER_YEAR, ORDER_RULES, POLICIES, order_quantity, 
 
 RECEIPT_AT = 0.5
 REVIEW_AT = 0.75
+DRAW_BLOCK_DAYS = 32  # random numbers are drawn a block of days at a time per replication
 DEMAND_DISTRIBUTIONS = ("normal", "gamma")
 TOTAL_METRICS = ("avg_inventory_value", "ito", "dio", "fill_rate", "cycle_service_level", "stockout_days", "orders",
                  "cash_release")
@@ -155,6 +156,7 @@ class _Model:
         self.review_days = np.tile(levels["review_days"].to_numpy(int), reps)
         policy = np.tile(levels["policy"].to_numpy(str), reps)
         self.periodic, self.rop, self.minmax = policy == "periodic", policy == "rop", policy == "minmax"
+        self.continuous = self.rop | self.minmax
         self.on_hand = tile(initial_on_hand(params, levels))
         self.backorders = np.zeros(reps * n)
         self.on_order = tile(params["on_order"].fillna(0))
@@ -163,32 +165,48 @@ class _Model:
         seeds = np.random.SeedSequence(scenario.seed).spawn(2)
         self.demand_streams = [np.random.default_rng(s) for s in seeds[0].spawn(reps)]
         self.lead_streams = [np.random.default_rng(s) for s in seeds[1].spawn(reps)]
+        mu, var = self.mu[:n], np.square(self.sigma[:n])
+        self.gamma_skus = np.flatnonzero((mu > 0) & (var > 0))
+        self.gamma_shape = np.square(mu[self.gamma_skus]) / var[self.gamma_skus]
+        self.gamma_scale = var[self.gamma_skus] / mu[self.gamma_skus]
+        self.demand_block = self.lead_block = np.empty((0, reps * n))
         zeros = lambda dtype=float: np.zeros(reps * n, dtype=dtype)  # noqa: E731
         self.demand, self.served, self.on_hand_days = zeros(), zeros(), zeros()
         self.stockout_days, self.orders, self.cycles, self.ok_cycles = zeros(int), zeros(int), zeros(int), zeros(int)
         self.daily_value = np.zeros((scenario.horizon_days, reps))
 
-    def _draw_demand(self) -> np.ndarray:
-        n = self.n
+    def _demand_draws(self) -> np.ndarray:
+        """A block of days × (replication, SKU) demands: normal truncated at zero, or gamma with μ and σ²."""
+        days, n = DRAW_BLOCK_DAYS, self.n
         if self.scenario.demand_distribution == "gamma":
-            mu, var = self.mu[:n], np.square(self.sigma[:n])
-            with np.errstate(divide="ignore", invalid="ignore"):
-                shape = np.where(var > 0, np.square(mu) / var, 1.0)
-                scale = np.where(var > 0, var / mu, 0.0)
-            draws = [np.where((var > 0) & (mu > 0), g.gamma(np.where(mu > 0, shape, 1.0), np.nan_to_num(scale)), mu)
-                     for g in self.demand_streams]
-            return np.concatenate(draws)
-        z = np.concatenate([g.standard_normal(n) for g in self.demand_streams])
+            block = np.tile(self.mu[:n], (days, self.reps))
+            for r, stream in enumerate(self.demand_streams):
+                unit = stream.standard_gamma(self.gamma_shape, (days, len(self.gamma_skus)), dtype=np.float32)
+                block[:, r * n + self.gamma_skus] = unit * self.gamma_scale
+            return block
+        z = np.concatenate([stream.standard_normal((days, n), dtype=np.float32) for stream in self.demand_streams],
+                           axis=1)
         return np.maximum(0.0, self.mu + self.sigma * z)
 
-    def _draw_lead_times(self) -> np.ndarray:
-        if not self.random_lead:
-            return self.lead
-        z = np.concatenate([g.standard_normal(self.n) for g in self.lead_streams])
+    def _lead_time_draws(self) -> np.ndarray:
+        z = np.concatenate([stream.standard_normal((DRAW_BLOCK_DAYS, self.n), dtype=np.float32)
+                            for stream in self.lead_streams], axis=1)
         return np.maximum(1.0, np.round(self.lead + self.lead_std * z))
 
-    def serve_demand(self, measured: bool) -> None:
-        wanted = self._draw_demand()
+    def _draw_demand(self, day: int) -> np.ndarray:
+        if day % DRAW_BLOCK_DAYS == 0:
+            self.demand_block = self._demand_draws()
+        return self.demand_block[day % DRAW_BLOCK_DAYS]
+
+    def _draw_lead_times(self, day: int) -> np.ndarray:
+        if not self.random_lead:
+            return self.lead
+        if day % DRAW_BLOCK_DAYS == 0:
+            self.lead_block = self._lead_time_draws()
+        return self.lead_block[day % DRAW_BLOCK_DAYS]
+
+    def serve_demand(self, day: int, measured: bool) -> None:
+        wanted = self._draw_demand(day)
         served = np.minimum(self.on_hand, wanted)
         self.on_hand -= served
         unmet = wanted - served
@@ -215,15 +233,17 @@ class _Model:
     def review(self, day: int) -> tuple[np.ndarray, np.ndarray]:
         """Order quantities placed today, per SKU."""
         position = self.on_hand + self.on_order - self.backorders
-        due = self.periodic & (day % self.review_days == 0)
-        below = position <= self.s
         qty = np.zeros_like(position)
-        qty = np.where(due, np.maximum(0.0, self.S - position), qty)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            batches = np.where(self.Q > 0, np.floor((self.s - position) / self.Q) + 1, 0)
-        qty = np.where(self.rop & below, batches * self.Q, qty)
-        qty = np.where(self.minmax & below, np.maximum(0.0, self.S - position), qty)
-        return qty, self._draw_lead_times()
+        due = np.flatnonzero(self.periodic & (day % self.review_days == 0))
+        qty[due] = np.maximum(0.0, self.S[due] - position[due])
+        below = np.flatnonzero(self.continuous & (position <= self.s))
+        if len(below):
+            rop, minmax = below[self.rop[below]], below[self.minmax[below]]
+            q = self.Q[rop]
+            with np.errstate(divide="ignore", invalid="ignore"):
+                qty[rop] = np.where(q > 0, (np.floor((self.s[rop] - position[rop]) / q) + 1) * q, 0.0)
+            qty[minmax] = np.maximum(0.0, self.S[minmax] - position[minmax])
+        return qty, self._draw_lead_times(day)
 
     def record(self, day: int, measured: bool) -> None:
         self.daily_value[day] = (self.on_hand * self.cost).reshape(self.reps, self.n).sum(axis=1)
@@ -247,7 +267,7 @@ def _run_calendar(model: _Model, scenario: Scenario, progress=None) -> None:
     def days():
         for day in range(scenario.horizon_days):
             measured = day >= warmup
-            model.serve_demand(measured)
+            model.serve_demand(day, measured)
             yield env.timeout(REVIEW_AT)
             qty, lead = model.review(day)
             ordering = qty > 0

@@ -8,6 +8,7 @@ from core.formatting import number
 from core.problems import InputError, problem_summary
 from core.schema import LOTS
 from ui import state
+from ui.bootstrap import through_app
 from ui.i18n import t
 from ui.widgets import display_frame
 
@@ -15,6 +16,7 @@ FILE_TYPES = ["csv", "txt", "gz", "xlsx"]
 UNMAPPED = "—"
 PREVIEW_ROWS = 200
 
+through_app()
 st.title(t("data.title"))
 st.caption(t("data.upload_limit", mb=st.get_option("server.maxUploadSize")))
 

@@ -5,9 +5,11 @@ import streamlit as st
 from core.formatting import money, number, percent, signed_percent
 from core.problems import InputError
 from ui import charts, state
+from ui.bootstrap import through_app
 from ui.i18n import t
 from ui.widgets import table, workbook_download
 
+through_app()
 st.title(t("overview.title"))
 try:
     numbers = state.numbers()

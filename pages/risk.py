@@ -9,6 +9,7 @@ from core.kpis import SLOB_TARGET_SHARE
 from core.problems import InputError
 from core.storage import worklist_edits
 from ui import charts, state
+from ui.bootstrap import through_app
 from ui.i18n import t
 from ui.widgets import display_frame, no_data_note, table, workbook_download
 
@@ -16,6 +17,7 @@ WORKLIST_ROWS = 1000
 ACTIONS = ("transfer", "promotion", "scrap", "return", "other")
 STATUSES = ("todo", "doing", "done")
 
+through_app()
 st.title(t("risk.title"))
 try:
     numbers = state.numbers()

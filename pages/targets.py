@@ -9,12 +9,13 @@ import streamlit as st
 from core import kpis
 from core.actions import ActionSettings, bu_gap_contribution, recommend_actions, total_cash
 from core.export import csv_bytes
-from core.formatting import money, number, percent
+from core.formatting import money, money_scale, number, percent
 from core.plan_report import render_plan_html
 from core.problems import InputError
 from core.targets import DEFAULT_TARGETS, TARGET_KPIS, kpi_history, target_gaps
 from ui import charts, state
-from ui.i18n import language, t
+from ui.bootstrap import through_app
+from ui.i18n import language, money_unit, t
 from ui.widgets import display_frame, table, workbook_download
 
 STATUSES = ("open", "doing", "done")
@@ -57,15 +58,18 @@ def action_text(row: pd.Series, currency: str) -> tuple[str, str]:
 
 def target_chart(frame: pd.DataFrame, kpi: str, target: float | None, currency: str) -> alt.LayerChart:
     data = frame[["snapshot_date", kpi]].dropna().rename(columns={kpi: "value"})
-    scale = 10_000 if kpi == "tiv" and currency == "CNY" else 100 if kpi == "slob_share" else 1
-    data["value"] = data["value"] / scale
+    factor, unit = {"tiv": (1 / money_scale(currency)[0], money_unit(currency)), "slob_share": (100.0, "%")}.get(
+        kpi, (1.0, ""))
+    data["value"] = data["value"] * factor
+    title = f"{t(f'targets.kpi.{kpi}')} ({unit})" if unit else t(f"targets.kpi.{kpi}")
     line = alt.Chart(data).mark_line(point=True, color=charts.BLUE).encode(
-        x=alt.X("snapshot_date:T", title=None), y=alt.Y("value:Q", title=t(f"targets.kpi.{kpi}"),
-                                                        scale=alt.Scale(zero=False)),
-        tooltip=[alt.Tooltip("snapshot_date:T", title=t("col.snapshot")), alt.Tooltip("value:Q", format=",.2f")])
+        x=alt.X("snapshot_date:T", title=None, axis=alt.Axis(format="%Y-%m")),
+        y=alt.Y("value:Q", title=title, scale=alt.Scale(zero=False)),
+        tooltip=[alt.Tooltip("snapshot_date:T", title=t("col.snapshot"), format="%Y-%m-%d"),
+                 alt.Tooltip("value:Q", title=title, format=",.2f")])
     layers = [line]
     if target is not None:
-        rule = pd.DataFrame({"target": [target / scale]})
+        rule = pd.DataFrame({"target": [target * factor]})
         layers.append(alt.Chart(rule).mark_rule(color=charts.RED, strokeDash=[6, 4]).encode(y="target:Q"))
     return alt.layer(*layers).properties(height=200)
 
@@ -199,6 +203,7 @@ def draw_plan(currency: str) -> pd.DataFrame:
     return plan
 
 
+through_app()
 st.title(t("targets.title"))
 try:
     numbers = state.numbers()

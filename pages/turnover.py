@@ -6,9 +6,11 @@ from core.formatting import money, number, percent
 from core.kpis import AGING_BUCKETS, UNKNOWN_AGE
 from core.problems import InputError
 from ui import charts, state
+from ui.bootstrap import through_app
 from ui.i18n import t
 from ui.widgets import no_data_note, table, workbook_download
 
+through_app()
 st.title(t("turnover.title"))
 try:
     numbers = state.numbers()

@@ -12,6 +12,7 @@ from core.problems import InputError
 from core.scenarios import TRADEOFF_LEVELS, from_query, to_query
 from core.simulation import ClassSettings, Scenario, SimulationResult, compare, simulate
 from ui import charts, state
+from ui.bootstrap import through_app
 from ui.i18n import t
 from ui.widgets import workbook_download
 
@@ -87,9 +88,9 @@ def format_metric(metric: str, value: float | None, currency: str) -> str:
 
 
 def draw_controls() -> None:
+    st.segmented_control(t("whatif.policy"), POLICIES, key="wi_policy", format_func=policy_label)
     left, middle, right = st.columns(3)
     with left:
-        st.segmented_control(t("whatif.policy"), POLICIES, key="wi_policy", format_func=policy_label)
         st.slider(t("whatif.service_level") + " (%)", 80.0, 99.9, step=0.1, key="wi_service_level",
                   help=t("whatif.service_level_help"))
         if st.session_state["wi_policy"] == "periodic":
@@ -144,7 +145,7 @@ def draw_results(params: pd.DataFrame, key: str, scenario: Scenario, currency: s
         base = run(key, params, baseline)
     table = compare(result, base).set_index("metric")
     st.subheader(t("whatif.results"))
-    for column, metric in zip(st.columns(len(HEADLINE)), HEADLINE, strict=True):
+    for column, metric in zip([*st.columns(4), *st.columns(4)[:3]], HEADLINE, strict=True):
         delta = table.loc[metric, "delta"]
         column.metric(t(f"whatif.metric.{metric}"), format_metric(metric, result.totals[metric], currency),
                       delta=None if pd.isna(delta) else format_metric(metric, delta, currency),
@@ -248,6 +249,7 @@ def what_if(currency: str) -> None:
     st.caption(t("whatif.share_link"))
 
 
+through_app()
 st.title(t("whatif.title"))
 initialise_controls()
 try:

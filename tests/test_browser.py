@@ -3,6 +3,7 @@ headless Chromium (/usr/bin/chromium). Screenshots of every page go to `screensh
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -51,13 +52,14 @@ def _wait_healthy(url: str, process: subprocess.Popen, seconds: float = 60) -> N
     raise TimeoutError("streamlit did not come up")
 
 
-@pytest.fixture(scope="module")
-def app_url(tmp_path_factory):
+@contextlib.contextmanager
+def serve_app(data_dir: Path):
+    """`streamlit run app.py` on a free loopback port, stopped afterwards."""
     port = _free_port()
-    env = {**os.environ, "IDB_DATA_DIR": str(tmp_path_factory.mktemp("data"))}
     process = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
                                 "--server.address", "127.0.0.1", "--server.headless", "true"],
-                               cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                               cwd=ROOT, env={**os.environ, "IDB_DATA_DIR": str(data_dir)},
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_healthy(url, process)
@@ -65,6 +67,12 @@ def app_url(tmp_path_factory):
     finally:
         process.terminate()
         process.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory):
+    with serve_app(tmp_path_factory.mktemp("data")) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -80,7 +88,7 @@ def browser():
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport={"width": 1440, "height": 1100}, locale="zh-CN")
+    context = browser.new_context(viewport={"width": 1440, "height": 2400}, locale="zh-CN")
     tab = context.new_page()
     yield tab
     context.close()
@@ -144,3 +152,33 @@ def test_uploading_a_gbk_chinese_header_csv_changes_the_headline(page, app_url, 
     page.locator('[data-testid="stSidebarNav"] a').nth(0).click()
     page.wait_for_timeout(3000)
     assert _headline(page) == money(1000 * 2.5 + 3 * 4800, "CNY") != sample_tiv
+
+
+def test_what_if_slider_moves_the_figures(page, app_url):
+    _open(page, app_url, "what_if")
+    page.wait_for_function("() => document.querySelectorAll('[data-testid=\"stVegaLiteChart\"]').length >= 2",
+                           timeout=120_000)  # the trade-off curve is drawn last: the first run is over
+    page.wait_for_timeout(1000)
+    before = _headline(page)
+    thumb = page.locator('[data-testid="stSlider"] input[type="range"]').first
+    thumb.focus()
+    started = time.monotonic()
+    page.keyboard.press("End")  # service level 95 % → 99.9 %
+    page.wait_for_function("before => document.querySelector('[data-testid=\"stMetricValue\"]').innerText !== before",
+                           arg=before, timeout=120_000)
+    elapsed = time.monotonic() - started
+    print(f"what-if: slider change to updated figures in {elapsed:.2f} s")
+    after = _headline(page)
+    assert after != before
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=120_000)
+    page.screenshot(path=SCREENSHOTS / "what_if_after_slider.png", full_page=True)
+
+
+def test_a_shared_what_if_link_opened_first_after_a_restart_keeps_the_app_around_it(page, tmp_path):
+    with serve_app(tmp_path) as url:
+        page.goto(f"{url}/what_if?policy=rop&service_level=0.9&replications=2")
+        page.wait_for_selector('[data-testid="stMetricValue"]', timeout=120_000)
+        navigation = page.locator('[data-testid="stSidebarNav"] a').all_inner_texts()
+        assert any("情景模拟" in item for item in navigation) and not any(item == "app" for item in navigation)
+        assert page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').count() == 4
+        assert "policy=rop" in page.url and "service_level=0.9" in page.url
