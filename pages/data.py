@@ -110,4 +110,4 @@ st.subheader(t("data.preview"))
 preview, config = display_frame(lots.data.drop(columns=["_row"]).head(PREVIEW_ROWS), lots.currency,
                                 money=("value",))
 st.dataframe(preview, column_config=config, hide_index=True, width="stretch")
-st.caption(t("common.rows_shown", shown=min(PREVIEW_ROWS, len(lots.data)), total=f"{len(lots.data):,}"))
+st.caption(t("data.preview_rows", shown=min(PREVIEW_ROWS, len(lots.data)), total=f"{len(lots.data):,}"))

@@ -29,6 +29,8 @@ def display_frame(frame: pd.DataFrame, currency: str, money: tuple[str, ...] = (
         elif column == "stock_type":
             shown[column] = shown[column].map(stock_type_label)
             config[column] = st.column_config.TextColumn(label)
+        elif pd.api.types.is_datetime64_any_dtype(shown[column]):
+            config[column] = st.column_config.DateColumn(label, format="YYYY-MM-DD")
         else:
             config[column] = st.column_config.Column(label)
     return shown, config
