@@ -8,8 +8,8 @@ from core.formatting import number
 from core.problems import InputError, problem_summary
 from core.schema import LOTS
 from ui import state
-from ui.bootstrap import through_app
 from ui.i18n import t
+from ui.page import through_app
 from ui.widgets import display_frame
 
 FILE_TYPES = ["csv", "txt", "gz", "xlsx"]
@@ -44,21 +44,23 @@ else:
     st.button(t("data.use_sample"), on_click=state.use_sample)
 
 
+def apply_mapping() -> None:
+    chosen = {c.key: st.session_state.get(f"map_{c.key}", UNMAPPED) for c in LOTS.columns}
+    state.set_mapping({k: v for k, v in chosen.items() if v != UNMAPPED})
+
+
 def mapping_editor(error: InputError | None) -> None:
     headers, automatic = state.lots_headers(source.lots.digest, source.lots.name)
     current = {**automatic, **dict(source.mapping)}
     with st.expander(t("data.mapping"), expanded=error is not None), st.form("mapping_form"):
         st.caption(t("data.mapping_help"))
-        chosen = {}
         columns = st.columns(3)
         for i, column in enumerate(LOTS.columns):
             options = [UNMAPPED, *headers]
             index = options.index(current[column.key]) if current.get(column.key) in options else 0
             label = t(f"col.{column.key}") + (" *" if column.required else "")
-            chosen[column.key] = columns[i % 3].selectbox(label, options, index=index, key=f"map_{column.key}")
-        if st.form_submit_button(t("data.apply_mapping"), type="primary"):
-            state.set_mapping({k: v for k, v in chosen.items() if v != UNMAPPED})
-            st.rerun()
+            columns[i % 3].selectbox(label, options, index=index, key=f"map_{column.key}")
+        st.form_submit_button(t("data.apply_mapping"), type="primary", on_click=apply_mapping)
 
 
 try:

@@ -3,21 +3,13 @@
 import streamlit as st
 
 from core.formatting import money, number, percent, signed_percent
-from core.problems import InputError
-from ui import charts, state
-from ui.bootstrap import through_app
+from ui import charts
 from ui.i18n import t
+from ui.page import dashboard_page
 from ui.widgets import table, workbook_download
 
-through_app()
-st.title(t("overview.title"))
-try:
-    numbers = state.numbers()
-except (InputError, ValueError) as error:
-    st.error(str(error))
-    st.stop()
+numbers = dashboard_page("overview.title")
 cur = numbers.currency
-st.caption(t("common.as_of", date=numbers.as_of.date().isoformat()))
 
 tiv, skus, lots, top_bu = st.columns(4)
 previous = numbers.previous_date

@@ -6,26 +6,18 @@ import streamlit as st
 from core.export import csv_bytes
 from core.formatting import money, number, percent
 from core.kpis import SLOB_TARGET_SHARE
-from core.problems import InputError
 from core.storage import worklist_edits
 from ui import charts, state
-from ui.bootstrap import through_app
 from ui.i18n import t
+from ui.page import dashboard_page
 from ui.widgets import display_frame, no_data_note, table, workbook_download
 
 WORKLIST_ROWS = 1000
 ACTIONS = ("transfer", "promotion", "scrap", "return", "other")
 STATUSES = ("todo", "doing", "done")
 
-through_app()
-st.title(t("risk.title"))
-try:
-    numbers = state.numbers()
-except (InputError, ValueError) as error:
-    st.error(str(error))
-    st.stop()
+numbers = dashboard_page("risk.title")
 cur = numbers.currency
-st.caption(t("common.as_of", date=numbers.as_of.date().isoformat()))
 
 st.subheader(t("risk.slob"))
 if numbers.slob is None:

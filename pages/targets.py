@@ -11,11 +11,10 @@ from core.actions import ActionSettings, bu_gap_contribution, recommend_actions,
 from core.export import csv_bytes
 from core.formatting import money, money_scale, number, percent
 from core.plan_report import render_plan_html
-from core.problems import InputError
 from core.targets import DEFAULT_TARGETS, TARGET_KPIS, kpi_history, target_gaps
 from ui import charts, state
-from ui.bootstrap import through_app
 from ui.i18n import language, money_unit, t
+from ui.page import dashboard_page
 from ui.widgets import display_frame, table, workbook_download
 
 STATUSES = ("open", "doing", "done")
@@ -74,37 +73,38 @@ def target_chart(frame: pd.DataFrame, kpi: str, target: float | None, currency: 
     return alt.layer(*layers).properties(height=200)
 
 
+def save_targets(tiv: float) -> None:
+    """Store what the form holds: the TIV target as today's TIV less the reduction, SLOB share from %."""
+    s = st.session_state
+    entered = {"tiv": tiv - s["tg_tiv"] if s["tg_tiv"] else None, "ito": s["tg_ito"], "dio": s["tg_dio"],
+               "slob_share": s["tg_slob_share"] / 100}
+    for kpi, value in entered.items():
+        if value is not None:
+            state.store().set_target(kpi, value, s[f"tg_{kpi}_due"])
+    st.toast(t("targets.saved"), icon=":material/flag:")
+
+
 def draw_targets(numbers, saved: dict, currency: str) -> pd.DataFrame:
     st.subheader(t("targets.targets"))
     current = {"tiv": numbers.tiv, "ito": numbers.turnover["ito"], "dio": numbers.turnover["dio"],
                "slob_share": numbers.slob["share"] if numbers.slob else None}
     with st.form("targets_form"):
-        columns = st.columns(4)
-        entered = {}
-        for column, kpi in zip(columns, TARGET_KPIS, strict=True):
+        for column, kpi in zip(st.columns(4), TARGET_KPIS, strict=True):
             with column:
                 stored = saved.get(kpi, {}).get("value", DEFAULT_TARGETS.get(kpi))
                 if kpi == "tiv":
                     reduction = numbers.tiv - stored if stored is not None else 0.0
-                    amount = st.number_input(t("targets.tiv_reduction"), min_value=0.0,
-                                             value=float(round(reduction, 2)), step=10_000.0, key="tg_tiv_reduction")
-                    entered[kpi] = numbers.tiv - amount if amount else None
+                    st.number_input(t("targets.tiv_reduction"), min_value=0.0, value=float(round(reduction, 2)),
+                                    step=10_000.0, key="tg_tiv")
                 elif kpi == "slob_share":
-                    pct = st.number_input(t("targets.kpi.slob_share") + " (%)", 0.0, 100.0,
-                                          value=float(stored * 100) if stored is not None else 5.0, key="tg_slob")
-                    entered[kpi] = pct / 100
+                    st.number_input(t("targets.kpi.slob_share") + " (%)", 0.0, 100.0,
+                                    value=float(stored * 100) if stored is not None else 5.0, key="tg_slob_share")
                 else:
-                    value = st.number_input(t(f"targets.kpi.{kpi}"), min_value=0.0,
-                                            value=float(stored) if stored is not None else None, key=f"tg_{kpi}")
-                    entered[kpi] = value
+                    st.number_input(t(f"targets.kpi.{kpi}"), min_value=0.0,
+                                    value=float(stored) if stored is not None else None, key=f"tg_{kpi}")
                 due = saved.get(kpi, {}).get("due_date") or (numbers.as_of + pd.DateOffset(months=6)).date()
-                entered[f"{kpi}_due"] = st.date_input(t("targets.due"), value=due, key=f"tg_{kpi}_due")
-        if st.form_submit_button(t("targets.save"), type="primary"):
-            for kpi in TARGET_KPIS:
-                if entered[kpi] is not None:
-                    state.store().set_target(kpi, entered[kpi], entered[f"{kpi}_due"])
-            st.toast(t("targets.saved"), icon=":material/flag:")
-            st.rerun()
+                st.date_input(t("targets.due"), value=due, key=f"tg_{kpi}_due")
+        st.form_submit_button(t("targets.save"), type="primary", on_click=save_targets, args=(numbers.tiv,))
     targets = saved or {k: {"value": v, "due_date": None} for k, v in DEFAULT_TARGETS.items()}
     gaps = target_gaps(current, targets, numbers.as_of)
     if gaps.empty:
@@ -203,15 +203,8 @@ def draw_plan(currency: str) -> pd.DataFrame:
     return plan
 
 
-through_app()
-st.title(t("targets.title"))
-try:
-    numbers = state.numbers()
-except (InputError, ValueError) as error:
-    st.error(str(error))
-    st.stop()
+numbers = dashboard_page("targets.title")
 cur = numbers.currency
-st.caption(t("common.as_of", date=numbers.as_of.date().isoformat()))
 gaps = draw_targets(numbers, state.store().targets(), cur)
 with st.expander(t("actions.settings")):
     left, right = st.columns(2)

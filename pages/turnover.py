@@ -4,21 +4,13 @@ import streamlit as st
 
 from core.formatting import money, number, percent
 from core.kpis import AGING_BUCKETS, UNKNOWN_AGE
-from core.problems import InputError
 from ui import charts, state
-from ui.bootstrap import through_app
 from ui.i18n import t
+from ui.page import dashboard_page
 from ui.widgets import no_data_note, table, workbook_download
 
-through_app()
-st.title(t("turnover.title"))
-try:
-    numbers = state.numbers()
-except (InputError, ValueError) as error:
-    st.error(str(error))
-    st.stop()
+numbers = dashboard_page("turnover.title")
 cur, turnover = numbers.currency, numbers.turnover
-st.caption(t("common.as_of", date=numbers.as_of.date().isoformat()))
 
 st.subheader(t("turnover.ito_dio"))
 if turnover["ito"] is None:

@@ -12,8 +12,8 @@ from core.problems import InputError
 from core.scenarios import TRADEOFF_LEVELS, from_query, to_query
 from core.simulation import ClassSettings, Scenario, SimulationResult, compare, simulate
 from ui import charts, state
-from ui.bootstrap import through_app
 from ui.i18n import t
+from ui.page import through_app
 from ui.widgets import workbook_download
 
 CLASSES = ("A", "B", "C")

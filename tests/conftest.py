@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import pandas as pd
@@ -37,3 +38,8 @@ def write_file(tmp_path: Path):
         path.write_bytes(content if isinstance(content, bytes) else content.encode(encoding))
         return path
     return write
+
+
+# Helpers such as `ui.state.store.clear()` run outside a script run in the tests; Streamlit logs a harmless
+# "missing ScriptRunContext" warning for each, which buries real output.
+logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").setLevel(logging.ERROR)

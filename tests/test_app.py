@@ -80,9 +80,17 @@ def test_filters_change_the_figures_to_the_engines_filtered_ones(sample):
     assert after == money(build_dashboard(sample, filters=Filters(bu=(bu,))).tiv, "CNY")
 
 
+def test_a_filter_set_in_the_sidebar_holds_on_the_next_page(sample):
+    at = open_page(PAGES[0])
+    at.sidebar.multiselect(key="filter_stock_type").set_value(["原材料"]).run()
+    at.switch_page("pages/risk.py")
+    at.run()
+    slob = build_dashboard(sample, filters=Filters(stock_type=("raw_material",))).slob
+    assert metric(at, "SLOB 占比") == f"{slob['share'] * 100:.1f}%"
+    assert at.sidebar.multiselect(key="filter_stock_type").value == ["raw_material"]
+
+
 def test_every_page_honours_the_filters(sample):
-    # (AppTest drops sidebar widgets from its tree after a rerun, so the filter is set in the session here;
-    # the browser test changes it by hand and follows it across pages.)
     numbers = build_dashboard(sample, filters=Filters(stock_type=("raw_material",)))
     session = {"filter_stock_type": ["raw_material"]}
     assert metric(open_page(PAGES[0], **session), "库存总金额 (TIV)") == money(numbers.tiv, "CNY")

@@ -156,7 +156,7 @@ def test_targets_page_shows_gaps_actions_and_the_plan_rollup(app_store):
 def test_saving_targets_in_the_form_persists_them(app_store):
     at = open_targets("en")
     at.number_input(key="tg_ito").set_value(7.5)
-    at.number_input(key="tg_slob").set_value(4.0)
+    at.number_input(key="tg_slob_share").set_value(4.0)
     next(b for b in at.button if b.label == "Save targets").click().run()
     assert app_store.targets()["ito"]["value"] == 7.5
     assert app_store.targets()["slob_share"]["value"] == pytest.approx(0.04)

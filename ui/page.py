@@ -1,0 +1,39 @@
+"""What every page does first: run through `app.py`'s navigation, and (dashboard pages) fetch their figures.
+
+Streamlit keeps a process-wide flag for its old multipage mode, set while a `pages/` folder exists and cleared the
+first time `st.navigation` runs. If a server's first visitor opens a page's address directly (a bookmark, a shared
+what-if link), Streamlit runs that page script on its own: no language switch, no filters, no wide layout.
+`through_app()` notices, clears the flag and reruns, so the run goes through `app.py` at the same address.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
+
+from core.dashboard import DashboardNumbers
+from core.problems import InputError
+from ui import state
+from ui.i18n import t
+
+
+def through_app() -> None:
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
+def dashboard_page(title_key: str) -> DashboardNumbers:
+    """A dashboard page's opening: its title, the figures for the current selection and their as-of date.
+
+    A file that cannot be used, or filters that leave nothing, end the page with one clear message.
+    """
+    through_app()
+    st.title(t(title_key))
+    try:
+        numbers = state.numbers()
+    except (InputError, ValueError) as error:
+        st.error(str(error))
+        st.stop()
+    st.caption(t("common.as_of", date=numbers.as_of.date().isoformat()))
+    return numbers
