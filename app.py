@@ -6,7 +6,7 @@ import streamlit as st
 
 from core.problems import InputError
 from ui import state
-from ui.i18n import language_switch, stock_type_label, t
+from ui.i18n import language_switch, plain, stock_type_label, t
 
 PERSISTENT_PREFIXES = ("day_basis", "filter_", "wi_")  # value widgets only: never buttons or uploads
 
@@ -40,7 +40,7 @@ def sidebar_filters() -> None:
                                placeholder=t("filters.all"))
     source = state.current_source()
     st.sidebar.caption(t("filters.source_sample") if source.is_sample else
-                       t("filters.source_files", name=source.lots.name))
+                       t("filters.source_files", name=plain(source.lots.name)))
 
 
 sidebar_filters()

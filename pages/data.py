@@ -8,7 +8,7 @@ from core.formatting import number
 from core.problems import InputError, problem_summary
 from core.schema import LOTS
 from ui import state
-from ui.i18n import t
+from ui.i18n import plain, t
 from ui.page import through_app
 from ui.widgets import display_frame
 
@@ -39,8 +39,8 @@ source = state.current_source()
 if source.is_sample:
     st.info(t("data.showing_sample"), icon=":material/info:")
 else:
-    st.success(t("data.showing_files", lots=source.lots.name,
-                 movements=source.movements.name if source.movements else "—"), icon=":material/check_circle:")
+    st.success(t("data.showing_files", lots=plain(source.lots.name),
+                 movements=plain(source.movements.name) if source.movements else "—"), icon=":material/check_circle:")
     st.button(t("data.use_sample"), on_click=state.use_sample)
 
 
@@ -66,7 +66,7 @@ def mapping_editor(error: InputError | None) -> None:
 try:
     lots, movements = state.loaded()
 except InputError as error:
-    st.error(str(error), icon=":material/error:")
+    st.error(plain(error), icon=":material/error:")
     if error.problem.file == source.lots.name:
         mapping_editor(error)
     st.stop()
@@ -78,7 +78,7 @@ for result in (lots, movements):
         continue
     used, aside = len(result.data), result.rejected_count
     warnings = int((result.problems["severity"] == "warning").sum()) if len(result.problems) else 0
-    st.markdown(f"**{result.name}** · {t('data.encoding')}: `{result.encoding or 'xlsx'}`")
+    st.markdown(f"**{plain(result.name)}** · {t('data.encoding')}: {plain(result.encoding or 'xlsx')}")
     a, b, c = st.columns(3)
     a.metric(t("data.rows_used"), number(used))
     b.metric(t("data.rows_set_aside"), number(aside))
@@ -93,7 +93,7 @@ for result in (lots, movements):
                            file_name=f"set_aside_{result.name}.csv", mime="text/csv", key=f"rejects_{result.name}",
                            icon=":material/download:")
     if result.unmatched:
-        st.caption(t("data.unmatched", headers=", ".join(result.unmatched)))
+        st.caption(t("data.unmatched", headers=plain(", ".join(result.unmatched))))
 if movements is None:
     st.info(t("data.no_movements"), icon=":material/info:")
 

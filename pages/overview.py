@@ -4,7 +4,7 @@ import streamlit as st
 
 from core.formatting import money, number, percent, signed_percent
 from ui import charts
-from ui.i18n import t
+from ui.i18n import plain, t
 from ui.page import dashboard_page
 from ui.widgets import table, workbook_download
 
@@ -21,7 +21,7 @@ lots.metric(t("overview.lot_count"), number(numbers.lot_count))
 if len(numbers.ranking_bu):
     leader = numbers.ranking_bu.iloc[0]
     top_bu.metric(t("overview.top_bu_share"), percent(leader["share"]), help=money(leader["value"], cur))
-    top_bu.caption(leader["bu"] or "—")
+    top_bu.caption(plain(leader["bu"]) or "—")
 
 st.subheader(t("overview.trend"))
 grain = st.segmented_control(t("overview.grain"), ["month", "year"], default="month", key="trend_grain",

@@ -13,7 +13,7 @@ from core.formatting import money, money_scale, number, percent
 from core.plan_report import render_plan_html
 from core.targets import DEFAULT_TARGETS, TARGET_KPIS, kpi_history, target_gaps
 from ui import charts, state
-from ui.i18n import language, money_unit, t
+from ui.i18n import language, money_unit, plain, t
 from ui.page import dashboard_page
 from ui.widgets import display_frame, table, workbook_download
 
@@ -135,7 +135,7 @@ def add_to_plan(shown: pd.DataFrame) -> None:
             owner = change.get("owner", row["owner"])
             state.store().add_plan_step(row["action"], owner, (pd.Timestamp.today() + pd.Timedelta(days=30)).date(),
                                         float(row["cash"]), row["evidence"])
-            st.toast(t("actions.added", action=row["action"]), icon=":material/playlist_add:")
+            st.toast(t("actions.added", action=plain(row["action"])), icon=":material/playlist_add:")
 
 
 def draw_actions(recommended: pd.DataFrame, contribution: pd.DataFrame, currency: str) -> pd.DataFrame:

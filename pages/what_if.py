@@ -12,7 +12,7 @@ from core.problems import InputError
 from core.scenarios import TRADEOFF_LEVELS, from_query, to_query
 from core.simulation import ClassSettings, Scenario, SimulationResult, compare, simulate
 from ui import charts, state
-from ui.i18n import t
+from ui.i18n import plain, t
 from ui.page import through_app
 from ui.widgets import workbook_download
 
@@ -152,7 +152,8 @@ def draw_results(params: pd.DataFrame, key: str, scenario: Scenario, currency: s
                       delta_color="inverse" if metric in ("avg_inventory_value", "dio", "stockout_days") else "normal",
                       help=t("whatif.spread", low=format_metric(metric, result.spread.loc[metric, "p05"], currency),
                              high=format_metric(metric, result.spread.loc[metric, "p95"], currency)))
-    st.caption(t("whatif.versus", baseline=baseline_name, current=money(result.current_inventory_value, currency)))
+    st.caption(t("whatif.versus", baseline=plain(baseline_name),
+                 current=money(result.current_inventory_value, currency)))
     shown = pd.DataFrame({
         t("whatif.metric"): [t(f"whatif.metric.{m}") for m in table.index],
         baseline_name: [format_metric(m, v, currency) for m, v in table["baseline"].items()],
@@ -185,7 +186,7 @@ def draw_tradeoff(params: pd.DataFrame, key: str, scenario: Scenario, result: Si
 
 def save_scenario(name: str, scenario: Scenario) -> None:
     state.store().save_scenario(name, scenario.to_dict())
-    st.toast(t("whatif.saved", name=name.strip()), icon=":material/check:")
+    st.toast(t("whatif.saved", name=plain(name.strip())), icon=":material/check:")
 
 
 def load_scenario(name: str) -> None:
@@ -255,7 +256,7 @@ initialise_controls()
 try:
     currency = state.numbers().currency
 except (InputError, ValueError) as error:
-    st.error(str(error))
+    st.error(plain(error))
     st.stop()
 if not state.current_source().is_sample:
     st.number_input(t("whatif.default_lead"), 1, 365, key="wi_default_lead", help=t("whatif.default_lead_help"))

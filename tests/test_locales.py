@@ -62,3 +62,12 @@ def test_every_column_of_every_shown_table_has_a_header_in_both_languages():
     columns = {c for table in tables for c in table.columns}
     for language in ("zh", "en"):
         assert sorted(c for c in columns if f"col.{c}" not in catalog(language)) == []
+
+
+def test_text_from_files_is_inert_in_markdown():
+    from ui.i18n import plain
+
+    hostile = "[点我](http://evil.example) ![img](x.png) :red[假警告] :material/home: **粗体** <b>x</b>"
+    escaped = plain(hostile)
+    assert re.search(r"(?<!\\)[\[\]()!:*<>]", escaped) is None, "every markdown character is escaped"
+    assert escaped.replace("\\", "") == hostile

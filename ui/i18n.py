@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from pathlib import Path
 
 import streamlit as st
@@ -11,6 +12,7 @@ import streamlit as st
 from core.formatting import uses_wan
 
 LOCALES = Path(__file__).resolve().parent / "locales"
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 LANGUAGES = {"zh": "中文", "en": "English"}
 DEFAULT_LANGUAGE = "zh"
 
@@ -28,6 +30,11 @@ def t(key: str, **values: object) -> str:
     """The label for `key` in the current language (English, then the key itself, when missing)."""
     text = catalog(language()).get(key) or catalog("en").get(key) or key
     return text.format(**values) if values else text
+
+
+def plain(text: object) -> str:
+    """Text from a file made inert for Streamlit's markdown: no links, images, emphasis, icons or colours."""
+    return _MARKDOWN.sub(r"\\\1", str(text))
 
 
 def stock_type_label(code: str) -> str:

@@ -14,7 +14,7 @@ from streamlit.runtime.pages_manager import PagesManager
 from core.dashboard import DashboardNumbers
 from core.problems import InputError
 from ui import state
-from ui.i18n import t
+from ui.i18n import plain, t
 
 
 def through_app() -> None:
@@ -33,7 +33,7 @@ def dashboard_page(title_key: str) -> DashboardNumbers:
     try:
         numbers = state.numbers()
     except (InputError, ValueError) as error:
-        st.error(str(error))
+        st.error(plain(error))
         st.stop()
     st.caption(t("common.as_of", date=numbers.as_of.date().isoformat()))
     return numbers
