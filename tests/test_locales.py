@@ -44,7 +44,7 @@ def test_labels_built_from_codes_exist_for_every_code():
 def test_every_column_of_every_shown_table_has_a_header_in_both_languages():
     import pandas as pd
 
-    from core.actions import bu_gap_contribution
+    from core.actions import bu_gap_contribution, recommend_actions
     from core.dashboard import build_dashboard
     from core.kpis import KpiSettings
     from core.loading import load_lots, load_movements
@@ -56,7 +56,9 @@ def test_every_column_of_every_shown_table_has_a_header_in_both_languages():
     numbers = build_dashboard(Dataset(lots.data, movements.data, lots.currency))
     tables = [v for v in vars(numbers).values() if isinstance(v, pd.DataFrame)]
     stock = lots.data[lots.data["snapshot_date"] == numbers.as_of]
+    actions = recommend_actions(stock, numbers.as_of, movements.data)
     tables += [bu_gap_contribution(stock, numbers.as_of, KpiSettings()), lots.data.drop(columns=["_row"]),
+               actions[["cash"]],
                problem_summary(pd.DataFrame({"column": ["qty"], "message": ["x: row 2, column qty: -1 is negative"],
                                              "severity": ["error"]}))]
     columns = {c for table in tables for c in table.columns}
