@@ -35,7 +35,11 @@ else:
 
 st.subheader(t("risk.suppliers"))
 st.caption(t("risk.suppliers_help"))
-table(numbers.suppliers_top5, "supplier_backlog_top5", cur)
+backlog = numbers.suppliers_top5.copy()
+mixed = backlog["unit"] == "mixed"
+backlog["qty"] = backlog["qty"].astype(float).where(~mixed)  # a sum over different units says nothing
+backlog["unit"] = backlog["unit"].where(~mixed, t("risk.mixed_units"))
+table(backlog, "supplier_backlog_top5", cur)
 
 st.subheader(t("risk.dead_stock"))
 if numbers.dead_stock is None:
