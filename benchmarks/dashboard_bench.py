@@ -6,27 +6,21 @@ the file once (loading is cached by the app; a filter change pays only the recom
 
 from __future__ import annotations
 
-import argparse
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script from anywhere
 
-from benchmarks.kpi_bench import make_lots
+from benchmarks.kpi_bench import rows_argument, temporary_lots
 from core.dashboard import Filters, build_dashboard, filter_options
 from core.loading import load_lots
 from core.report import Dataset
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--rows", type=int, default=1_000_000)
-    args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "lots.csv"
-        make_lots(args.rows, path)
+    rows = rows_argument(__doc__)
+    with temporary_lots(rows) as path:
         start = time.perf_counter()
         loaded = load_lots(path)
         load_seconds = time.perf_counter() - start
@@ -35,7 +29,7 @@ def main() -> None:
     selections = {"everything": Filters(), "one BU": Filters(bu=(options["bu"][0],)),
                   "three warehouses": Filters(warehouse=tuple(options["warehouse"][:3])),
                   "one stock type": Filters(stock_type=(options["stock_type"][0],))}
-    print(f"rows: {args.rows:,}; loading once: {load_seconds:.2f} s")
+    print(f"rows: {rows:,}; loading once: {load_seconds:.2f} s")
     for name, selection in selections.items():
         start = time.perf_counter()
         build_dashboard(data, filters=selection)

@@ -8,6 +8,7 @@ imports count on both sides; the in-process pyarrow parse time is printed too fo
 from __future__ import annotations
 
 import argparse
+import contextlib
 import subprocess
 import sys
 import tempfile
@@ -51,13 +52,24 @@ def best_of(command: list[str], runs: int = 3) -> float:
     return min(times)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
+def rows_argument(description: str) -> int:
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--rows", type=int, default=1_000_000)
-    args = parser.parse_args()
+    return parser.parse_args().rows
+
+
+@contextlib.contextmanager
+def temporary_lots(rows: int):
+    """A lots CSV of `rows` rows in a temporary folder, removed afterwards."""
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "lots.csv"
-        make_lots(args.rows, path)
+        make_lots(rows, path)
+        yield path
+
+
+def main() -> None:
+    rows = rows_argument(__doc__)
+    with temporary_lots(rows) as path:
         import pyarrow.csv as pacsv
 
         start = time.perf_counter()
@@ -65,7 +77,7 @@ def main() -> None:
         in_process = time.perf_counter() - start
         arrow = best_of([sys.executable, "-c", f"import pyarrow.csv as c; c.read_csv({str(path)!r})"])
         report = best_of([sys.executable, "-m", "core.cli", "report", str(path)])
-    print(f"rows: {args.rows:,}  file: {path.name}")
+    print(f"rows: {rows:,}  file: {path.name}")
     print(f"pyarrow parse, in process:   {in_process:6.2f} s")
     print(f"pyarrow parse, fresh python: {arrow:6.2f} s")
     print(f"report command:              {report:6.2f} s")
