@@ -50,7 +50,7 @@ def apply_mapping() -> None:
 
 
 def mapping_editor(error: InputError | None) -> None:
-    headers, automatic = state.lots_headers(source.lots.digest, source.lots.name)
+    headers, automatic = state.lots_headers(source.lots.digest, source.lots)
     current = {**automatic, **dict(source.mapping)}
     with st.expander(t("data.mapping"), expanded=error is not None), st.form("mapping_form"):
         st.caption(t("data.mapping_help"))

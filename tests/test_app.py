@@ -121,7 +121,7 @@ def test_data_page_reports_set_aside_rows_of_an_upload():
     bad = "物料编码,仓库,数量,单价\nA,成品仓,1,2\nB,成品仓,十二,2\n".encode("gbk")
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     at.run()
-    at.session_state["source"] = state.Source(state._remember("bad.csv", bad), None)
+    at.session_state["source"] = state.Source(state.SourceFile.of("bad.csv", bad), None)
     at.switch_page("pages/data.py")
     at.run()
     assert not at.exception
@@ -133,7 +133,7 @@ def test_data_page_shows_one_clear_message_for_an_unusable_file():
     from ui import state
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     at.run()
-    at.session_state["source"] = state.Source(state._remember("x.csv", "物料编码,数量\nA,1\n".encode()), None)
+    at.session_state["source"] = state.Source(state.SourceFile.of("x.csv", "物料编码,数量\nA,1\n".encode()), None)
     at.switch_page("pages/data.py")
     at.run()
     assert not at.exception

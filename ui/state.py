@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -28,12 +28,15 @@ AS_OF_KEY = "as_of"
 
 @dataclass(frozen=True)
 class SourceFile:
+    """A file the session shows: its name, a digest that keys the caches, and its bytes (kept in the session)."""
+
     name: str
     digest: str
+    data: bytes = field(repr=False, compare=False)
 
     @classmethod
-    def of(cls, name: str, content: bytes) -> SourceFile:
-        return cls(name, hashlib.sha256(content).hexdigest()[:16])
+    def of(cls, name: str, data: bytes) -> SourceFile:
+        return cls(name, hashlib.sha256(data).hexdigest()[:16], data)
 
 
 @dataclass(frozen=True)
@@ -51,27 +54,9 @@ class Source:
         return "|".join(parts)
 
 
-_CONTENT: dict[str, bytes] = {}
-KEPT_FILES = 8
-
-
-def _remember(name: str, data: bytes) -> SourceFile:
-    """Keep a file's bytes by digest for the loaders (the few most recent files only)."""
-    file = SourceFile.of(name, data)
-    _CONTENT.pop(file.digest, None)
-    _CONTENT[file.digest] = data
-    while len(_CONTENT) > KEPT_FILES:
-        _CONTENT.pop(next(iter(_CONTENT)))
-    return file
-
-
-def content(file: SourceFile) -> bytes:
-    return _CONTENT[file.digest]
-
-
 def sample_source() -> Source:
-    lots = _remember("lots.csv.gz", (SAMPLE / "lots.csv.gz").read_bytes())
-    movements = _remember("movements.csv.gz", (SAMPLE / "movements.csv.gz").read_bytes())
+    lots = SourceFile.of("lots.csv.gz", (SAMPLE / "lots.csv.gz").read_bytes())
+    movements = SourceFile.of("movements.csv.gz", (SAMPLE / "movements.csv.gz").read_bytes())
     return Source(lots, movements, is_sample=True)
 
 
@@ -84,8 +69,8 @@ def current_source() -> Source:
 def use_upload(lots: tuple[str, bytes] | None, movements: tuple[str, bytes] | None, mapping: dict[str, str]) -> None:
     """Switch the app to uploaded files (either may stay as it is)."""
     source = current_source()
-    lots_file = _remember(*lots) if lots else source.lots
-    movements_file = _remember(*movements) if movements else (None if source.is_sample else source.movements)
+    lots_file = SourceFile.of(*lots) if lots else source.lots
+    movements_file = SourceFile.of(*movements) if movements else (None if source.is_sample else source.movements)
     st.session_state[SOURCE_KEY] = Source(lots_file, movements_file, tuple(sorted(mapping.items())))
     st.session_state.pop(AS_OF_KEY, None)
 
@@ -104,10 +89,10 @@ def use_sample() -> None:
 
 @st.cache_resource(max_entries=4, show_spinner=False)
 def _load(key: str, _source: Source) -> tuple[LoadResult, LoadResult | None]:
-    lots = load_lots(content(_source.lots), name=_source.lots.name, mapping=dict(_source.mapping) or None)
+    lots = load_lots(_source.lots.data, name=_source.lots.name, mapping=dict(_source.mapping) or None)
     movements = None
     if _source.movements:
-        movements = load_movements(content(_source.movements), name=_source.movements.name)
+        movements = load_movements(_source.movements.data, name=_source.movements.name)
     return lots, movements
 
 
@@ -119,10 +104,10 @@ def loaded() -> tuple[LoadResult, LoadResult | None]:
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
-def lots_headers(digest: str, name: str) -> tuple[list[str], dict[str, str]]:
+def lots_headers(digest: str, _file: SourceFile) -> tuple[list[str], dict[str, str]]:
     """Headers of a lots file and the automatic mapping, even when a required column is missing."""
     matcher = SchemaMatcher(LOTS)
-    raw = read_table(_CONTENT[digest], matcher, name=name)
+    raw = read_table(_file.data, matcher, name=_file.name)
     return raw.headers, matcher.mapping(raw.headers)
 
 
