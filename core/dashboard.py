@@ -114,6 +114,8 @@ def build_dashboard(data: Dataset, as_of: pd.Timestamp | None = None, settings: 
     period = Period.ending(snapshot, settings.period_days)
     abc = kpis.abc_classes(stock)
     movements = data.movements
+    turnover = kpis.turnover(lots, movements, period, settings)
+    supply = kpis.days_of_supply(stock, movements, period) if movements is not None else None
     return DashboardNumbers(
         as_of=snapshot, currency=data.currency, tiv=kpis.total_inventory_value(stock),
         previous_tiv=kpis.total_inventory_value(kpis.stock_at(lots, previous)) if previous is not None else None,
@@ -130,7 +132,7 @@ def build_dashboard(data: Dataset, as_of: pd.Timestamp | None = None, settings: 
         suppliers_top5=kpis.supplier_backlog(stock, 5),
         dead_stock=kpis.dead_stock(stock, snapshot) if aged else None,
         worklist=kpis.risk_worklist(stock, snapshot) if aged else pd.DataFrame(columns=kpis.WORKLIST_COLUMNS),
-        turnover=kpis.turnover(lots, movements, period, settings),
-        days_of_supply=kpis.days_of_supply(stock, movements, period) if movements is not None else None,
-        planning=kpis.planning_metrics(lots, stock, movements, period, settings) if movements is not None else None,
+        turnover=turnover, days_of_supply=supply,
+        planning=kpis.planning_metrics(lots, stock, movements, period, turnover["cogs"], supply)
+        if movements is not None else None,
     )

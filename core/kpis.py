@@ -308,8 +308,9 @@ def days_of_supply(stock: pd.DataFrame, movements: pd.DataFrame, period: Period)
 
 
 def planning_metrics(lots: pd.DataFrame, stock: pd.DataFrame, movements: pd.DataFrame, period: Period,
-                     settings: KpiSettings) -> dict:
-    """Stockout rate, sell-through, median days of supply and the inventory/sales ratio (SPEC §3.10).
+                     cogs: float | None, supply: pd.DataFrame) -> dict:
+    """Stockout rate, sell-through, median days of supply and the inventory/sales ratio (SPEC §3.10), from the
+    period's COGS (`turnover`) and days of supply (`days_of_supply`) the caller has already computed.
 
     stockout rate: of the (SKU with demand, snapshot in the period) pairs, the share with no stock on hand.
     inventory/sales ratio: closing TIV ÷ the period's average monthly COGS.
@@ -321,9 +322,8 @@ def planning_metrics(lots: pd.DataFrame, stock: pd.DataFrame, movements: pd.Data
     held = snapshots[snapshots["qty"] > 0].groupby("snapshot_date")["sku"].apply(lambda s: set(s))
     pairs = len(demanded) * len(held)
     stocked = sum(len(demanded.intersection(list(skus))) for skus in held)
-    cogs = turnover(lots, movements, period, settings)["cogs"] or 0.0
-    monthly_cogs = cogs * (DAYS_PER_YEAR / 12) / period.days if period.days else 0.0
-    supply = days_of_supply(stock, movements, period)["days_of_supply"].dropna()
+    monthly_cogs = (cogs or 0.0) * (DAYS_PER_YEAR / 12) / period.days if period.days else 0.0
+    supply = supply["days_of_supply"].dropna()
     return {
         "stockout_rate": (pairs - stocked) / pairs if pairs else None,
         "sell_through": len(in_stock.intersection(demanded)) / len(in_stock) if len(in_stock) else None,

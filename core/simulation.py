@@ -118,7 +118,8 @@ def sku_settings(params: pd.DataFrame, scenario: Scenario) -> tuple[np.ndarray, 
             level[mask] = settings.service_level
         if settings.review_days is not None:
             review[mask] = settings.review_days
-    z = np.array([z_value(s) for s in level])
+    levels, positions = np.unique(level, return_inverse=True)
+    z = np.array([z_value(s) for s in levels])[positions]
     return policy.astype(str), z, review.astype(int)
 
 

@@ -8,6 +8,7 @@ import streamlit as st
 
 from core import kpis
 from core.actions import ActionSettings, bu_gap_contribution, recommend_actions, total_cash
+from core.dashboard import apply_filters
 from core.export import csv_bytes
 from core.formatting import money, money_scale, number, percent
 from core.plan_report import render_plan_html
@@ -23,13 +24,11 @@ SHOWN_ACTIONS = 50
 
 @st.cache_data(max_entries=8, show_spinner=False)
 def history(key: str, _data, selection, settings) -> pd.DataFrame:
-    from core.dashboard import apply_filters
     return kpi_history(apply_filters(_data, selection), settings)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
 def actions(key: str, _data, as_of, selection, settings, rules: ActionSettings) -> tuple[pd.DataFrame, pd.DataFrame]:
-    from core.dashboard import apply_filters
     scoped = apply_filters(_data, selection)
     lots = kpis.with_snapshots(scoped.lots, as_of)
     snapshot = kpis.resolve_as_of(lots, as_of)

@@ -268,8 +268,10 @@ def test_planning_metrics_by_hand():
     lots = pd.concat([opening, closing], ignore_index=True)
     movements = pd.DataFrame({"date": pd.to_datetime(["2025-02-01"] * 3).astype("datetime64[s]"),
                               "sku": list("ABC"), "qty_out": [1.0, 1.0, 1.0], "cogs": [365.0, 365.0, 365.0]})
-    metrics = kpis.planning_metrics(lots, kpis.stock_at(lots, AS_OF), movements, Period.ending(AS_OF, 365),
-                                    KpiSettings())
+    stock, period = kpis.stock_at(lots, AS_OF), Period.ending(AS_OF, 365)
+    cogs = kpis.turnover(lots, movements, period, KpiSettings())["cogs"]
+    assert cogs == 1095.0
+    metrics = kpis.planning_metrics(lots, stock, movements, period, cogs, kpis.days_of_supply(stock, movements, period))
     assert metrics["sell_through"] == pytest.approx(2 / 3)
     assert metrics["stockout_rate"] == pytest.approx(2 / 6)
     # monthly COGS = 1095 × (365/12) / 365 = 91.25; TIV 90 → 0.9863
