@@ -133,10 +133,8 @@ class _RowChecks:
 
     def add_malformed(self) -> None:
         for row, text in self.raw.malformed:
-            self.found.append(pd.DataFrame([{
-                "file": self.raw.name, "row": row, "column": "", "value": text, "severity": ERROR,
-                "message": f"{self.raw.name}: row {row}: has a different number of fields than the header",
-            }]))
+            self.found.append(pd.DataFrame([{"file": self.raw.name, "row": row, "column": "", "value": text,
+                                             "severity": ERROR, "message": _malformed(self.raw.name, row)}]))
 
     def problems(self) -> pd.DataFrame:
         frames = [f for f in self.found if len(f)]
@@ -144,6 +142,10 @@ class _RowChecks:
             return empty_problems()
         return pd.concat(frames, ignore_index=True).sort_values(["row", "column"], kind="stable",
                                                                  ignore_index=True)
+
+
+def _malformed(file: str, row: int) -> str:
+    return f"{file}: row {row}: has a different number of fields than the header"
 
 
 def _quoted(values: pd.Series) -> pd.Series:
@@ -182,8 +184,7 @@ def _finish(raw: RawTable, frame: pd.DataFrame, mapping: dict[str, str], checks:
     rejected.insert(0, "row", raw.rows[checks.bad])
     reasons = problems[problems["severity"] == ERROR].groupby("row")["message"].agg("; ".join)
     rejected.insert(1, "reason", rejected["row"].map(reasons).to_numpy())
-    malformed = pd.DataFrame([{"row": r, "reason": f"{raw.name}: row {r}: has a different number of fields than "
-                                                 f"the header", "line": t} for r, t in raw.malformed])
+    malformed = pd.DataFrame([{"row": r, "reason": _malformed(raw.name, r), "line": t} for r, t in raw.malformed])
     if len(malformed):
         rejected = pd.concat([rejected, malformed], ignore_index=True).sort_values("row", ignore_index=True)
     matched = set(mapping.values())
@@ -215,12 +216,12 @@ def _stock_type_of(given: object, warehouse: object) -> str:
 
 
 def _stock_types(frame: pd.DataFrame) -> pd.Series:
-    given = frame["stock_type"] if "stock_type" in frame else pd.Series("", index=frame.index)
-    pairs = pd.Series(list(zip(given.fillna(""), frame["warehouse"].fillna(""), strict=True)), index=frame.index) \
-        if "stock_type" in frame else frame["warehouse"].fillna("")
-    if "stock_type" in frame:
-        return map_distinct(pairs, lambda pair: _stock_type_of(*pair)).astype(str)
-    return map_distinct(pairs, lambda warehouse: _stock_type_of("", warehouse)).astype(str)
+    """Worked out once per distinct warehouse (or stock type and warehouse pair), not once per row."""
+    warehouses = frame["warehouse"].fillna("")
+    if "stock_type" not in frame:
+        return map_distinct(warehouses, lambda names: names.map(lambda w: _stock_type_of("", w))).astype(str)
+    pairs = pd.Series(list(zip(frame["stock_type"].fillna(""), warehouses, strict=True)), index=frame.index)
+    return map_distinct(pairs, lambda distinct: distinct.map(lambda pair: _stock_type_of(*pair))).astype(str)
 
 
 def _currency(frame: pd.DataFrame, raw: RawTable, mapping: dict[str, str]) -> str:

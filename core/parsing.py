@@ -35,15 +35,19 @@ def _blank(values: pd.Series) -> np.ndarray:
     return missing | (text == "").to_numpy()
 
 
-def _map_distinct(values: pd.Series, parse_distinct) -> pd.Series:
-    """Apply `parse_distinct` to the distinct non-missing values and spread the result back over the rows."""
+def map_distinct(values: pd.Series, parse_distinct) -> pd.Series:
+    """Apply `parse_distinct` to the Series of distinct non-missing values and spread the result over the rows;
+    missing cells stay missing (NaN, NaT or None by the result's dtype)."""
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    parsed = parse_distinct(pd.Series(np.asarray(uniques, dtype=object), dtype=object))
-    parsed_values = parsed.to_numpy()
-    filler = np.array([np.nan if parsed_values.dtype.kind == "f" else np.datetime64("NaT")],
-                      dtype=parsed_values.dtype)
-    out = np.concatenate([parsed_values, filler])[np.where(codes < 0, len(parsed_values), codes)]
+    parsed = parse_distinct(pd.Series(np.asarray(uniques, dtype=object), dtype=object)).to_numpy()
+    filler = np.array([{"f": np.nan, "M": np.datetime64("NaT")}.get(parsed.dtype.kind)], dtype=parsed.dtype)
+    out = np.concatenate([parsed, filler])[np.where(codes < 0, len(parsed), codes)]
     return pd.Series(out, index=values.index)
+
+
+def _is_number(values: pd.Series) -> pd.Series:
+    """Cells holding a number as such (Excel gives ints and floats), bools excluded."""
+    return values.map(lambda v: isinstance(v, (int, float, np.number)) and not isinstance(v, bool))
 
 
 def _number_from_text(texts: pd.Series) -> pd.Series:
@@ -61,7 +65,7 @@ def _number_from_text(texts: pd.Series) -> pd.Series:
 
 
 def _number_from_objects(values: pd.Series) -> pd.Series:
-    is_number = values.map(lambda v: isinstance(v, (int, float, np.number)) and not isinstance(v, bool))
+    is_number = _is_number(values)
     out = pd.Series(np.nan, index=values.index, dtype=float)
     out[is_number] = values[is_number].astype(float)
     if (~is_number).any():
@@ -75,7 +79,7 @@ def parse_numbers(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
         values = values.astype(object)
     if ptypes.is_numeric_dtype(values):
         return values.astype(float), np.zeros(len(values), dtype=bool)
-    parsed = _map_distinct(values, _number_from_objects).astype(float)
+    parsed = map_distinct(values, _number_from_objects).astype(float)
     return parsed, _invalid(parsed, values)
 
 
@@ -111,7 +115,7 @@ def _dates_from_text(texts: pd.Series) -> pd.Series:
 def _dates_from_objects(values: pd.Series) -> pd.Series:
     out = pd.Series(pd.NaT, index=values.index, dtype=DATE_DTYPE)
     is_moment = values.map(lambda v: isinstance(v, (pd.Timestamp, np.datetime64)) or hasattr(v, "year"))
-    is_number = values.map(lambda v: isinstance(v, (int, float, np.number)) and not isinstance(v, bool))
+    is_number = _is_number(values)
     if is_moment.any():
         out[is_moment] = pd.to_datetime(values[is_moment]).dt.normalize().astype(DATE_DTYPE).to_numpy()
     if is_number.any():
@@ -130,7 +134,7 @@ def parse_dates(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
     if ptypes.is_numeric_dtype(values) and not ptypes.is_bool_dtype(values):
         parsed = _dates_from_numbers(values)
     else:
-        parsed = _map_distinct(values, _dates_from_objects).astype(DATE_DTYPE)
+        parsed = map_distinct(values, _dates_from_objects).astype(DATE_DTYPE)
     return parsed, _invalid(parsed, values)
 
 
@@ -141,12 +145,6 @@ def parse_text(values: pd.Series) -> pd.Series:
     text = values.astype("str").str.strip()
     return text.where(text != "")
 
-
-def map_distinct(values: pd.Series, function) -> pd.Series:
-    """`values.map(function)` computed once per distinct value: cheap for a million rows of a few names."""
-    codes, uniques = pd.factorize(values, use_na_sentinel=False)
-    mapped = np.array([function(u) for u in uniques], dtype=object)
-    return pd.Series(mapped[codes], index=values.index)
 
 
 def _cell_text(value: object) -> str:
