@@ -41,8 +41,8 @@ def _per_group(lots: pd.DataFrame, rule: str, by: str, idle: pd.Series) -> pd.Da
 
 def dead_and_slob_actions(stock: pd.DataFrame, as_of: pd.Timestamp, settings: KpiSettings) -> pd.DataFrame:
     idle = kpis.idle_days(stock, as_of)
-    dead = idle > 365
-    slob = kpis.slob_lots(stock, as_of, settings) & ~dead.to_numpy()
+    dead = (kpis.dead_stock_band(stock, as_of) == "over_365").to_numpy()
+    slob = kpis.slob_lots(stock, as_of, settings) & ~dead
     return pd.concat([_per_group(stock[dead], "scrap_dead", "warehouse", idle[dead]),
                       _per_group(stock[slob], "promote_slob", "warehouse", idle[slob])], ignore_index=True)
 

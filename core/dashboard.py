@@ -94,10 +94,8 @@ def _previous_month_end(lots: pd.DataFrame, snapshot: pd.Timestamp) -> pd.Timest
 
 def aging_by_stock_type(stock: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
     """Value per (age bucket, stock type) for a stacked chart."""
-    age = kpis.lot_age_days(stock, as_of)
-    bucket = pd.cut(age, kpis.AGING_EDGES, labels=kpis.AGING_BUCKETS).astype(object).fillna(kpis.UNKNOWN_AGE)
-    table = stock.assign(bucket=bucket.to_numpy()).groupby(["bucket", "stock_type"], sort=False)["value"].sum()
-    return table.reset_index()
+    buckets = stock.assign(bucket=kpis.age_bucket(stock, as_of))
+    return buckets.groupby(["bucket", "stock_type"], sort=False)["value"].sum().reset_index()
 
 
 def build_dashboard(data: Dataset, as_of: pd.Timestamp | None = None, settings: KpiSettings | None = None,

@@ -18,7 +18,7 @@ ABC_A_BELOW = 0.80
 ABC_B_BELOW = 0.95
 SLOB_TARGET_SHARE = 0.05
 DAYS_PER_YEAR = 365
-DEAD_STOCK_BANDS = {"over_365": (365, np.inf), "d181_365": (180, 365)}
+DEAD_STOCK_BANDS = {"over_365": 365, "d181_365": 180}  # band: idle days it must exceed (most severe first)
 
 
 @dataclass(frozen=True)
@@ -137,11 +137,15 @@ def has_ages(stock: pd.DataFrame) -> bool:
     return "receipt_date" in stock or "age_days" in stock
 
 
+def age_bucket(stock: pd.DataFrame, as_of: pd.Timestamp) -> np.ndarray:
+    """Each lot's inclusive age bucket (`0-7` … `>180`), `unknown` where it has no age."""
+    age = lot_age_days(stock, as_of)
+    return pd.cut(age, AGING_EDGES, labels=AGING_BUCKETS, right=True).astype(object).fillna(UNKNOWN_AGE).to_numpy()
+
+
 def aging_buckets(stock: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
     """Qty, value, share and SKU count per inclusive age bucket; lots without an age under `unknown`."""
-    age = lot_age_days(stock, as_of)
-    bucket = pd.cut(age, AGING_EDGES, labels=AGING_BUCKETS, right=True).astype(object).fillna(UNKNOWN_AGE)
-    grouped = stock.groupby(bucket.to_numpy(), sort=False).agg(
+    grouped = stock.groupby(age_bucket(stock, as_of), sort=False).agg(
         qty=("qty", "sum"), value=("value", "sum"), sku_count=("sku", "nunique"))
     order = list(AGING_BUCKETS) + ([UNKNOWN_AGE] if UNKNOWN_AGE in grouped.index else [])
     table = grouped.reindex(order, fill_value=0).rename_axis("bucket").reset_index()
@@ -198,7 +202,7 @@ def supplier_backlog(stock: pd.DataFrame, top: int | None = 5) -> pd.DataFrame:
 def dead_stock_band(stock: pd.DataFrame, as_of: pd.Timestamp) -> pd.Series:
     """`over_365`, `d181_365` or None per lot, from its idle days."""
     idle = idle_days(stock, as_of)
-    band = np.select([idle > 365, idle > 180], ["over_365", "d181_365"], "")
+    band = np.select([idle > days for days in DEAD_STOCK_BANDS.values()], list(DEAD_STOCK_BANDS), "")
     return pd.Series(band, index=stock.index).replace("", None)
 
 
