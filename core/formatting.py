@@ -44,6 +44,20 @@ def signed_percent(change: float | None) -> str:
     return "—" if _missing(change) else f"{change * 100:+.1f}%"
 
 
-def money_scale(currency: str) -> tuple[float, str]:
-    """Divisor and unit label for money columns in tables: (10,000, `万`) for CNY, else (1, ``)."""
-    return (WAN, "万") if uses_wan(currency) else (1.0, "")
+def money_divisor(currency: str) -> float:
+    """What money columns and chart axes are divided by: 10,000 (万) for CNY, else 1."""
+    return WAN if uses_wan(currency) else 1.0
+
+
+MONEY_KPIS = frozenset({"tiv", "avg_inventory_value", "cash_release"})
+SHARE_KPI_DECIMALS = {"fill_rate": 2, "cycle_service_level": 2, "slob_share": 1}
+NUMBER_KPI_DECIMALS = {"ito": 2, "dio": 1}
+
+
+def kpi_value(kpi: str, value: float | None, currency: str) -> str:
+    """A KPI by name: money, a share, or a number with the decimals it is read with (ITO 2, DIO 1, counts 0)."""
+    if kpi in MONEY_KPIS:
+        return money(value, currency)
+    if kpi in SHARE_KPI_DECIMALS:
+        return percent(value, SHARE_KPI_DECIMALS[kpi])
+    return number(value, NUMBER_KPI_DECIMALS.get(kpi, 0))

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from core import kpis
+from core.formatting import percent
 from core.kpis import KpiSettings, Period
 
 MONEY_DECIMALS = 2
@@ -79,10 +80,6 @@ def _fmt_money(value: float | None, currency: str) -> str:
     return "—" if value is None else f"{currency} {value:,.2f}"
 
 
-def _fmt_share(value: float | None) -> str:
-    return "—" if value is None else f"{value * 100:.1f}%"
-
-
 def render_text(report: dict) -> str:
     """A readable plain-text form of the report for terminals and e-mails."""
     cur = report["currency"]
@@ -104,15 +101,15 @@ def render_text(report: dict) -> str:
     for title, rows, key, money in sections:
         lines.append(f"\n{title}")
         for row in rows:
-            extra = f"  {_fmt_share(row['share'])}" if "share" in row else ""
+            extra = f"  {percent(row['share'])}" if "share" in row else ""
             extra += f"  [{row['abc']}]" if "abc" in row else ""
             lines.append(f"  {str(row[key]) or '—':<24} {_fmt_money(row[money], cur):>22}{extra}")
     lines.append("\nABC classes")
     for cls, row in report["abc"].items():
-        lines.append(f"  {cls}: {row['sku_count']} SKUs  {_fmt_money(row['value'], cur)}  {_fmt_share(row['share'])}")
+        lines.append(f"  {cls}: {row['sku_count']} SKUs  {_fmt_money(row['value'], cur)}  {percent(row['share'])}")
     if report["slob"] is not None:
         slob = report["slob"]
-        lines.append(f"\nSLOB {_fmt_money(slob['value'], cur)}  {_fmt_share(slob['share'])} of TIV "
+        lines.append(f"\nSLOB {_fmt_money(slob['value'], cur)}  {percent(slob['share'])} of TIV "
                      f"(target < 5.0%)  ·  {slob['sku_count']} SKUs")
         for stock_type, row in slob["by_stock_type"].items():
             lines.append(f"  {stock_type:<24} {_fmt_money(row['value'], cur):>22}  {row['sku_count']} SKUs")

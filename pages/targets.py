@@ -10,7 +10,7 @@ from core import kpis
 from core.actions import ActionSettings, bu_gap_contribution, recommend_actions, total_cash
 from core.dashboard import apply_filters
 from core.export import csv_bytes
-from core.formatting import money, money_scale, number, percent
+from core.formatting import kpi_value, money, money_divisor, number, percent
 from core.plan_report import render_plan_html
 from core.targets import DEFAULT_TARGETS, TARGET_KPIS, kpi_history, target_gaps
 from ui import charts, state
@@ -37,14 +37,6 @@ def actions(key: str, _data, as_of, selection, settings, rules: ActionSettings) 
         bu_gap_contribution(stock, snapshot, settings)
 
 
-def format_kpi(kpi: str, value: float | None, currency: str) -> str:
-    if kpi == "tiv":
-        return money(value, currency)
-    if kpi == "slob_share":
-        return percent(value)
-    return number(value, 2 if kpi == "ito" else 1)
-
-
 def action_text(row: pd.Series, currency: str) -> tuple[str, str]:
     evidence = row["evidence"]
     title = t(f"actions.rule.{row['rule']}", subject=row["subject"] or "—", lots=number(row["lots"]),
@@ -56,7 +48,7 @@ def action_text(row: pd.Series, currency: str) -> tuple[str, str]:
 
 def target_chart(frame: pd.DataFrame, kpi: str, target: float | None, currency: str) -> alt.LayerChart:
     data = frame[["snapshot_date", kpi]].dropna().rename(columns={kpi: "value"})
-    factor, unit = {"tiv": (1 / money_scale(currency)[0], money_unit(currency)), "slob_share": (100.0, "%")}.get(
+    factor, unit = {"tiv": (1 / money_divisor(currency), money_unit(currency)), "slob_share": (100.0, "%")}.get(
         kpi, (1.0, ""))
     data["value"] = data["value"] * factor
     title = f"{t(f'targets.kpi.{kpi}')} ({unit})" if unit else t(f"targets.kpi.{kpi}")
@@ -110,13 +102,13 @@ def draw_targets(numbers, saved: dict, currency: str) -> pd.DataFrame:
         st.info(t("targets.none"), icon=":material/info:")
         return gaps
     for column, row in zip(st.columns(len(gaps)), gaps.itertuples(), strict=True):
-        status = t("targets.met") if row.met else t("targets.gap", gap=format_kpi(row.kpi, row.gap, currency))
-        column.metric(t(f"targets.kpi.{row.kpi}"), format_kpi(row.kpi, row.current, currency), delta=status,
+        status = t("targets.met") if row.met else t("targets.gap", gap=kpi_value(row.kpi, row.gap, currency))
+        column.metric(t(f"targets.kpi.{row.kpi}"), kpi_value(row.kpi, row.current, currency), delta=status,
                       delta_color="normal" if row.met else "inverse",
-                      help=t("targets.target_is", target=format_kpi(row.kpi, row.target, currency),
+                      help=t("targets.target_is", target=kpi_value(row.kpi, row.target, currency),
                              due=row.due_date or "—"))
         if row.monthly_pace is not None:
-            column.caption(t("targets.pace", pace=format_kpi(row.kpi, row.monthly_pace, currency)))
+            column.caption(t("targets.pace", pace=kpi_value(row.kpi, row.monthly_pace, currency)))
     trend = history(state.current_source().key, state.dataset(), state.filters(), state.settings())
     for column, kpi in zip(st.columns(2) * 2, TARGET_KPIS, strict=True):
         if kpi in trend and trend[kpi].notna().any():
@@ -227,8 +219,8 @@ with right:
                t("plan.released"): money(float(plan["released_cash"].sum()), cur),
                t("actions.total"): money(total_cash(recommended), cur)}
     gap_table = gaps.assign(kpi=gaps["kpi"].map(lambda k: t(f"targets.kpi.{k}")),
-                            current=[format_kpi(k, v, cur) for k, v in zip(gaps["kpi"], gaps["current"], strict=True)],
-                            target=[format_kpi(k, v, cur) for k, v in zip(gaps["kpi"], gaps["target"], strict=True)])
+                            current=[kpi_value(k, v, cur) for k, v in zip(gaps["kpi"], gaps["current"], strict=True)],
+                            target=[kpi_value(k, v, cur) for k, v in zip(gaps["kpi"], gaps["target"], strict=True)])
     page = render_plan_html(t("plan.print_title"), t("common.as_of", date=numbers.as_of.date().isoformat()) +
                             f" · {dt.date.today().isoformat()}", summary,
                             {t("targets.targets"): gap_table[["kpi", "current", "target", "met", "due_date"]],

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from core.export import csv_bytes
-from core.formatting import money, number, percent
+from core.formatting import kpi_value, money
 from core.policies import POLICIES
 from core.problems import InputError
 from core.scenarios import TRADEOFF_LEVELS, from_query, to_query
@@ -19,8 +19,6 @@ from ui.widgets import workbook_download
 CLASSES = ("A", "B", "C")
 HORIZONS = (90, 180, 365, 730)
 DEFAULT_BASELINE = "__default__"
-MONEY_METRICS = ("avg_inventory_value", "cash_release")
-SHARE_METRICS = ("fill_rate", "cycle_service_level")
 HEADLINE = ("avg_inventory_value", "cash_release", "ito", "dio", "fill_rate", "cycle_service_level", "stockout_days")
 DEFAULTS = {"wi_policy": "periodic", "wi_service_level": 95.0, "wi_review_days": 7, "wi_order_rule": "auto",
             "wi_cover_days": 30, "wi_lt_scale": 1.0, "wi_lt_cv": 0.0, "wi_horizon": 365, "wi_replications": 20,
@@ -77,14 +75,6 @@ def run(key: str, _params: pd.DataFrame, scenario: Scenario) -> SimulationResult
 
 def policy_label(policy: str) -> str:
     return t(f"whatif.policy.{policy}")
-
-
-def format_metric(metric: str, value: float | None, currency: str) -> str:
-    if metric in MONEY_METRICS:
-        return money(value, currency)
-    if metric in SHARE_METRICS:
-        return percent(value, 2)
-    return number(value, 2 if metric == "ito" else 1 if metric == "dio" else 0)
 
 
 def draw_controls() -> None:
@@ -147,20 +137,20 @@ def draw_results(params: pd.DataFrame, key: str, scenario: Scenario, currency: s
     st.subheader(t("whatif.results"))
     for column, metric in zip([*st.columns(4), *st.columns(4)[:3]], HEADLINE, strict=True):
         delta = table.loc[metric, "delta"]
-        column.metric(t(f"whatif.metric.{metric}"), format_metric(metric, result.totals[metric], currency),
-                      delta=None if pd.isna(delta) else format_metric(metric, delta, currency),
+        column.metric(t(f"whatif.metric.{metric}"), kpi_value(metric, result.totals[metric], currency),
+                      delta=None if pd.isna(delta) else kpi_value(metric, delta, currency),
                       delta_color="inverse" if metric in ("avg_inventory_value", "dio", "stockout_days") else "normal",
-                      help=t("whatif.spread", low=format_metric(metric, result.spread.loc[metric, "p05"], currency),
-                             high=format_metric(metric, result.spread.loc[metric, "p95"], currency)))
+                      help=t("whatif.spread", low=kpi_value(metric, result.spread.loc[metric, "p05"], currency),
+                             high=kpi_value(metric, result.spread.loc[metric, "p95"], currency)))
     st.caption(t("whatif.versus", baseline=plain(baseline_name),
                  current=money(result.current_inventory_value, currency)))
     shown = pd.DataFrame({
         t("whatif.metric"): [t(f"whatif.metric.{m}") for m in table.index],
-        baseline_name: [format_metric(m, v, currency) for m, v in table["baseline"].items()],
-        t("whatif.scenario"): [format_metric(m, v, currency) for m, v in table["scenario"].items()],
-        t("whatif.delta"): [format_metric(m, v, currency) for m, v in table["delta"].items()],
-        t("whatif.delta_range"): [f"{format_metric(m, table.loc[m, 'p05'], currency)} … "
-                                  f"{format_metric(m, table.loc[m, 'p95'], currency)}" for m in table.index],
+        baseline_name: [kpi_value(m, v, currency) for m, v in table["baseline"].items()],
+        t("whatif.scenario"): [kpi_value(m, v, currency) for m, v in table["scenario"].items()],
+        t("whatif.delta"): [kpi_value(m, v, currency) for m, v in table["delta"].items()],
+        t("whatif.delta_range"): [f"{kpi_value(m, table.loc[m, 'p05'], currency)} … "
+                                  f"{kpi_value(m, table.loc[m, 'p95'], currency)}" for m in table.index],
     })
     st.dataframe(shown, hide_index=True, width="stretch", key="df_scenario_comparison")
     series = {baseline_name: base.daily_value, t("whatif.scenario"): result.daily_value}
@@ -215,7 +205,7 @@ def draw_scenarios(params: pd.DataFrame, key: str, scenario: Scenario, currency:
     if picked:
         runs = {n: run(key, params, Scenario.from_dict(store.load_scenario(n))) for n in picked}
         totals = pd.DataFrame({n: r.totals for n, r in runs.items()})
-        shown = totals.apply(lambda col: [format_metric(m, v, currency) for m, v in col.items()])
+        shown = totals.apply(lambda col: [kpi_value(m, v, currency) for m, v in col.items()])
         shown.insert(0, t("whatif.metric"), [t(f"whatif.metric.{m}") for m in totals.index])
         st.dataframe(shown, hide_index=True, width="stretch")
         st.altair_chart(charts.daily_value_chart({n: r.daily_value for n, r in runs.items()}, currency),

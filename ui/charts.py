@@ -5,7 +5,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from core.formatting import money_scale
+from core.formatting import money_divisor
 from ui.i18n import money_unit, stock_type_label, t
 
 BLUE, ORANGE, RED, GREEN, GREY = "#1f6feb", "#f59e0b", "#dc2626", "#16a34a", "#94a3b8"
@@ -16,7 +16,7 @@ def _money_title(currency: str) -> str:
 
 
 def trend_chart(trend: pd.DataFrame, currency: str) -> alt.Chart:
-    divisor, _ = money_scale(currency)
+    divisor = money_divisor(currency)
     data = trend.assign(amount=trend["tiv"] / divisor)
     return alt.Chart(data).mark_bar(color=BLUE, cornerRadiusTopLeft=3, cornerRadiusTopRight=3).encode(
         x=alt.X("period:N", title=t("col.period"), sort=None, axis=alt.Axis(labelAngle=-40)),
@@ -27,7 +27,7 @@ def trend_chart(trend: pd.DataFrame, currency: str) -> alt.Chart:
 
 
 def share_bars(table: pd.DataFrame, by: str, currency: str, color: str = BLUE) -> alt.Chart:
-    divisor, _ = money_scale(currency)
+    divisor = money_divisor(currency)
     labels = table[by].map(stock_type_label) if by == "stock_type" else table[by].replace("", "—")
     data = table.assign(label=labels, amount=table["value"] / divisor, pct=table["share"] * 100)
     return alt.Chart(data).mark_bar(color=color).encode(
@@ -41,7 +41,7 @@ def share_bars(table: pd.DataFrame, by: str, currency: str, color: str = BLUE) -
 
 def pareto_chart(abc: pd.DataFrame, currency: str, top: int = 60) -> alt.LayerChart:
     """Top SKUs by value (bars, coloured by ABC class) with the cumulative share (line, right axis)."""
-    divisor, _ = money_scale(currency)
+    divisor = money_divisor(currency)
     data = abc.head(top).assign(amount=lambda f: f["value"] / divisor, cumulative=abc["share"].cumsum().head(top) * 100,
                                 rank=range(1, min(top, len(abc)) + 1))
     base = alt.Chart(data).encode(x=alt.X("sku:N", sort=None, title=t("col.sku"), axis=alt.Axis(labels=False)))
@@ -61,7 +61,7 @@ def pareto_chart(abc: pd.DataFrame, currency: str, top: int = 60) -> alt.LayerCh
 
 
 def aging_chart(by_type: pd.DataFrame, buckets: list[str], currency: str) -> alt.Chart:
-    divisor, _ = money_scale(currency)
+    divisor = money_divisor(currency)
     data = by_type.assign(amount=by_type["value"] / divisor, type_label=by_type["stock_type"].map(stock_type_label))
     return alt.Chart(data).mark_bar().encode(
         x=alt.X("bucket:N", sort=buckets, title=t("col.bucket")),
@@ -87,7 +87,7 @@ def slob_chart(table: pd.DataFrame, target: float) -> alt.LayerChart:
 
 def daily_value_chart(series: dict[str, pd.DataFrame], currency: str) -> alt.Chart:
     """Projected daily inventory value of several runs: mean line and 5–95 % band."""
-    divisor, _ = money_scale(currency)
+    divisor = money_divisor(currency)
     frames = [s.assign(run=name) for name, s in series.items()]
     data = pd.concat(frames, ignore_index=True)
     data[["mean", "p05", "p95"]] = data[["mean", "p05", "p95"]] / divisor
@@ -102,7 +102,7 @@ def daily_value_chart(series: dict[str, pd.DataFrame], currency: str) -> alt.Cha
 
 def tradeoff_chart(curve: pd.DataFrame, current: dict, currency: str) -> alt.LayerChart:
     """Average inventory value against fill rate across service levels; the current settings marked."""
-    divisor, _ = money_scale(currency)
+    divisor = money_divisor(currency)
     data = curve.assign(amount=curve["avg_inventory_value"] / divisor, fill=curve["fill_rate"] * 100,
                         level=curve["service_level"] * 100)
     tooltip = [alt.Tooltip("level:Q", title=t("whatif.service_level") + " (%)", format=".1f"),

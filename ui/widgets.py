@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from core.export import csv_bytes, excel_workbook
-from core.formatting import money_scale
+from core.formatting import money_divisor
 from ui.i18n import money_unit, stock_type_label, t
 
 SHOWN_ROWS = 500
@@ -15,7 +15,7 @@ SHOWN_ROWS = 500
 def display_frame(frame: pd.DataFrame, currency: str, money: tuple[str, ...] = (),
                   shares: tuple[str, ...] = ()) -> tuple[pd.DataFrame, dict]:
     """Money scaled to the display unit and shares as percentages, with translated column labels."""
-    divisor, _ = money_scale(currency)
+    divisor = money_divisor(currency)
     shown = frame.copy()
     config: dict[str, object] = {}
     for column in shown.columns:
