@@ -3,14 +3,13 @@
 import pandas as pd
 import streamlit as st
 
-from core.export import csv_bytes
 from core.formatting import number
 from core.problems import InputError, problem_summary
 from core.schema import LOTS
 from ui import state
 from ui.i18n import plain, t
 from ui.page import through_app
-from ui.widgets import display_frame
+from ui.widgets import csv_download, display_frame
 
 FILE_TYPES = ["csv", "txt", "gz", "xlsx"]
 UNMAPPED = "—"
@@ -89,9 +88,8 @@ for result in (lots, movements):
     if aside:
         st.markdown(f"**{t('data.set_aside_rows')}**")
         st.dataframe(result.rejected.head(500).astype(str), hide_index=True, width="stretch")
-        st.download_button(t("data.download_set_aside"), csv_bytes(result.rejected),
-                           file_name=f"set_aside_{result.name}.csv", mime="text/csv", key=f"rejects_{result.name}",
-                           icon=":material/download:")
+        csv_download(result.rejected, f"set_aside_{result.name}.csv", f"rejects_{result.name}",
+                     t("data.download_set_aside"))
     if result.unmatched:
         st.caption(t("data.unmatched", headers=plain(", ".join(result.unmatched))))
 if movements is None:

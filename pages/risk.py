@@ -3,14 +3,13 @@
 import pandas as pd
 import streamlit as st
 
-from core.export import csv_bytes
 from core.formatting import money, number, percent
 from core.kpis import SLOB_TARGET_SHARE
 from core.storage import worklist_edits
 from ui import charts, state
 from ui.i18n import t
 from ui.page import dashboard_page
-from ui.widgets import display_frame, no_data_note, table, workbook_download
+from ui.widgets import csv_download, display_frame, no_data_note, table, workbook_download
 
 WORKLIST_ROWS = 1000
 ACTIONS = ("transfer", "promotion", "scrap", "return", "other")
@@ -92,8 +91,7 @@ else:
                    key="worklist_editor", on_change=_save_edits)
     if len(full) > WORKLIST_ROWS:
         st.caption(t("common.rows_shown", shown=WORKLIST_ROWS, total=f"{len(full):,}"))
-    st.download_button(t("common.download_csv"), csv_bytes(full), file_name="risk_worklist.csv", mime="text/csv",
-                       key="download_risk_worklist", icon=":material/download:")
+    csv_download(full, "risk_worklist.csv", "download_risk_worklist")
 
 sheets = {t("risk.suppliers"): numbers.suppliers_top5, t("risk.worklist"): numbers.worklist}
 if numbers.slob_by_type is not None:

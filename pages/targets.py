@@ -9,14 +9,13 @@ import streamlit as st
 from core import kpis
 from core.actions import ActionSettings, bu_gap_contribution, recommend_actions, total_cash
 from core.dashboard import apply_filters
-from core.export import csv_bytes
 from core.formatting import kpi_value, money, money_divisor, number, percent
 from core.plan_report import render_plan_html
 from core.targets import DEFAULT_TARGETS, TARGET_KPIS, kpi_history, target_gaps
 from ui import charts, state
 from ui.i18n import language, money_unit, plain, t
 from ui.page import dashboard_page
-from ui.widgets import display_frame, table, workbook_download
+from ui.widgets import csv_download, display_frame, table, workbook_download
 
 STATUSES = ("open", "doing", "done")
 SHOWN_ACTIONS = 50
@@ -229,5 +228,4 @@ with right:
                             language())
     st.download_button(t("plan.download_html"), page.encode("utf-8"), file_name="action_plan.html",
                        mime="text/html", key="dl_plan_html", icon=":material/print:")
-st.download_button(t("common.download_csv"), csv_bytes(plan), file_name="action_plan.csv", mime="text/csv",
-                   key="dl_plan_csv", icon=":material/download:")
+csv_download(plan, "action_plan.csv", "dl_plan_csv")

@@ -5,7 +5,6 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from core.export import csv_bytes
 from core.formatting import kpi_value, money
 from core.policies import POLICIES
 from core.problems import InputError
@@ -14,7 +13,7 @@ from core.simulation import ClassSettings, Scenario, SimulationResult, compare, 
 from ui import charts, state
 from ui.i18n import plain, t
 from ui.page import through_app
-from ui.widgets import workbook_download
+from ui.widgets import csv_download, workbook_download
 
 CLASSES = ("A", "B", "C")
 HORIZONS = (90, 180, 365, 730)
@@ -156,8 +155,7 @@ def draw_results(params: pd.DataFrame, key: str, scenario: Scenario, currency: s
     series = {baseline_name: base.daily_value, t("whatif.scenario"): result.daily_value}
     st.altair_chart(charts.daily_value_chart(series, currency), width="stretch")
     draw_tradeoff(params, key, scenario, result, currency)
-    st.download_button(t("whatif.download_skus"), csv_bytes(result.skus), file_name="scenario_skus.csv",
-                       mime="text/csv", key="dl_scenario_skus", icon=":material/download:")
+    csv_download(result.skus, "scenario_skus.csv", "dl_scenario_skus", t("whatif.download_skus"))
 
 
 def draw_tradeoff(params: pd.DataFrame, key: str, scenario: Scenario, result: SimulationResult, currency: str) -> None:
@@ -212,8 +210,7 @@ def draw_scenarios(params: pd.DataFrame, key: str, scenario: Scenario, currency:
                         width="stretch")
         settings = pd.DataFrame({n: to_query(r.scenario) for n, r in runs.items()})
         raw = totals.rename_axis("metric").reset_index()
-        st.download_button(t("common.download_csv"), csv_bytes(raw), file_name="scenarios.csv", mime="text/csv",
-                           key="dl_scenarios_csv", icon=":material/download:")
+        csv_download(raw, "scenarios.csv", "dl_scenarios_csv")
         sheets = {t("whatif.compare"): raw, t("whatif.settings"): settings.rename_axis("setting").reset_index()}
         workbook_download({**sheets, **{n: r.skus for n, r in runs.items()}}, "scenarios.xlsx", "dl_scenarios_xlsx")
 

@@ -43,8 +43,13 @@ def table(frame: pd.DataFrame, key: str, currency: str, money: tuple[str, ...] =
     st.dataframe(shown, column_config=config, hide_index=True, width="stretch", height=height or "auto", key=key)
     if len(frame) > SHOWN_ROWS:
         st.caption(t("common.rows_shown", shown=SHOWN_ROWS, total=f"{len(frame):,}"))
-    st.download_button(t("common.download_csv"), csv_bytes(frame), file_name=f"{key}.csv", mime="text/csv",
-                       key=f"download_{key}", icon=":material/download:")
+    csv_download(frame, f"{key}.csv", f"download_{key}")
+
+
+def csv_download(frame: pd.DataFrame, file_name: str, key: str, label: str | None = None) -> None:
+    """A button that downloads `frame` as CSV Excel opens with Chinese intact."""
+    st.download_button(label or t("common.download_csv"), csv_bytes(frame), file_name=file_name, mime="text/csv",
+                       key=key, icon=":material/download:")
 
 
 def workbook_download(tables: dict[str, pd.DataFrame], file_name: str, key: str) -> None:
