@@ -102,11 +102,9 @@ def build_dashboard(data: Dataset, as_of: pd.Timestamp | None = None, settings: 
                     filters: Filters | None = None) -> DashboardNumbers:
     settings = settings or KpiSettings()
     data = apply_filters(data, filters or Filters())
-    lots = kpis.with_snapshots(data.lots, as_of)
-    if lots.empty:
+    if data.lots.empty:
         raise ValueError("no stock matches the filters")
-    snapshot = kpis.resolve_as_of(lots, as_of)
-    stock = kpis.stock_at(lots, snapshot)
+    lots, snapshot, stock = kpis.as_of_stock(data.lots, as_of)
     previous = _previous_month_end(lots, snapshot)
     aged = kpis.has_ages(stock)
     period = Period.ending(snapshot, settings.period_days)

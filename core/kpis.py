@@ -71,6 +71,14 @@ def stock_at(lots: pd.DataFrame, snapshot: pd.Timestamp) -> pd.DataFrame:
     return lots[lots["snapshot_date"] == snapshot]
 
 
+def as_of_stock(lots: pd.DataFrame, as_of: pd.Timestamp | str | None = None
+                ) -> tuple[pd.DataFrame, pd.Timestamp, pd.DataFrame]:
+    """(the lots with a snapshot date on every row, the snapshot the KPIs describe, the lots at that snapshot)."""
+    lots = with_snapshots(lots, pd.Timestamp(as_of) if as_of is not None else None)
+    snapshot = resolve_as_of(lots, as_of)
+    return lots, snapshot, stock_at(lots, snapshot)
+
+
 def total_inventory_value(stock: pd.DataFrame) -> float:
     return float(stock["value"].sum())
 

@@ -72,9 +72,7 @@ def derive_parameters(lots: pd.DataFrame, movements: pd.DataFrame, as_of: pd.Tim
     on-hand from the as-of snapshot, ABC class by value; the lead time is the default the user sets."""
     if default_lead_time is None:
         raise ValueError("a default lead time is needed to derive parameters (lots have no lead-time column)")
-    lots = kpis.with_snapshots(lots, as_of)
-    snapshot = kpis.resolve_as_of(lots, as_of)
-    stock = kpis.stock_at(lots, snapshot)
+    lots, snapshot, stock = kpis.as_of_stock(lots, as_of)
     period = kpis.Period.ending(snapshot, history_days)
     daily = period.movements(movements).groupby(["sku", "date"])["qty_out"].sum()
     by_sku = daily.groupby(level="sku")

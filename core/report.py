@@ -39,9 +39,7 @@ def build_report(data: Dataset, as_of: pd.Timestamp | str | None = None,
                  settings: KpiSettings | None = None) -> dict:
     """Every KPI of SPEC §3 as of a date; the JSON contract of `python -m core.cli report`."""
     settings = settings or KpiSettings()
-    lots = kpis.with_snapshots(data.lots, pd.Timestamp(as_of) if as_of is not None else None)
-    snapshot = kpis.resolve_as_of(lots, as_of)
-    stock = kpis.stock_at(lots, snapshot)
+    lots, snapshot, stock = kpis.as_of_stock(data.lots, as_of)
     tiv = kpis.total_inventory_value(stock)
     abc = kpis.abc_classes(stock)
     abc_summary = kpis.abc_summary(abc)

@@ -29,9 +29,7 @@ def history(key: str, _data, selection, settings) -> pd.DataFrame:
 @st.cache_data(max_entries=8, show_spinner=False)
 def actions(key: str, _data, as_of, selection, settings, rules: ActionSettings) -> tuple[pd.DataFrame, pd.DataFrame]:
     scoped = apply_filters(_data, selection)
-    lots = kpis.with_snapshots(scoped.lots, as_of)
-    snapshot = kpis.resolve_as_of(lots, as_of)
-    stock = kpis.stock_at(lots, snapshot)
+    _, snapshot, stock = kpis.as_of_stock(scoped.lots, as_of)
     return recommend_actions(stock, snapshot, scoped.movements, settings, rules), \
         bu_gap_contribution(stock, snapshot, settings)
 
