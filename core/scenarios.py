@@ -1,12 +1,10 @@
-"""Scenarios as text: the query string of a shareable link, and the trade-off curve across service levels."""
+"""Scenarios as text (the query string of a shareable link), and the runs behind the trade-off curve."""
 
 from __future__ import annotations
 
 from dataclasses import fields, replace
 
-import pandas as pd
-
-from core.simulation import ClassSettings, Scenario, simulate
+from core.simulation import ClassSettings, Scenario
 
 TRADEOFF_LEVELS = (0.80, 0.85, 0.90, 0.95, 0.975, 0.99, 0.995, 0.999)
 _KINDS = {f.name: f.type for f in fields(Scenario)}
@@ -56,14 +54,9 @@ def from_query(query: dict[str, str], base: Scenario | None = None) -> Scenario:
     return replace(base or Scenario(), **values)
 
 
-def tradeoff_curve(params: pd.DataFrame, scenario: Scenario, levels: tuple[float, ...] = TRADEOFF_LEVELS,
-                   replications: int = 3, progress=None) -> pd.DataFrame:
-    """Average inventory value, fill rate and stockout days per service level, other settings as in `scenario`."""
-    rows = []
-    for i, level in enumerate(levels):
-        run = simulate(params, replace(scenario, service_level=level, replications=replications, by_class={}))
-        rows.append({"service_level": level, **{k: run.totals[k] for k in
-                                                ("avg_inventory_value", "fill_rate", "stockout_days", "ito")}})
-        if progress is not None:
-            progress((i + 1) / len(levels))
-    return pd.DataFrame(rows)
+def tradeoff_scenarios(scenario: Scenario, levels: tuple[float, ...] = TRADEOFF_LEVELS,
+                       replications: int = 3) -> list[Scenario]:
+    """The runs of a trade-off curve: the scenario at each service level, with at most `replications`
+    replications and no per-class overrides (one service level for every SKU is what the curve varies)."""
+    runs = min(replications, scenario.replications)
+    return [replace(scenario, service_level=level, replications=runs, by_class={}) for level in levels]

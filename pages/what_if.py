@@ -8,7 +8,7 @@ import streamlit as st
 from core.formatting import kpi_value, money
 from core.policies import POLICIES
 from core.problems import InputError
-from core.scenarios import TRADEOFF_LEVELS, from_query, to_query
+from core.scenarios import from_query, to_query, tradeoff_scenarios
 from core.simulation import ClassSettings, Scenario, SimulationResult, compare, simulate
 from ui import charts, state
 from ui.i18n import plain, t
@@ -162,12 +162,10 @@ def draw_tradeoff(params: pd.DataFrame, key: str, scenario: Scenario, result: Si
     st.subheader(t("whatif.tradeoff"))
     st.caption(t("whatif.tradeoff_help", policy=policy_label(scenario.policy)))
     bar = st.progress(0.0, text=t("whatif.running"))
-    rows = []
-    for i, level in enumerate(TRADEOFF_LEVELS):
-        point = run(key, params, replace(scenario, service_level=level, replications=min(3, scenario.replications),
-                                         by_class={}))
-        rows.append({"service_level": level, **point.totals})
-        bar.progress((i + 1) / len(TRADEOFF_LEVELS), text=t("whatif.running"))
+    rows, points = [], tradeoff_scenarios(scenario)
+    for i, point in enumerate(points):
+        rows.append({"service_level": point.service_level, **run(key, params, point).totals})
+        bar.progress((i + 1) / len(points), text=t("whatif.running"))
     bar.empty()
     st.altair_chart(charts.tradeoff_chart(pd.DataFrame(rows), result.totals, currency), width="stretch")
 

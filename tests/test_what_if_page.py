@@ -98,3 +98,15 @@ def test_per_class_settings_reach_the_simulation():
     written = from_query(dict(at.query_params))
     assert written.by_class["A"].service_level == 0.995
     assert written.by_class["C"].policy == "rop"
+
+
+def test_tradeoff_runs_vary_only_the_service_level_across_every_sku():
+    from core.scenarios import TRADEOFF_LEVELS, tradeoff_scenarios
+    from core.simulation import ClassSettings, Scenario
+
+    base = Scenario(policy="rop", replications=20, lead_time_scale=1.5, by_class={"A": ClassSettings(policy="minmax")})
+    runs = tradeoff_scenarios(base)
+    assert [r.service_level for r in runs] == list(TRADEOFF_LEVELS)
+    assert {(r.policy, r.replications, r.lead_time_scale) for r in runs} == {("rop", 3, 1.5)}
+    assert all(r.by_class == {} for r in runs)
+    assert tradeoff_scenarios(Scenario(replications=2))[0].replications == 2
