@@ -72,7 +72,7 @@ def _clean(value: object) -> object:
     return None if value is None or (isinstance(value, float) and pd.isna(value)) or value == "" else value
 
 
-def worklist_edits(shown: pd.DataFrame, edited_rows: dict) -> pd.DataFrame:
+def edits_from_editor(shown: pd.DataFrame, edited_rows: dict) -> pd.DataFrame:
     """Rows to save from a data editor's `edited_rows` ({row position: {column: value}}) over the shown worklist."""
     rows = [{**shown.iloc[int(position)][["lot_key", *WORKLIST_FIELDS]].to_dict(), **change}
             for position, change in edited_rows.items()]

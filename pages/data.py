@@ -26,7 +26,7 @@ def _uploaded(key: str) -> tuple[str, bytes] | None:
 
 
 def _switch_to_upload() -> None:
-    state.use_upload(_uploaded("upload_lots"), _uploaded("upload_movements"), {})
+    state.use_upload(_uploaded("upload_lots"), _uploaded("upload_movements"))
 
 
 left, right = st.columns(2)

@@ -5,7 +5,7 @@ import streamlit as st
 
 from core.formatting import money, number, percent
 from core.kpis import SLOB_TARGET_SHARE
-from core.storage import worklist_edits
+from core.storage import edits_from_editor
 from ui import charts, state
 from ui.i18n import t
 from ui.page import dashboard_page
@@ -66,7 +66,7 @@ def _merged_worklist() -> pd.DataFrame:
 
 
 def _save_edits() -> None:
-    edits = worklist_edits(st.session_state["worklist_shown"], st.session_state["worklist_editor"]["edited_rows"])
+    edits = edits_from_editor(st.session_state["worklist_shown"], st.session_state["worklist_editor"]["edited_rows"])
     if len(edits):
         state.store().save_worklist_edits(edits)
         st.toast(t("risk.saved", count=len(edits)), icon=":material/save:")

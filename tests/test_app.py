@@ -10,7 +10,7 @@ from core.dashboard import Filters, build_dashboard
 from core.formatting import money
 from core.loading import load_lots, load_movements
 from core.report import Dataset
-from core.storage import Store, worklist_edits
+from core.storage import Store, edits_from_editor
 from tests.conftest import ROOT, SAMPLE
 
 PAGES = ["pages/overview.py", "pages/turnover.py", "pages/risk.py", "pages/data.py"]
@@ -101,7 +101,7 @@ def test_every_page_honours_the_filters(sample):
 def test_worklist_edits_survive_a_new_session(sample, data_folder):
     numbers = build_dashboard(sample)
     shown = numbers.worklist.head(5).reset_index(drop=True)
-    Store().save_worklist_edits(worklist_edits(shown, {1: {"owner": "测试负责人", "action_status": "进行中"}}))
+    Store().save_worklist_edits(edits_from_editor(shown, {1: {"owner": "测试负责人", "action_status": "进行中"}}))
     at = open_page("pages/risk.py")
     worklist = next(frame.value for frame in at.dataframe if "lot_key" in frame.value.columns)
     row = worklist[worklist["lot_key"] == shown.loc[1, "lot_key"]].iloc[0]
@@ -111,7 +111,7 @@ def test_worklist_edits_survive_a_new_session(sample, data_folder):
 def test_worklist_edits_keep_the_untouched_fields_of_the_row():
     shown = pd.DataFrame({"lot_key": ["a|w|1", "b|w|2"], "owner": ["张伟", None], "action": ["促销", None],
                           "action_status": ["未开始", None]})
-    edits = worklist_edits(shown, {0: {"action_status": "已完成"}})
+    edits = edits_from_editor(shown, {0: {"action_status": "已完成"}})
     assert edits.to_dict("records") == [{"lot_key": "a|w|1", "owner": "张伟", "action": "促销",
                                          "action_status": "已完成"}]
 

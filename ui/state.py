@@ -66,12 +66,12 @@ def current_source() -> Source:
     return st.session_state[SOURCE_KEY]
 
 
-def use_upload(lots: tuple[str, bytes] | None, movements: tuple[str, bytes] | None, mapping: dict[str, str]) -> None:
-    """Switch the app to uploaded files (either may stay as it is)."""
+def use_upload(lots: tuple[str, bytes] | None, movements: tuple[str, bytes] | None) -> None:
+    """Switch the app to uploaded files (either may stay as it is); a new file starts with the automatic mapping."""
     source = current_source()
     lots_file = SourceFile.of(*lots) if lots else source.lots
     movements_file = SourceFile.of(*movements) if movements else (None if source.is_sample else source.movements)
-    st.session_state[SOURCE_KEY] = Source(lots_file, movements_file, tuple(sorted(mapping.items())))
+    st.session_state[SOURCE_KEY] = Source(lots_file, movements_file)
     st.session_state.pop(AS_OF_KEY, None)
 
 
