@@ -8,7 +8,7 @@ from pathlib import Path
 
 from core.loading import load_lots, load_movements, load_planning
 from core.planning import PlanningParameters, derive_parameters, parameters_from_file
-from core.problems import InputError, fail
+from core.problems import fail
 from core.simulation import TOTAL_METRICS, Scenario, SimulationResult, simulate
 
 SKU_FIELDS = ["sku", "safety_stock", "reorder_point", "order_up_to", "order_qty", "avg_on_hand", "avg_inventory_value",
@@ -63,8 +63,6 @@ def simulate_from_args(args: argparse.Namespace) -> str:
         result = simulate(planning.params, scenario)
     except ValueError as error:
         raise UsageError(f"simulate: {error}") from None
-    except InputError:
-        raise
     if len(planning.excluded):
         print(f"{len(planning.excluded)} SKUs left out: {planning.excluded['reason'].iloc[0]} "
               f"(e.g. {planning.excluded['sku'].iloc[0]})", file=sys.stderr)

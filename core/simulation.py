@@ -257,7 +257,7 @@ def initial_on_hand(params: pd.DataFrame, levels: pd.DataFrame) -> np.ndarray:
     return params["on_hand"].fillna(levels["order_up_to"]).to_numpy(float)
 
 
-def _run_calendar(model: _Model, scenario: Scenario, progress=None) -> None:
+def _run_calendar(model: _Model, scenario: Scenario) -> None:
     env = simpy.Environment()
     warmup = scenario.warmup_days
 
@@ -279,8 +279,6 @@ def _run_calendar(model: _Model, scenario: Scenario, progress=None) -> None:
                 index = np.flatnonzero(ordering & (lead == lead_days))
                 env.process(receipt(lead_days - (REVIEW_AT - RECEIPT_AT), index, qty[index]))
             model.record(day, measured)
-            if progress is not None and day % 30 == 0:
-                progress(day / scenario.horizon_days)
             yield env.timeout(1 - REVIEW_AT)
 
     pending = np.flatnonzero(model.on_order > 0)
@@ -334,9 +332,9 @@ def _summarise(values: pd.DataFrame) -> pd.DataFrame:
                          "p05": values.quantile(0.05), "p95": values.quantile(0.95)})
 
 
-def simulate(params: pd.DataFrame, scenario: Scenario, current_inventory_value: float | None = None,
-             progress=None) -> SimulationResult:
-    """Run a scenario over every SKU of `params` (see `core.planning`); `progress(fraction)` is called as it goes.
+def simulate(params: pd.DataFrame, scenario: Scenario, current_inventory_value: float | None = None
+             ) -> SimulationResult:
+    """Run a scenario over every SKU of `params` (see `core.planning`).
 
     Cash release is measured against `current_inventory_value` (default: the parameters' on-hand × unit cost).
     """
@@ -346,7 +344,7 @@ def simulate(params: pd.DataFrame, scenario: Scenario, current_inventory_value: 
     if current_inventory_value is None:
         current_inventory_value = float((initial_on_hand(params, levels) * params["unit_cost"].to_numpy(float)).sum())
     model = _Model(params, levels, scenario)
-    _run_calendar(model, scenario, progress)
+    _run_calendar(model, scenario)
     days = scenario.horizon_days - scenario.warmup_days
     replications = _per_replication(model, days, current_inventory_value)
     spread = _summarise(replications)
@@ -354,8 +352,6 @@ def simulate(params: pd.DataFrame, scenario: Scenario, current_inventory_value: 
     daily = pd.DataFrame({"day": np.arange(scenario.horizon_days), "mean": model.daily_value.mean(axis=1),
                           "p05": np.quantile(model.daily_value, 0.05, axis=1),
                           "p95": np.quantile(model.daily_value, 0.95, axis=1)})
-    if progress is not None:
-        progress(1.0)
     return SimulationResult(scenario, _per_sku(model, params, levels, days), totals, spread, replications, daily,
                             current_inventory_value)
 
