@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core.problems import InputError
+from core.intake.problems import InputError
 from ui import state
 from ui.i18n import language_switch, plain, stock_type_label, t
 

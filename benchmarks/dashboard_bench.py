@@ -13,9 +13,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script from anywhere
 
 from benchmarks.kpi_bench import rows_argument, temporary_lots
-from core.dashboard import Filters, build_dashboard, filter_options
-from core.loading import load_lots
-from core.report import Dataset
+from core.intake.loading import load_lots
+from core.kpis.dashboard import Filters, build_dashboard, filter_options
+from core.kpis.report import Dataset
 
 
 def main() -> None:

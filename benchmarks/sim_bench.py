@@ -17,8 +17,8 @@ import simpy
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script from anywhere
 
-from core.planning import complete_parameters
-from core.simulation import Scenario, plan_levels, simulate
+from core.sim.planning import complete_parameters
+from core.sim.simulation import Scenario, plan_levels, simulate
 
 
 def make_params(skus: int, seed: int = 3) -> pd.DataFrame:

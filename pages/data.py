@@ -4,8 +4,8 @@ import pandas as pd
 import streamlit as st
 
 from core.formatting import number
-from core.problems import InputError, problem_summary
-from core.schema import LOTS
+from core.intake.problems import InputError, problem_summary
+from core.intake.schema import LOTS
 from ui import state
 from ui.i18n import plain, t
 from ui.page import through_app

@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from core.formatting import money, number, percent
-from core.kpis import SLOB_TARGET_SHARE
+from core.kpis.measures import SLOB_TARGET_SHARE
 from core.storage import edits_from_editor
 from ui import charts, state
 from ui.i18n import t

@@ -6,12 +6,12 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from core import kpis
-from core.actions import ActionSettings, bu_gap_contribution, recommend_actions, total_cash
-from core.dashboard import apply_filters
 from core.formatting import kpi_value, money, money_divisor, number, percent
-from core.plan_report import render_plan_html
-from core.targets import DEFAULT_TARGETS, TARGET_KPIS, kpi_history, target_gaps
+from core.kpis import measures as kpis
+from core.kpis.actions import ActionSettings, bu_gap_contribution, recommend_actions, total_cash
+from core.kpis.dashboard import apply_filters
+from core.kpis.plan_report import render_plan_html
+from core.kpis.targets import DEFAULT_TARGETS, TARGET_KPIS, kpi_history, target_gaps
 from ui import charts, state
 from ui.i18n import language, money_unit, plain, t
 from ui.page import dashboard_page

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from core.formatting import money, number, percent
-from core.kpis import AGING_BUCKETS, UNKNOWN_AGE
+from core.kpis.measures import AGING_BUCKETS, UNKNOWN_AGE
 from ui import charts, state
 from ui.i18n import t
 from ui.page import dashboard_page

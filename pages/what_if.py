@@ -6,10 +6,10 @@ import pandas as pd
 import streamlit as st
 
 from core.formatting import kpi_value, money
-from core.policies import POLICIES
-from core.problems import InputError
-from core.scenarios import from_query, to_query, tradeoff_scenarios
-from core.simulation import ClassSettings, Scenario, SimulationResult, compare, simulate
+from core.intake.problems import InputError
+from core.sim.policies import POLICIES
+from core.sim.scenarios import from_query, to_query, tradeoff_scenarios
+from core.sim.simulation import ClassSettings, Scenario, SimulationResult, compare, simulate
 from ui import charts, state
 from ui.i18n import plain, t
 from ui.page import through_app

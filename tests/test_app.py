@@ -6,10 +6,10 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core.dashboard import Filters, build_dashboard
 from core.formatting import money
-from core.loading import load_lots, load_movements
-from core.report import Dataset
+from core.intake.loading import load_lots, load_movements
+from core.kpis.dashboard import Filters, build_dashboard
+from core.kpis.report import Dataset
 from core.storage import Store, edits_from_editor
 from tests.conftest import ROOT, SAMPLE
 

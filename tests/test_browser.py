@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from core.dashboard import build_dashboard
 from core.formatting import money
-from core.loading import load_lots, load_movements
-from core.report import Dataset
+from core.intake.loading import load_lots, load_movements
+from core.kpis.dashboard import build_dashboard
+from core.kpis.report import Dataset
 from tests.conftest import ROOT, SAMPLE
 
 pytestmark = pytest.mark.browser

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from core.cli import main
+from core.cli.main import main
 from tests.conftest import ROOT, SAMPLE
 
 TOP_KEYS = ["as_of", "currency", "tiv", "sku_count", "lot_count", "trend", "mix_by_warehouse", "mix_by_stock_type",

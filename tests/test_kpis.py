@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from core import kpis
-from core.kpis import KpiSettings, Period
+from core.kpis import measures as kpis
+from core.kpis.measures import KpiSettings, Period
 from tests.conftest import days_before, lots_frame
 
 AS_OF = pd.Timestamp("2025-12-31")

@@ -8,9 +8,9 @@ import io
 import pandas as pd
 import pytest
 
-from core.loading import load_lots, load_movements
-from core.problems import InputError
-from core.schema import infer_stock_type
+from core.intake.loading import load_lots, load_movements
+from core.intake.problems import InputError
+from core.intake.schema import infer_stock_type
 
 CHINESE_LOTS = (
     "物料编码,物料名称,仓库,数量,单价,入库日期\n"

@@ -29,9 +29,9 @@ def test_every_literal_label_used_in_the_app_is_in_the_catalog():
 
 
 def test_labels_built_from_codes_exist_for_every_code():
-    from core.policies import POLICIES
-    from core.schema import STOCK_TYPES
-    from core.simulation import TOTAL_METRICS
+    from core.intake.schema import STOCK_TYPES
+    from core.sim.policies import POLICIES
+    from core.sim.simulation import TOTAL_METRICS
     en = catalog("en")
     keys = [f"stock_type.{s}" for s in STOCK_TYPES] + [f"whatif.policy.{p}" for p in POLICIES]
     keys += [f"whatif.metric.{m}" for m in TOTAL_METRICS] + [f"targets.kpi.{k}" for k in ("tiv", "ito", "dio",
@@ -44,12 +44,12 @@ def test_labels_built_from_codes_exist_for_every_code():
 def test_every_column_of_every_shown_table_has_a_header_in_both_languages():
     import pandas as pd
 
-    from core.actions import bu_gap_contribution, recommend_actions
-    from core.dashboard import build_dashboard
-    from core.kpis import KpiSettings
-    from core.loading import load_lots, load_movements
-    from core.problems import problem_summary
-    from core.report import Dataset
+    from core.intake.loading import load_lots, load_movements
+    from core.intake.problems import problem_summary
+    from core.kpis.actions import bu_gap_contribution, recommend_actions
+    from core.kpis.dashboard import build_dashboard
+    from core.kpis.measures import KpiSettings
+    from core.kpis.report import Dataset
     from tests.conftest import SAMPLE
 
     lots, movements = load_lots(SAMPLE / "lots.csv.gz"), load_movements(SAMPLE / "movements.csv.gz")

@@ -7,8 +7,8 @@ import json
 import pandas as pd
 import pytest
 
-from core.cli import main
-from core.planning import derive_parameters
+from core.cli.main import main
+from core.sim.planning import derive_parameters
 from tests.conftest import SAMPLE, lots_frame
 
 PARAMS = ("sku,mean_daily_demand,std_daily_demand,lead_time_days,unit_cost,on_hand\n"

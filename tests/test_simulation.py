@@ -9,9 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core.planning import complete_parameters
-from core.policies import economic_order_quantity, safety_stock, z_value
-from core.simulation import ClassSettings, Scenario, compare, plan_levels, simulate
+from core.sim.planning import complete_parameters
+from core.sim.policies import economic_order_quantity, safety_stock, z_value
+from core.sim.simulation import ClassSettings, Scenario, compare, plan_levels, simulate
 
 PHI = NormalDist()
 

@@ -8,12 +8,12 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core.actions import ActionSettings, bu_gap_contribution, recommend_actions, total_cash
-from core.kpis import KpiSettings
-from core.plan_report import render_plan_html
-from core.report import Dataset
+from core.kpis.actions import ActionSettings, bu_gap_contribution, recommend_actions, total_cash
+from core.kpis.measures import KpiSettings
+from core.kpis.plan_report import render_plan_html
+from core.kpis.report import Dataset
+from core.kpis.targets import kpi_history, target_gaps
 from core.storage import Store
-from core.targets import kpi_history, target_gaps
 from tests.conftest import ROOT, days_before, lots_frame
 
 AS_OF = pd.Timestamp("2025-12-31")

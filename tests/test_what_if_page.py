@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core.scenarios import from_query
+from core.sim.scenarios import from_query
 from tests.conftest import ROOT
 
 FAST = {"wi_replications": 4, "wi_horizon": 180}
@@ -101,8 +101,8 @@ def test_per_class_settings_reach_the_simulation():
 
 
 def test_tradeoff_runs_vary_only_the_service_level_across_every_sku():
-    from core.scenarios import TRADEOFF_LEVELS, tradeoff_scenarios
-    from core.simulation import ClassSettings, Scenario
+    from core.sim.scenarios import TRADEOFF_LEVELS, tradeoff_scenarios
+    from core.sim.simulation import ClassSettings, Scenario
 
     base = Scenario(policy="rop", replications=20, lead_time_scale=1.5, by_class={"A": ClassSettings(policy="minmax")})
     runs = tradeoff_scenarios(base)

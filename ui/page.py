@@ -11,8 +11,8 @@ from __future__ import annotations
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
-from core.dashboard import DashboardNumbers
-from core.problems import InputError
+from core.intake.problems import InputError
+from core.kpis.dashboard import DashboardNumbers
 from ui import state
 from ui.i18n import plain, t
 

@@ -11,13 +11,13 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from core.dashboard import DashboardNumbers, Filters, apply_filters, build_dashboard, filter_options
-from core.kpis import KpiSettings
-from core.loading import LoadResult, SchemaMatcher, load_lots, load_movements, load_planning
-from core.planning import PlanningParameters, derive_parameters, parameters_from_file
-from core.reading import read_table
-from core.report import Dataset
-from core.schema import LOTS
+from core.intake.loading import LoadResult, SchemaMatcher, load_lots, load_movements, load_planning
+from core.intake.reading import read_table
+from core.intake.schema import LOTS
+from core.kpis.dashboard import DashboardNumbers, Filters, apply_filters, build_dashboard, filter_options
+from core.kpis.measures import KpiSettings
+from core.kpis.report import Dataset
+from core.sim.planning import PlanningParameters, derive_parameters, parameters_from_file
 from core.storage import Store
 from ui.i18n import t
 

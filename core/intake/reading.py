@@ -22,7 +22,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from core.problems import fail
+from core.intake.problems import fail
 
 HEADER_SEARCH_ROWS = 20
 _ZIP_MAGIC = b"PK\x03\x04"

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from core import kpis
-from core.kpis import KpiSettings, Period
+from core.kpis import measures as kpis
+from core.kpis.measures import KpiSettings, Period
 
 ACTION_COLUMNS = ["rule", "subject", "cash", "lots", "skus", "evidence", "overlaps"]
 

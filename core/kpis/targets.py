@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from core import kpis
-from core.kpis import KpiSettings, Period
-from core.report import Dataset
+from core.kpis import measures as kpis
+from core.kpis.measures import KpiSettings, Period
+from core.kpis.report import Dataset
 
 # A target is a ceiling (the KPI should be at most the target) or a floor (at least).
 TARGET_KPIS = {"tiv": "ceiling", "dio": "ceiling", "slob_share": "ceiling", "ito": "floor"}

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from core import kpis
 from core.formatting import percent
-from core.kpis import KpiSettings, Period
+from core.kpis import measures as kpis
+from core.kpis.measures import KpiSettings, Period
 
 MONEY_DECIMALS = 2
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import fields, replace
 
-from core.simulation import ClassSettings, Scenario
+from core.sim.simulation import ClassSettings, Scenario
 
 TRADEOFF_LEVELS = (0.80, 0.85, 0.90, 0.95, 0.975, 0.99, 0.995, 0.999)
 _KINDS = {f.name: f.type for f in fields(Scenario)}

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from core import kpis
-from core.loading import LoadResult
-from core.problems import fail
+from core.intake.loading import LoadResult
+from core.intake.problems import fail
+from core.kpis import measures as kpis
 
 PARAMETER_COLUMNS = ["sku", "mean_daily_demand", "std_daily_demand", "lead_time_days", "lead_time_std_days",
                      "unit_cost", "on_hand", "on_order", "abc_class", "ordering_cost", "holding_cost"]

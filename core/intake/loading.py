@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from core.parsing import map_distinct, parse_dates, parse_numbers, parse_text
-from core.problems import ERROR, WARNING, empty_problems, fail, problems_frame
-from core.reading import RawTable, Source, read_table
-from core.schema import (
+from core.intake.parsing import map_distinct, parse_dates, parse_numbers, parse_text
+from core.intake.problems import ERROR, WARNING, empty_problems, fail, problems_frame
+from core.intake.reading import RawTable, Source, read_table
+from core.intake.schema import (
     LOTS,
     MOVEMENTS,
     OTHER_STOCK_TYPE,

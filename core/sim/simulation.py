@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 import simpy
 
-from core.policies import DAYS_PER_YEAR, ORDER_RULES, POLICIES, order_quantity, policy_levels, z_value
+from core.sim.policies import DAYS_PER_YEAR, ORDER_RULES, POLICIES, order_quantity, policy_levels, z_value
 
 RECEIPT_AT = 0.5
 REVIEW_AT = 0.75
@@ -334,7 +334,7 @@ def _summarise(values: pd.DataFrame) -> pd.DataFrame:
 
 def simulate(params: pd.DataFrame, scenario: Scenario, current_inventory_value: float | None = None
              ) -> SimulationResult:
-    """Run a scenario over every SKU of `params` (see `core.planning`).
+    """Run a scenario over every SKU of `params` (see `core.sim.planning`).
 
     Cash release is measured against `current_inventory_value` (default: the parameters' on-hand × unit cost).
     """

@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from core import kpis
-from core.kpis import KpiSettings, Period
-from core.report import Dataset
+from core.kpis import measures as kpis
+from core.kpis.measures import KpiSettings, Period
+from core.kpis.report import Dataset
 
 FILTER_COLUMNS = ("warehouse", "stock_type", "bu", "supplier")
 

@@ -6,10 +6,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from core.loading import load_lots, load_movements, load_planning
-from core.planning import PlanningParameters, derive_parameters, parameters_from_file
-from core.problems import fail
-from core.simulation import TOTAL_METRICS, Scenario, SimulationResult, simulate
+from core.cli.base import UsageError, dump_json
+from core.intake.loading import load_lots, load_movements, load_planning
+from core.intake.problems import fail
+from core.sim.planning import PlanningParameters, derive_parameters, parameters_from_file
+from core.sim.simulation import TOTAL_METRICS, Scenario, SimulationResult, simulate
 
 SKU_FIELDS = ["sku", "safety_stock", "reorder_point", "order_up_to", "order_qty", "avg_on_hand", "avg_inventory_value",
               "fill_rate", "cycle_service_level", "stockout_days", "orders"]
@@ -52,8 +53,6 @@ def render_text(result: SimulationResult, excluded: int) -> str:
 
 
 def simulate_from_args(args: argparse.Namespace) -> str:
-    from core.cli import UsageError, dump_json
-
     planning = _parameters(args)
     try:
         scenario = Scenario(policy=args.policy, service_level=args.service_level, review_days=args.review_days,

@@ -1,4 +1,4 @@
-"""Every KPI of SPEC §3 as pure functions of canonical frames (see `core.loading`).
+"""Every KPI of SPEC §3 as pure functions of canonical frames (see `core.intake.loading`).
 
 `lots` holds every snapshot; most KPIs take `stock`, the lots of the as-of snapshot (`stock_at`).
 Money is in the data's currency; shares are fractions.

@@ -1,0 +1,82 @@
+"""Headless command line (SPEC §5): `python -m core.cli report LOTS …` and `python -m core.cli simulate PARAMS …`.
+
+Exit 0 on success, 2 on bad input with one message on stderr naming the file, row and column.
+Rows set aside are summarised on stderr and can be written out with `--rejects FILE`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from core.cli.base import (
+    EXIT_BAD_INPUT,
+    OneLineParser,
+    UsageError,
+    date_arg,
+    fraction_arg,
+    non_negative_int_arg,
+    positive_arg,
+)
+from core.intake.problems import InputError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = OneLineParser(prog="python -m core.cli", description="Inventory Decision Board, headless.")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=OneLineParser)
+    report = commands.add_parser("report", help="KPIs of a stock file (SPEC §3)")
+    report.add_argument("lots", help="stock lots file (CSV or XLSX)")
+    report.add_argument("--movements", help="movements file for COGS, ITO and DIO")
+    report.add_argument("--as-of", type=date_arg, help="report date, YYYY-MM-DD (default: the latest snapshot)")
+    report.add_argument("--format", choices=("json", "text"), default="json")
+    report.add_argument("--day-basis", type=int, choices=(365, 360), default=365, help="days in a year for ITO/DIO")
+    report.add_argument("--rejects", help="write the rows set aside to this CSV file")
+
+    simulate = commands.add_parser("simulate", help="replenishment simulation (SPEC §4)")
+    simulate.add_argument("params", nargs="?", help="planning-parameters file (SPEC §2.3)")
+    simulate.add_argument("--lots", help="derive parameters from this lots file …")
+    simulate.add_argument("--movements", help="… and this movements file")
+    simulate.add_argument("--policy", choices=("rop", "periodic", "minmax"), default="periodic")
+    simulate.add_argument("--service-level", type=fraction_arg, default=0.95)
+    simulate.add_argument("--review-days", type=positive_arg(int), default=7)
+    simulate.add_argument("--lead-time-scale", type=positive_arg(float), default=1.0)
+    simulate.add_argument("--default-lead-time", type=positive_arg(float), default=None,
+                          help="lead time in days for SKUs without one (needed when deriving parameters)")
+    simulate.add_argument("--horizon-days", type=positive_arg(int), default=365)
+    simulate.add_argument("--warmup-days", type=non_negative_int_arg, default=0)
+    simulate.add_argument("--replications", type=positive_arg(int), default=20)
+    simulate.add_argument("--seed", type=int, default=1)
+    simulate.add_argument("--lost-sales", action="store_true")
+    simulate.add_argument("--demand-distribution", choices=("normal", "gamma"), default="normal",
+                          help="gamma keeps intermittent demand unbiased (normal is truncated at zero)")
+    simulate.add_argument("--format", choices=("json", "text"), default="json")
+    return parser
+
+
+COMMANDS = {
+    "report": "core.cli.report_command:run_report",
+    "simulate": "core.cli.simulate_command:simulate_from_args",
+}
+
+
+def _run(args: argparse.Namespace) -> str:
+    """Import only the command asked for, so `report` does not pay for simpy and the simulator."""
+    import importlib
+
+    module, function = COMMANDS[args.command].split(":")
+    return getattr(importlib.import_module(module), function)(args)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        output = _run(args)
+    except (InputError, UsageError) as error:
+        print(str(error), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except MemoryError:
+        print("not enough memory for this file", file=sys.stderr)
+        return 1
+    sys.stdout.write(output if output.endswith("\n") else output + "\n")
+    return 0
