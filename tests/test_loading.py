@@ -140,12 +140,15 @@ def test_negative_qty_sets_the_row_aside_with_the_exact_message(write_file):
     assert result.rejected_count == 2
 
 
-def test_bad_date_and_empty_key_are_set_aside_and_a_missing_receipt_date_is_only_a_warning(write_file):
+def test_unreadable_or_missing_receipt_date_keeps_the_lot_with_a_warning_and_an_empty_key_is_set_aside(write_file):
     text = "sku,warehouse,qty,unit_cost,receipt_date\nA,成品仓,1,2,2025-13-45\n,成品仓,1,2,2025-01-01\nC,成品仓,1,2,\n"
     result = load_lots(write_file("lots.csv", text))
-    assert result.data["sku"].tolist() == ["C"]
+    assert result.data["sku"].tolist() == ["A", "C"]
+    assert result.data["receipt_date"].isna().tolist() == [True, True]
     by_row = result.problems.set_index("row")
-    assert by_row.loc[2, "message"] == "lots.csv: row 2, column 'receipt_date': '2025-13-45' is not a date"
+    assert by_row.loc[2, "message"] == ("lots.csv: row 2, column 'receipt_date': '2025-13-45' is not a date: "
+                                        "the lot counts in every total but has no age")
+    assert by_row.loc[2, "severity"] == "warning"
     assert by_row.loc[3, "message"] == "lots.csv: row 3, column 'sku': is empty"
     assert by_row.loc[4, "severity"] == "warning"
 
@@ -171,15 +174,19 @@ def test_every_row_is_either_used_or_set_aside(write_file):
     (b"\x00\x01\x02\x03PNG\x89\x00\xff" * 10, "lots.csv: not a CSV or XLSX file (binary content)"),
     (b"sku,qty\n" + bytes([0xFF, 0x80, 0xFE, 0x81, 0x9F]) * 50,
      "lots.csv: unknown text encoding; save the file as UTF-8 or GBK CSV"),
-    ("sku,warehouse,qty\nA,成品仓,1\n".encode(),
-     "lots.csv: needs a 'unit_cost' or 'value' column; the file has: sku, warehouse, qty"),
+    ("sku,warehouse,qty,Preis/Stk\nA,成品仓,1,2\n".encode(),
+     "lots.csv: required column 'unit_cost' or 'value' is missing (accepted headers: unit_cost, unit cost, "
+     "unit price, cost, price, 单价, 单位成本, …); the file has: sku, warehouse, qty, Preis/Stk; closest headers: "
+     "Preis/Stk; map one on the Data page (column mapping) or headless with --mapping FILE holding "
+     "{\"Preis/Stk\": \"unit_cost\"}"),
     ("物料编码,数量,单价\nA,1,2\n".encode("gbk"),
      "lots.csv: required column 'warehouse' is missing (accepted headers: warehouse, warehouse name, wh, 仓库, "
-     "仓库名称, 库房, 仓别, …); the file has: 物料编码, 数量, 单价"),
+     "仓库名称, 库房, 仓别, …); the file has: 物料编码, 数量, 单价; every header is already mapped: the export "
+     "needs this column"),
     (b"sku,warehouse,qty,value\n", "lots.csv: no data rows below the header"),
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100,
-     "lots.csv: old Excel .xls format is not supported; save it as .xlsx or CSV"),
-    (b"PK\x03\x04not really a zip", "lots.csv: cannot read the Excel workbook (BadZipFile)"),
+     "lots.csv: cannot read the Excel workbook: the file is damaged or not a workbook"),
+    (b"PK\x03\x04not really a zip", "lots.csv: cannot read the Excel workbook: the file is damaged or not a workbook"),
 ])
 def test_fatal_input_gives_one_clear_message(content, message, write_file):
     with pytest.raises(InputError) as error:

@@ -1,20 +1,26 @@
 """Load stock lots, movements and planning parameters into canonical columns, setting bad rows aside.
 
 A fatal problem (file unreadable, empty, a required column missing) raises `InputError` with one message.
-A row-level problem (a number or date that cannot be read, a negative quantity or cost, an empty key) sets
+A row-level problem (a number that cannot be read, a negative quantity or cost, an empty key) sets
 the row aside: it is listed in `LoadResult.problems` and kept as the file had it in `LoadResult.rejected`.
+A receipt or last-move date that cannot be read keeps its lot (age unknown) with a warning; totals and
+subtotal rows (合计, Summe, Grand Total, …) are not stock: they are noted as such and never counted.
+A known ERP report (SAP MB52, Kingdee, U8, Odoo, …; see `profiles`) is recognised by its headers.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
+from core.intake.conventions import ConventionChoice, Conventions
 from core.intake.parsing import map_distinct, parse_dates, parse_numbers, parse_text
-from core.intake.problems import ERROR, WARNING, empty_problems, fail, problems_frame
+from core.intake.problems import ERROR, NOTE, WARNING, empty_problems, fail, problems_frame
+from core.intake.profiles import ErpProfile, recognise
 from core.intake.reading import RawTable, Source, read_table
 from core.intake.schema import (
     LOTS,
@@ -29,7 +35,13 @@ from core.intake.schema import (
 
 ROW = "_row"
 DEFAULT_CURRENCY = "CNY"
-_CURRENCY_SIGNS = {"¥": "CNY", "￥": "CNY", "元": "CNY", "$": "USD", "€": "EUR", "£": "GBP"}
+_CURRENCY_SIGNS = {"¥": "CNY", "￥": "CNY", "元": "CNY", "RMB": "CNY", "CNY": "CNY", "€": "EUR", "EUR": "EUR",
+                   "US$": "USD", "$": "USD", "USD": "USD", "£": "GBP", "GBP": "GBP", "HKD": "HKD"}
+_TOTALS_WORDS = r"合计|小计|总计|总合计|累计|共计|total|totals|grand total|sub-?total|summe|gesamtsumme|gesamt|" \
+                r"zwischensumme|ergebnis|gesamtergebnis|result|overall result"
+_TOTALS_LABEL = re.compile(rf"^\s*(\*+|(?:{_TOTALS_WORDS})\s*[:：*]*)\s*$", re.IGNORECASE)
+_TOTALS_PREFIX = re.compile(rf"^\s*\*?\s*(?:{_TOTALS_WORDS})[\s:：(（\-*]", re.IGNORECASE)
+VALUE_TOLERANCE = 0.01  # relative gap between value and qty × unit_cost that draws a warning
 
 
 @dataclass
@@ -45,10 +57,23 @@ class LoadResult:
     encoding: str | None = None
     currency: str = DEFAULT_CURRENCY
     extra: dict[str, object] = field(default_factory=dict)
+    profile: str | None = None
+    conventions: Conventions = field(default_factory=Conventions)
+    currency_basis: str = "default"  # user | column | signs | profile | default
+    headers: list[str] = field(default_factory=list)
 
     @property
     def rejected_count(self) -> int:
         return len(self.rejected)
+
+    @property
+    def totals_rows(self) -> int:
+        return int(self.extra.get("totals_rows", 0))
+
+    def describe(self) -> str:
+        """'SAP MB52 / MB5B (German), decimal comma, day-first dates, EUR': what was recognised, in English."""
+        currency = self.currency + (" (assumed)" if self.currency_basis == "default" else "")
+        return ", ".join([self.profile or "generic columns", self.conventions.describe(), currency])
 
 
 class SchemaMatcher:
@@ -58,30 +83,56 @@ class SchemaMatcher:
         self.schema = schema
         self.overrides = {k: v for k, v in (overrides or {}).items() if v}
         self.by_alias = {normalize_header(a): c.key for c in schema.columns for a in (c.key, *c.aliases)}
+        self.profiles = profiles_for(schema)
 
     def key_of(self, header: object) -> str | None:
         return self.by_alias.get(normalize_header(header))
 
     def score(self, cells: list[object]) -> int:
-        return len({self.key_of(c) for c in cells if c is not None} - {None})
+        """Columns recognised in a row, by the generic aliases or by the ERP profile that knows most of them."""
+        texts = [c for c in cells if isinstance(c, str) and c.strip()]
+        best = len({self.key_of(c) for c in texts} - {None})
+        for profile in self.profiles:
+            best = max(best, len({profile.key_of(c) for c in texts} & set(self.schema.keys)))
+        return best
+
+    def profile(self, headers: list[str]) -> ErpProfile | None:
+        if not self.profiles:
+            return None
+        return recognise(headers, self.key_of, self.schema.keys)
 
     def mapping(self, headers: list[str]) -> dict[str, str]:
-        """Canonical key → header; explicit overrides first, then the first header matching each key."""
+        """Canonical key → header: explicit overrides first, then the recognised ERP profile's vocabulary,
+        then the first header matching each key by the generic aliases."""
         unknown = sorted(set(self.overrides) - set(self.schema.keys))
         if unknown:
             raise ValueError(f"unknown column keys in the mapping: {', '.join(unknown)}")
         mapping = dict(self.overrides)
         taken = set(mapping.values())
-        for header in headers:
-            key = self.key_of(header)
-            if key and key not in mapping and header not in taken:
-                mapping[key] = header
-                taken.add(header)
+        profile = self.profile(headers)
+        lookups = ([profile.key_of] if profile else []) + [self.key_of]
+        for key_of in lookups:
+            for header in headers:
+                key = key_of(header)
+                if key in self.schema.keys and key not in mapping and header not in taken:
+                    mapping[key] = header
+                    taken.add(header)
         return mapping
+
+    def header_kinds(self, headers: list[str]) -> dict[str, str]:
+        kinds = {c.key: c.kind for c in self.schema.columns}
+        return {h: kinds[k] for k, h in self.mapping(headers).items()}
 
     def typed_headers(self, headers: list[str]) -> set[str]:
         kinds = {c.key: c.kind for c in self.schema.columns}
         return {h for k, h in self.mapping(headers).items() if kinds[k] in ("number", "date")}
+
+
+def profiles_for(schema: FileSchema) -> tuple[ErpProfile, ...]:
+    """ERP report profiles describe stock reports: they apply to the lots file only."""
+    from core.intake.profiles import profiles
+
+    return profiles() if schema is LOTS else ()
 
 
 def _check_columns(raw: RawTable, schema: FileSchema, mapping: dict[str, str]) -> None:
@@ -89,17 +140,47 @@ def _check_columns(raw: RawTable, schema: FileSchema, mapping: dict[str, str]) -
     if missing_override:
         raise fail(raw.name, f"mapped column '{missing_override[0]}' is not in the file; "
                              f"the file has: {', '.join(raw.headers)}")
+    present = set(mapping) | {total for total, parts in schema.parts.items() if set(parts) & set(mapping)}
     for column in schema.columns:
-        if column.required and column.key not in mapping:
-            accepted = ", ".join(list(dict.fromkeys((column.key, *column.aliases)))[:7])
-            raise fail(raw.name, f"required column '{column.key}' is missing (accepted headers: {accepted}, …); "
-                                 f"the file has: {', '.join(raw.headers)}")
+        if column.required and column.key not in present:
+            raise fail(raw.name, missing_column_message(column.key, schema, raw.headers, mapping))
     for group in schema.one_of:
-        if not any(key in mapping for key in group):
-            names = "' or '".join(group)
-            raise fail(raw.name, f"needs a '{names}' column; the file has: {', '.join(raw.headers)}")
+        if not any(key in present for key in group):
+            raise fail(raw.name, missing_column_message(group, schema, raw.headers, mapping))
     if len(raw.frame) == 0:
         raise fail(raw.name, "no data rows below the header")
+
+
+def closest_headers(key: str, schema: FileSchema, headers: list[str], mapping: dict[str, str],
+                    limit: int = 3) -> list[str]:
+    """Headers of the file not yet mapped, most like the column's key and aliases first."""
+    import difflib
+
+    taken = set(mapping.values())
+    spellings = [normalize_header(a) for a in (key, *schema.column(key).aliases)]
+
+    def likeness(header: str) -> float:
+        text = normalize_header(header)
+        return max(difflib.SequenceMatcher(None, text, spelling).ratio() for spelling in spellings)
+
+    free = [h for h in headers if h not in taken]
+    return sorted(free, key=likeness, reverse=True)[:limit]
+
+
+def missing_column_message(keys: str | tuple[str, ...], schema: FileSchema, headers: list[str],
+                           mapping: dict[str, str]) -> str:
+    """What is missing, the closest headers in the file, and how to map one (in the app or with --mapping)."""
+    keys = (keys,) if isinstance(keys, str) else keys
+    wanted = "' or '".join(keys)
+    accepted = ", ".join(list(dict.fromkeys((keys[0], *schema.column(keys[0]).aliases)))[:7])
+    closest = closest_headers(keys[0], schema, headers, mapping)
+    if not closest:
+        how = "every header is already mapped: the export needs this column"
+    else:
+        how = (f"closest headers: {', '.join(closest)}; map one on the Data page (column mapping) or headless with "
+               f"--mapping FILE holding {{\"{closest[0]}\": \"{keys[0]}\"}}")
+    return (f"required column '{wanted}' is missing (accepted headers: {accepted}, …); "
+            f"the file has: {', '.join(headers)}; {how}")
 
 
 def _label(key: str, header: str) -> str:
@@ -115,6 +196,8 @@ class _RowChecks:
         self.rows = pd.Series(raw.rows)
         self.found: list[pd.DataFrame] = []
         self.bad = np.zeros(len(raw.frame), dtype=bool)
+        self.unreadable: dict[str, np.ndarray] = {}
+        self.profile: ErpProfile | None = None
 
     def add(self, key: str, mask: np.ndarray, what: str | Callable[[pd.Series], pd.Series],
             severity: str = ERROR) -> None:
@@ -130,6 +213,13 @@ class _RowChecks:
                                          severity))
         if severity == ERROR:
             self.bad |= mask
+
+    def add_totals(self, rows: np.ndarray, labels: list[str]) -> None:
+        """Totals and subtotal rows: noted as what they are, never set aside as bad lots nor counted."""
+        if len(rows):
+            self.found.append(pd.DataFrame({
+                "file": self.raw.name, "row": rows, "column": "", "value": labels, "severity": NOTE,
+                "message": [f"{self.raw.name}: row {r}: totals row (not stock, not counted)" for r in rows]}))
 
     def add_malformed(self) -> None:
         for row, text in self.raw.malformed:
@@ -152,8 +242,12 @@ def _quoted(values: pd.Series) -> pd.Series:
     return "'" + values.astype(object).astype(str) + "'"
 
 
+AGE_DATES = ("receipt_date", "last_move_date")
+
+
 def _parse_columns(raw: RawTable, schema: FileSchema, mapping: dict[str, str], checks: _RowChecks) -> pd.DataFrame:
     data = {}
+    conventions = raw.conventions
     for column in schema.columns:
         if column.key not in mapping:
             continue
@@ -161,15 +255,26 @@ def _parse_columns(raw: RawTable, schema: FileSchema, mapping: dict[str, str], c
         if column.kind == "text":
             data[column.key] = parse_text(cells)
             continue
-        parse = parse_numbers if column.kind == "number" else parse_dates
-        values, invalid = parse(cells)
-        kind = "a number" if column.kind == "number" else "a date"
-        checks.add(column.key, invalid, lambda bad, kind=kind: _quoted(bad) + f" is not {kind}")
+        if column.kind == "number":
+            values, invalid = parse_numbers(cells, conventions.decimal)
+            checks.add(column.key, invalid, lambda bad: _quoted(bad) + " is not a number")
+        elif column.key in AGE_DATES:
+            values, invalid = parse_dates(cells, conventions.day_first)
+            checks.unreadable[column.key] = invalid
+            checks.add(column.key, invalid, lambda bad: _quoted(bad) + " is not a date: the lot counts in every "
+                       "total but has no age", WARNING)
+        else:
+            values, invalid = parse_dates(cells, conventions.day_first)
+            checks.add(column.key, invalid, lambda bad: _quoted(bad) + " is not a date")
         if column.kind == "number":
             negative = (values < 0).to_numpy()
             checks.add(column.key, negative, lambda _, v=values[negative]: v.map("{:g}".format) + " is negative")
         data[column.key] = values.reset_index(drop=True)
     frame = pd.DataFrame(data)
+    for total, parts in schema.parts.items():
+        present = [part for part in parts if part in frame]
+        if present and total not in frame:
+            frame[total] = frame[present].sum(axis=1, min_count=1)
     for column in schema.columns:
         if column.required and column.key in frame:
             checks.add(column.key, frame[column.key].isna().to_numpy() & ~checks.bad, "is empty")
@@ -192,17 +297,64 @@ def _finish(raw: RawTable, frame: pd.DataFrame, mapping: dict[str, str], checks:
         name=raw.name, data=frame[~checks.bad].reset_index(drop=True), problems=problems,
         rejected=rejected.reset_index(drop=True), mapping=mapping,
         unmatched=[h for h in raw.headers if h not in matched], encoding=raw.encoding,
+        conventions=raw.conventions, headers=list(raw.headers),
     )
 
 
+def _is_totals_label(cell: object, prefix: bool) -> bool:
+    if not isinstance(cell, str):
+        return False
+    return bool(_TOTALS_LABEL.match(cell) or (prefix and _TOTALS_PREFIX.match(cell)))
+
+
+def _label_mask(cells: pd.Series, prefix: bool) -> np.ndarray:
+    """Cells that label a totals row, tested once per distinct value."""
+    codes, uniques = pd.factorize(cells, use_na_sentinel=True)
+    flags = np.array([_is_totals_label(u, prefix) for u in uniques] + [False], dtype=bool)
+    return flags[np.where(codes < 0, len(uniques), codes)]
+
+
+def _totals_rows(raw: RawTable, mapping: dict[str, str]) -> np.ndarray:
+    """Rows labelled 合计/Summe/Grand Total/* in a key column (or the first column), and rows with numbers but
+    no item, warehouse, batch or name at all — a report's sums, not stock."""
+    frame = raw.frame
+    mask = np.zeros(len(frame), dtype=bool)
+    labelled = dict.fromkeys(h for h in (mapping.get("sku"), mapping.get("warehouse"), mapping.get("batch"),
+                                         raw.headers[0]) if h in frame)
+    for header in labelled:
+        if not pd.api.types.is_numeric_dtype(frame[header]):
+            mask |= _label_mask(frame[header], prefix=True)
+    if mapping.get("sku_name") in frame and not pd.api.types.is_numeric_dtype(frame[mapping["sku_name"]]):
+        mask |= _label_mask(frame[mapping["sku_name"]], prefix=False)
+    keys = [mapping[k] for k in ("sku", "warehouse", "batch", "sku_name") if mapping.get(k) in frame]
+    if keys:
+        mask |= frame[keys].isna().all(axis=1).to_numpy()
+    return mask
+
+
+def _drop_totals(raw: RawTable, mapping: dict[str, str]) -> tuple[RawTable, np.ndarray, list[str]]:
+    mask = _totals_rows(raw, mapping)
+    if not mask.any():
+        return raw, np.array([], dtype=int), []
+    labels = raw.frame[mask].astype(object).apply(
+        lambda row: next((str(v) for v in row if isinstance(v, str) and v.strip()), ""), axis=1).tolist()
+    kept = RawTable(raw.name, raw.frame[~mask].reset_index(drop=True), raw.rows[~mask], raw.headers, raw.encoding,
+                    raw.malformed, raw.conventions)
+    return kept, raw.rows[mask], labels
+
+
 def load_table(source: Source, schema: FileSchema, name: str | None = None, mapping: dict[str, str] | None = None,
-               encoding: str | None = None) -> tuple[RawTable, pd.DataFrame, dict[str, str], _RowChecks]:
+               encoding: str | None = None, choice: ConventionChoice | None = None,
+               ) -> tuple[RawTable, pd.DataFrame, dict[str, str], _RowChecks]:
     matcher = SchemaMatcher(schema, mapping)
-    raw = read_table(source, matcher, name=name, encoding=encoding)
+    raw = read_table(source, matcher, name=name, encoding=encoding, choice=choice)
     resolved = matcher.mapping(raw.headers)
     _check_columns(raw, schema, resolved)
+    raw, totals_at, totals_labels = _drop_totals(raw, resolved)
     checks = _RowChecks(raw, resolved)
+    checks.add_totals(totals_at, totals_labels)
     frame = _parse_columns(raw, schema, resolved, checks)
+    checks.profile = matcher.profile(raw.headers)
     return raw, frame, resolved, checks
 
 
@@ -224,24 +376,55 @@ def _stock_types(frame: pd.DataFrame) -> pd.Series:
     return map_distinct(pairs, lambda distinct: distinct.map(lambda pair: _stock_type_of(*pair))).astype(str)
 
 
-def _currency(frame: pd.DataFrame, raw: RawTable, mapping: dict[str, str]) -> str:
+def _sign_in(text: str) -> str | None:
+    for sign, currency in _CURRENCY_SIGNS.items():
+        if sign in text:
+            return currency
+    return None
+
+
+def _currency(frame: pd.DataFrame, raw: RawTable, mapping: dict[str, str], profile: ErpProfile | None,
+              choice: ConventionChoice | None) -> tuple[str, str]:
+    """(currency, basis): the user's choice, else a currency column, else the signs in the money columns or
+    their headers, else the ERP's usual currency, else the default."""
+    if choice and choice.currency:
+        return choice.currency.upper(), "user"
     if "currency" in frame and frame["currency"].notna().any():
-        return str(frame["currency"].mode().iloc[0]).upper()
-    for key in ("value", "unit_cost"):
-        cells = raw.frame[mapping[key]] if key in mapping else None
-        if cells is None or pd.api.types.is_numeric_dtype(cells):
-            continue
-        sample = " ".join(cells.dropna().astype(str).head(200))
-        for sign, currency in _CURRENCY_SIGNS.items():
-            if sign in sample:
-                return currency
-    return DEFAULT_CURRENCY
+        return str(frame["currency"].mode().iloc[0]).strip().upper(), "column"
+    money = [k for k in ("value", "unit_cost", *LOTS.parts["value"]) if k in mapping]
+    for key in money:
+        cells = raw.frame[mapping[key]]
+        if not pd.api.types.is_numeric_dtype(cells):
+            found = _sign_in(" ".join(cells.dropna().astype(str).head(200)))
+            if found:
+                return found, "signs"
+    for key in money:
+        found = _sign_in(re.sub(r"^[^(（\[]*", "", mapping[key]).upper() or "")
+        if found:
+            return found, "signs"
+    if profile and profile.currency:
+        return profile.currency, "profile"
+    return DEFAULT_CURRENCY, "default"
+
+
+def _check_value(frame: pd.DataFrame, checks: _RowChecks) -> int:
+    """Rows whose value disagrees with qty × unit_cost by more than 1 %: the cheapest guard against misread numbers."""
+    expected = frame["qty"] * frame["unit_cost"]
+    gap = (frame["value"] - expected).abs()
+    off = ((gap > VALUE_TOLERANCE * np.maximum(frame["value"].abs(), expected.abs())) & (gap > 0.01)).to_numpy().copy()
+    off &= ~checks.bad
+    if off.any():
+        shown = expected[off].map("{:,.2f}".format)
+        checks.add("value", off, lambda cells: _quoted(cells) + " differs from qty × unit cost = " + shown.to_numpy()
+                   + " by more than 1 %: check the decimal mark and the column mapping", WARNING)
+    return int(off.sum())
 
 
 def load_lots(source: Source, name: str | None = None, mapping: dict[str, str] | None = None,
-              encoding: str | None = None) -> LoadResult:
+              encoding: str | None = None, choice: ConventionChoice | None = None) -> LoadResult:
     """Stock lots (SPEC §2.1): value from qty × unit_cost where absent, stock type from the warehouse name."""
-    raw, frame, resolved, checks = load_table(source, LOTS, name, mapping, encoding)
+    raw, frame, resolved, checks = load_table(source, LOTS, name, mapping, encoding, choice)
+    mismatched = _check_value(frame, checks) if {"value", "unit_cost"} <= set(frame) else 0
     if "value" not in frame:
         frame["value"] = frame["qty"] * frame["unit_cost"]
     elif "unit_cost" in frame:
@@ -250,25 +433,28 @@ def load_lots(source: Source, name: str | None = None, mapping: dict[str, str] |
     if "unit_cost" not in frame:
         frame["unit_cost"] = (frame["value"] / frame["qty"]).where(frame["qty"] > 0)
     if "receipt_date" in frame and "age_days" not in frame:
-        checks.add("receipt_date", frame["receipt_date"].isna().to_numpy() & ~checks.bad,
+        unreadable = checks.unreadable.get("receipt_date", np.zeros(len(frame), dtype=bool))
+        checks.add("receipt_date", frame["receipt_date"].isna().to_numpy() & ~checks.bad & ~unreadable,
                    "is empty: the lot counts in every total but has no age", WARNING)
     frame["stock_type"] = _stock_types(frame)
     result = _finish(raw, frame, resolved, checks)
-    result.currency = _currency(frame, raw, resolved)
+    result.currency, result.currency_basis = _currency(frame, raw, resolved, checks.profile, choice)
+    result.profile = checks.profile.name if checks.profile else None
+    result.extra.update(totals_rows=int((result.problems["severity"] == NOTE).sum()), value_mismatch_rows=mismatched)
     return result
 
 
 def load_movements(source: Source, name: str | None = None, mapping: dict[str, str] | None = None,
-                   encoding: str | None = None) -> LoadResult:
+                   encoding: str | None = None, choice: ConventionChoice | None = None) -> LoadResult:
     """Movements (SPEC §2.2): one row per issue or receipt with `date, sku, qty_out`."""
-    raw, frame, resolved, checks = load_table(source, MOVEMENTS, name, mapping, encoding)
+    raw, frame, resolved, checks = load_table(source, MOVEMENTS, name, mapping, encoding, choice)
     return _finish(raw, frame, resolved, checks)
 
 
 def load_planning(source: Source, name: str | None = None, mapping: dict[str, str] | None = None,
-                  encoding: str | None = None) -> LoadResult:
+                  encoding: str | None = None, choice: ConventionChoice | None = None) -> LoadResult:
     """Planning parameters (SPEC §2.3), one row per SKU."""
-    raw, frame, resolved, checks = load_table(source, PLANNING, name, mapping, encoding)
+    raw, frame, resolved, checks = load_table(source, PLANNING, name, mapping, encoding, choice)
     duplicated = frame["sku"].duplicated(keep="first").to_numpy() & frame["sku"].notna().to_numpy()
     checks.add("sku", duplicated, "appears twice; the first row is used")
     return _finish(raw, frame, resolved, checks)

@@ -14,7 +14,7 @@ from pandas.api import types as ptypes
 DATE_DTYPE = "datetime64[s]"
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 _CURRENCY = r"[¥$€£]|RMB|CNY|USD|EUR|HKD|元"
-_SEPARATORS = r"[,\s\u00a0，']"
+_SEPARATORS = {".": r"[,\s\u00a0，']", ",": r"[.\s\u00a0']"}
 _SCALES = {"万": 1e4, "亿": 1e8}
 
 
@@ -50,9 +50,11 @@ def _is_number(values: pd.Series) -> pd.Series:
     return values.map(lambda v: isinstance(v, (int, float, np.number)) and not isinstance(v, bool))
 
 
-def _number_from_text(texts: pd.Series) -> pd.Series:
+def _number_from_text(texts: pd.Series, decimal: str = ".") -> pd.Series:
     s = texts.astype(str).str.normalize("NFKC").str.strip()
-    s = s.str.replace(_CURRENCY, "", regex=True).str.replace(_SEPARATORS, "", regex=True)
+    s = s.str.replace(_CURRENCY, "", regex=True).str.replace(_SEPARATORS[decimal], "", regex=True)
+    if decimal == ",":
+        s = s.str.replace(",", ".", regex=False)
     negative = s.str.startswith("(") & s.str.endswith(")")
     s = s.str.strip("()")
     scale = pd.Series(1.0, index=s.index)
@@ -64,22 +66,22 @@ def _number_from_text(texts: pd.Series) -> pd.Series:
     return number.where(~negative, -number).round(8)
 
 
-def _number_from_objects(values: pd.Series) -> pd.Series:
+def _number_from_objects(values: pd.Series, decimal: str = ".") -> pd.Series:
     is_number = _is_number(values)
     out = pd.Series(np.nan, index=values.index, dtype=float)
     out[is_number] = values[is_number].astype(float)
     if (~is_number).any():
-        out[~is_number] = _number_from_text(values[~is_number]).to_numpy()
+        out[~is_number] = _number_from_text(values[~is_number], decimal).to_numpy()
     return out
 
 
-def parse_numbers(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
-    """Numbers from a column as read; returns (float values, invalid mask)."""
+def parse_numbers(values: pd.Series, decimal: str = ".") -> tuple[pd.Series, np.ndarray]:
+    """Numbers from a column as read, text with the given decimal mark; returns (float values, invalid mask)."""
     if ptypes.is_bool_dtype(values):
         values = values.astype(object)
     if ptypes.is_numeric_dtype(values):
         return values.astype(float), np.zeros(len(values), dtype=bool)
-    parsed = map_distinct(values, _number_from_objects).astype(float)
+    parsed = map_distinct(values, lambda distinct: _number_from_objects(distinct, decimal)).astype(float)
     return parsed, _invalid(parsed, values)
 
 
@@ -99,7 +101,7 @@ def _dates_from_numbers(numbers: pd.Series) -> pd.Series:
     return out
 
 
-def _dates_from_text(texts: pd.Series) -> pd.Series:
+def _dates_from_text(texts: pd.Series, day_first: bool = False) -> pd.Series:
     s = texts.astype(str).str.normalize("NFKC").str.strip()
     s = s.str.split(r"[ T]", n=1, regex=True).str[0]
     s = s.str.replace(r"[年月/.]", "-", regex=True).str.replace("日", "", regex=False).str.strip("-")
@@ -107,12 +109,25 @@ def _dates_from_text(texts: pd.Series) -> pd.Series:
     digits = s.str.fullmatch(r"\d+(?:\.\d+)?")
     if digits.any():
         out[digits] = _dates_from_numbers(pd.to_numeric(s[digits])).to_numpy()
-    if (~digits).any():
-        out[~digits] = pd.to_datetime(s[~digits], format="%Y-%m-%d", errors="coerce").astype(DATE_DTYPE).to_numpy()
+    day_month = s.str.fullmatch(r"\d{1,2}-\d{1,2}-(?:\d{2}|\d{4})") & ~digits
+    if day_month.any():
+        out[day_month] = _dates_day_month(s[day_month], day_first).to_numpy()
+    rest = ~(digits | day_month)
+    if rest.any():
+        out[rest] = pd.to_datetime(s[rest], format="%Y-%m-%d", errors="coerce").astype(DATE_DTYPE).to_numpy()
     return out
 
 
-def _dates_from_objects(values: pd.Series) -> pd.Series:
+def _dates_day_month(texts: pd.Series, day_first: bool) -> pd.Series:
+    """`31-12-2025` (day first) or `12-31-25` (month first); a two-digit year is 20YY."""
+    parts = texts.str.split("-", expand=True).astype(int)
+    year = parts[2].where(parts[2] >= 100, parts[2] + 2000)
+    day, month = (parts[0], parts[1]) if day_first else (parts[1], parts[0])
+    moments = pd.to_datetime(pd.DataFrame({"year": year, "month": month, "day": day}), errors="coerce")
+    return moments.astype(DATE_DTYPE)
+
+
+def _dates_from_objects(values: pd.Series, day_first: bool = False) -> pd.Series:
     out = pd.Series(pd.NaT, index=values.index, dtype=DATE_DTYPE)
     is_moment = values.map(lambda v: isinstance(v, (pd.Timestamp, np.datetime64)) or hasattr(v, "year"))
     is_number = _is_number(values)
@@ -122,19 +137,20 @@ def _dates_from_objects(values: pd.Series) -> pd.Series:
         out[is_number] = _dates_from_numbers(values[is_number]).to_numpy()
     text = ~(is_moment | is_number)
     if text.any():
-        out[text] = _dates_from_text(values[text]).to_numpy()
+        out[text] = _dates_from_text(values[text], day_first).to_numpy()
     return out
 
 
-def parse_dates(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
-    """Dates (day precision) from a column as read; returns (datetime64 values, invalid mask)."""
+def parse_dates(values: pd.Series, day_first: bool = False) -> tuple[pd.Series, np.ndarray]:
+    """Dates (day precision) from a column as read, `d/m/y` text read day-first or month-first as told;
+    returns (datetime64 values, invalid mask)."""
     if ptypes.is_datetime64_any_dtype(values):
         parsed = values.dt.tz_localize(None) if getattr(values.dt, "tz", None) else values
         return parsed.dt.normalize().astype(DATE_DTYPE), np.zeros(len(values), dtype=bool)
     if ptypes.is_numeric_dtype(values) and not ptypes.is_bool_dtype(values):
         parsed = _dates_from_numbers(values)
     else:
-        parsed = map_distinct(values, _dates_from_objects).astype(DATE_DTYPE)
+        parsed = map_distinct(values, lambda distinct: _dates_from_objects(distinct, day_first)).astype(DATE_DTYPE)
     return parsed, _invalid(parsed, values)
 
 

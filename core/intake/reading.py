@@ -1,8 +1,12 @@
 """Turn an uploaded or named file into a raw table: bytes → format → encoding → header row → cells.
 
-Text is decoded in a fixed order — BOM, strict UTF-8, strict GB18030 — and only then handed to a charset
-detector, because detectors alone misread short Chinese text. CSV cells are parsed by pyarrow; rows keep
-the line number the user sees in the file (the header is row 1 when it is the first line).
+Text is decoded in a fixed order — BOM, strict UTF-8, strict GB18030 (unless the bytes look like Windows-1252
+Latin text) — and only then handed to a charset detector, because detectors alone misread short Chinese text.
+The separator is the one under which a header row is recognised and the body lines agree on their width (not
+the first line, which may be a title); a second header row (U8's 结存 over 数量 | 金额) is joined to the first.
+How numbers and dates are written is inferred from a sample of the body (`conventions`). CSV cells are parsed
+by pyarrow; rows keep the line number the user sees in the file (the header is row 1 when it is the first line).
+Excel workbooks (.xlsx and legacy .xls) are read by calamine.
 """
 
 from __future__ import annotations
@@ -11,7 +15,8 @@ import codecs
 import csv
 import gzip
 import io
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
@@ -22,9 +27,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from core.intake.conventions import ConventionChoice, Conventions, infer
 from core.intake.problems import fail
 
 HEADER_SEARCH_ROWS = 20
+CONVENTION_SAMPLE_ROWS = 2000
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"
 _GZIP_MAGIC = b"\x1f\x8b"
@@ -42,6 +49,9 @@ class HeaderMatcher(Protocol):
     def typed_headers(self, headers: list[str]) -> set[str]:
         """Headers of number and date columns, which the CSV parser may type itself."""
 
+    def header_kinds(self, headers: list[str]) -> dict[str, str]:
+        """Header → kind ("text", "number", "date") of the headers that map to a column."""
+
 
 @dataclass
 class RawTable:
@@ -53,6 +63,7 @@ class RawTable:
     headers: list[str]
     encoding: str | None
     malformed: list[tuple[int, str]]  # (row, text) of lines with the wrong number of fields
+    conventions: Conventions = field(default_factory=Conventions)
 
 
 def read_source(source: Source, name: str | None = None) -> tuple[bytes, str]:
@@ -85,19 +96,87 @@ def decode_text(data: bytes, name: str, encoding: str | None = None) -> tuple[st
                 raise fail(name, "unknown text encoding; save the file as UTF-8 or GBK CSV") from None
     if b"\x00" in data[:65536]:
         raise fail(name, "not a CSV or XLSX file (binary content)")
-    for strict in ("utf-8", "gb18030"):
-        try:
-            return data.decode(strict), strict
-        except UnicodeDecodeError:
-            continue
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    if _looks_like_latin_text(data):
+        return data.decode("cp1252", errors="replace"), "cp1252"
+    try:
+        return data.decode("gb18030"), "gb18030"
+    except UnicodeDecodeError:
+        pass
     best = charset_normalizer.from_bytes(data).best()
     if best is None or best.encoding is None:
         raise fail(name, "unknown text encoding; save the file as UTF-8 or GBK CSV")
     return str(best), best.encoding
 
 
-def _sniff_delimiter(first_line: str) -> str:
-    return max(_DELIMITERS, key=first_line.count)
+_HIGH_RUNS = re.compile(rb"[\x80-\xff]+")
+
+
+def _looks_like_latin_text(data: bytes) -> bool:
+    """Windows-1252 text (Währung, Qualitätsprüfung, €): lone high bytes between ASCII letters, where GBK
+    writes each Chinese character as a pair of high bytes, in runs of two or more."""
+    runs = [len(run) for run in _HIGH_RUNS.findall(data[:1 << 16])]
+    return bool(runs) and sum(length == 1 for length in runs) >= 0.8 * len(runs)
+
+
+def _choose_delimiter(lines: list[str], matcher: HeaderMatcher) -> tuple[str, list[list[str]], int]:
+    """(separator, rows, header index): the separator that splits a recognised header whose width the body keeps."""
+    best: tuple[tuple[int, int, int], str, list[list[str]], int] | None = None
+    for delimiter in _DELIMITERS:
+        rows = list(csv.reader(lines, delimiter=delimiter))
+        header_at = find_header_row(rows, matcher)
+        width = len(rows[header_at]) if rows else 0
+        body = [row for row in rows[header_at + 1:] if any(cell.strip() for cell in row)]
+        agreeing = sum(len(row) == width for row in body) if width > 1 else 0
+        score = (matcher.score(rows[header_at]) if rows else 0, agreeing, width)
+        if best is None or score > best[0]:
+            best = (score, delimiter, rows, header_at)
+    assert best is not None
+    return best[1], best[2], best[3]
+
+
+def _blank_cell(cell: object) -> bool:
+    return cell is None or (isinstance(cell, float) and np.isnan(cell)) or not str(cell).strip()
+
+
+def _is_number_cell(cell: object) -> bool:
+    if isinstance(cell, (int, float, np.number)):
+        return True
+    return bool(re.fullmatch(r"[-+(]?[\d.,\s]+\)?", str(cell).strip()))
+
+
+def joined_header(top: list[object], below: list[object], matcher: HeaderMatcher) -> list[str] | None:
+    """`结存 | 数量`-style headers from a two-row (merged) header, or None when the next row is data.
+
+    A merged top cell is written once, over the first of the columns it spans: it is carried right over the
+    blanks whose lower cell has text. The join is kept only when it recognises more columns than the top row."""
+    if not below or any(_is_number_cell(c) for c in below if not _blank_cell(c)):
+        return None
+    if sum(not _blank_cell(c) for c in below) < 2:
+        return None
+    joined, carried = [], ""
+    for i, cell in enumerate(top):
+        lower = "" if i >= len(below) or _blank_cell(below[i]) else str(below[i]).strip()
+        upper = "" if _blank_cell(cell) else str(cell).strip()
+        carried = upper or (carried if lower else "")
+        joined.append(f"{carried}|{lower}" if carried and lower else (carried or lower))
+    return joined if matcher.score(joined) > matcher.score(list(top)) else None
+
+
+def _conventions(headers: list[str], rows: list[list[object]], matcher: HeaderMatcher,
+                 choice: ConventionChoice | None) -> Conventions:
+    """Decimal mark and date order from a sample of the body's number and date cells."""
+    kinds = matcher.header_kinds(headers)
+    numbers, dates = [], []
+    for i, header in enumerate(headers):
+        kind = kinds.get(header)
+        if kind in ("number", "date"):
+            cells = [row[i] for row in rows[:CONVENTION_SAMPLE_ROWS] if i < len(row) and isinstance(row[i], str)]
+            (numbers if kind == "number" else dates).extend(cells)
+    return infer(numbers, dates, choice)
 
 
 def _unique_headers(headers: list[object]) -> list[str]:
@@ -120,8 +199,8 @@ def find_header_row(rows: list[list[object]], matcher: HeaderMatcher) -> int:
 
 
 def read_table(source: Source, matcher: HeaderMatcher, name: str | None = None,
-               encoding: str | None = None) -> RawTable:
-    """Read CSV (optionally gzip-compressed) or XLSX."""
+               encoding: str | None = None, choice: ConventionChoice | None = None) -> RawTable:
+    """Read CSV/TXT (optionally gzip-compressed), XLSX or XLS; `choice` overrides the inferred conventions."""
     data, name = read_source(source, name)
     if data[:2] == _GZIP_MAGIC:
         try:
@@ -130,17 +209,15 @@ def read_table(source: Source, matcher: HeaderMatcher, name: str | None = None,
             raise fail(name, "the compressed file is damaged") from None
     if not data or data.isspace():
         raise fail(name, "the file is empty")
-    if data.startswith(_ZIP_MAGIC):
-        return _read_xlsx(data, name, matcher)
-    if data.startswith(_OLE_MAGIC):
-        raise fail(name, "old Excel .xls format is not supported; save it as .xlsx or CSV")
+    if data.startswith((_ZIP_MAGIC, _OLE_MAGIC)):
+        return _read_excel(data, name, matcher, choice)
     if encoding is None and _looks_like_utf8(data):
         try:
-            return _read_csv(None, data, "utf-8", name, matcher)
+            return _read_csv(None, data, "utf-8", name, matcher, choice)
         except pa.ArrowInvalid:
             pass  # not UTF-8 after all: decode the whole file the careful way
     text, used = decode_text(data, name, encoding)
-    return _read_csv(text, data, used, name, matcher)
+    return _read_csv(text, data, used, name, matcher, choice)
 
 
 def _looks_like_utf8(data: bytes) -> bool:
@@ -155,48 +232,61 @@ def _looks_like_utf8(data: bytes) -> bool:
     return True
 
 
-def _read_xlsx(data: bytes, name: str, matcher: HeaderMatcher) -> RawTable:
+def _read_excel(data: bytes, name: str, matcher: HeaderMatcher, choice: ConventionChoice | None) -> RawTable:
+    """The first sheet of an .xlsx or .xls workbook (calamine reads both, and large sheets far faster than openpyxl)."""
     try:
-        cells = pd.read_excel(io.BytesIO(data), sheet_name=0, header=None, dtype=object, engine="openpyxl")
-    except Exception as error:  # openpyxl raises many kinds for a damaged or non-workbook zip
-        raise fail(name, f"cannot read the Excel workbook ({type(error).__name__})") from None
+        cells = pd.read_excel(io.BytesIO(data), sheet_name=0, header=None, dtype=object, engine="calamine")
+    except Exception:  # calamine raises many kinds for a damaged or non-workbook file
+        raise fail(name, "cannot read the Excel workbook: the file is damaged or not a workbook") from None
+    cells = cells.replace("", np.nan)
     head = cells.head(HEADER_SEARCH_ROWS).values.tolist()
     if not head:
         raise fail(name, "the file is empty")
     header_at = find_header_row(head, matcher)
-    headers = _unique_headers(cells.iloc[header_at].tolist())
-    frame = cells.iloc[header_at + 1:].reset_index(drop=True)
+    below = head[header_at + 1] if header_at + 1 < len(head) else []
+    joined = joined_header(head[header_at], below, matcher)
+    header_rows = 2 if joined else 1
+    headers = _unique_headers(joined or cells.iloc[header_at].tolist())
+    frame = cells.iloc[header_at + header_rows:].reset_index(drop=True)
     frame.columns = headers
     keep = frame.notna().any(axis=1).to_numpy()
-    rows = np.arange(header_at + 2, header_at + 2 + len(frame))[keep]
-    return RawTable(name, frame[keep].reset_index(drop=True), rows, headers, None, [])
+    first = header_at + header_rows + 1
+    rows = np.arange(first, first + len(frame))[keep]
+    frame = frame[keep].reset_index(drop=True)
+    conventions = _conventions(headers, frame.head(CONVENTION_SAMPLE_ROWS).values.tolist(), matcher, choice)
+    return RawTable(name, frame, rows, headers, None, [], conventions)
 
 
-def _read_csv(text: str | None, data: bytes, encoding: str, name: str, matcher: HeaderMatcher) -> RawTable:
+def _read_csv(text: str | None, data: bytes, encoding: str, name: str, matcher: HeaderMatcher,
+              choice: ConventionChoice | None = None) -> RawTable:
     """Parse decoded CSV; `text=None` means `data` is UTF-8 and pyarrow checks it (raising ArrowInvalid if not)."""
     if text is not None:
         text = text.lstrip("\ufeff")
     head_text = text[:200_000] if text is not None else data[:200_000].decode("utf-8", errors="ignore")
-    head_lines = head_text.splitlines()[:HEADER_SEARCH_ROWS]
-    delimiter = _sniff_delimiter(head_lines[0] if head_lines else "")
-    head = list(csv.reader(head_lines, delimiter=delimiter))
-    header_at = find_header_row(head, matcher)
-    headers = _unique_headers(head[header_at] if head else [])
+    sample_lines = head_text.splitlines()[:CONVENTION_SAMPLE_ROWS]
+    delimiter, head, header_at = _choose_delimiter(sample_lines[:HEADER_SEARCH_ROWS], matcher)
+    top = head[header_at] if head else []
+    sample = list(csv.reader(sample_lines[header_at + 1:], delimiter=delimiter))
+    joined = joined_header(top, sample[0] if sample else [], matcher)
+    header_rows = 2 if joined else 1
+    headers = _unique_headers(joined or top)
+    conventions = _conventions(headers, sample[header_rows - 1:], matcher, choice)
+    skip = header_at + header_rows
     utf8 = data if text is None or encoding == "utf-8" else text.encode("utf-8")
     if encoding == "utf-8-sig":
         utf8 = data[len(codecs.BOM_UTF8):]
     text_headers = [h for h in headers if h not in matcher.typed_headers(headers)]
-    table, malformed_count = _arrow_csv(utf8, delimiter, headers, text_headers, header_at)
+    table, malformed_count = _arrow_csv(utf8, delimiter, headers, text_headers, skip, conventions.decimal)
     frame = table.to_pandas(types_mapper=_arrow_backed_strings, date_as_object=False, split_blocks=True)
     frame = frame[~_all_null(table)]
-    if malformed_count or _physical_lines(utf8) != header_at + 1 + table.num_rows:
-        rows, malformed = _line_numbers(text if text is not None else data.decode("utf-8"), delimiter, header_at,
+    if malformed_count or _physical_lines(utf8) != skip + table.num_rows:
+        rows, malformed = _line_numbers(text if text is not None else data.decode("utf-8"), delimiter, skip,
                                         len(headers))
     else:
-        rows, malformed = np.arange(header_at + 2, header_at + 2 + table.num_rows)[frame.index], []
+        rows, malformed = np.arange(skip + 1, skip + 1 + table.num_rows)[frame.index], []
     if len(rows) != len(frame):
         raise fail(name, "rows could not be told apart (unbalanced quotes?); check the file's quoting")
-    return RawTable(name, frame.reset_index(drop=True), np.asarray(rows), headers, encoding, malformed)
+    return RawTable(name, frame.reset_index(drop=True), np.asarray(rows), headers, encoding, malformed, conventions)
 
 
 def _physical_lines(utf8: bytes) -> int:
@@ -220,7 +310,7 @@ def _all_null(table: pa.Table) -> np.ndarray:
 
 
 def _arrow_csv(utf8: bytes, delimiter: str, headers: list[str], text_headers: list[str],
-               header_at: int) -> tuple[pa.Table, int]:
+               skip: int, decimal: str = ".") -> tuple[pa.Table, int]:
     """Parse with pyarrow: every column as text except numbers and dates, which pyarrow may type itself."""
     malformed = 0
 
@@ -232,11 +322,12 @@ def _arrow_csv(utf8: bytes, delimiter: str, headers: list[str], text_headers: li
     def parse(newlines_in_values: bool) -> pa.Table:
         return pacsv.read_csv(
             io.BytesIO(utf8),
-            read_options=pacsv.ReadOptions(column_names=headers, skip_rows=header_at + 1, block_size=1 << 24),
+            read_options=pacsv.ReadOptions(column_names=headers, skip_rows=skip, block_size=1 << 24),
             parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=newlines_in_values,
                                              invalid_row_handler=skip_malformed),
             convert_options=pacsv.ConvertOptions(column_types={h: pa.string() for h in text_headers},
-                                                 strings_can_be_null=True, quoted_strings_can_be_null=True),
+                                                 strings_can_be_null=True, quoted_strings_can_be_null=True,
+                                                 decimal_point=decimal),
         )
 
     table = parse(False)
@@ -246,15 +337,16 @@ def _arrow_csv(utf8: bytes, delimiter: str, headers: list[str], text_headers: li
     return table, malformed
 
 
-def _line_numbers(text: str, delimiter: str, header_at: int, width: int) -> tuple[list[int], list[tuple[int, str]]]:
-    """Exact line numbers of data records, and malformed records; the slow path for files with gaps."""
+def _line_numbers(text: str, delimiter: str, skip: int, width: int) -> tuple[list[int], list[tuple[int, str]]]:
+    """Exact line numbers of data records (after `skip` title and header lines), and malformed records;
+    the slow path for files with gaps."""
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     rows: list[int] = []
     malformed: list[tuple[int, str]] = []
     start = 1
     for index, record in enumerate(reader):
         line, start = start, reader.line_num + 1
-        if index <= header_at or not any(cell.strip() for cell in record):
+        if index < skip or not any(cell.strip() for cell in record):
             continue
         if len(record) != width:
             malformed.append((line, delimiter.join(record)))

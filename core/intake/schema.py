@@ -54,11 +54,13 @@ class Column:
 
 @dataclass(frozen=True)
 class FileSchema:
-    """The columns of one input file; `one_of` lists groups of which at least one must be present."""
+    """The columns of one input file; `one_of` lists groups of which at least one must be present;
+    `parts` names columns a report may split into stock categories (qty = Σ qty_unrestricted, qty_blocked, …)."""
 
     name: str
     columns: tuple[Column, ...]
     one_of: tuple[tuple[str, ...], ...] = field(default=())
+    parts: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def column(self, key: str) -> Column:
         return next(c for c in self.columns if c.key == key)
@@ -69,11 +71,16 @@ class FileSchema:
 
 
 def normalize_header(header: object) -> str:
-    """Lower-case a header and drop spacing, punctuation and a bracketed unit suffix: 'Unit Cost (¥)' → 'unitcost'."""
+    """Lower-case a header and drop spacing, punctuation and a bracketed unit suffix: 'Unit Cost (¥)' → 'unitcost';
+    the `|` joining a two-row header goes too ('结存|数量' → '结存数量')."""
     text = str(header).strip().lower()
     text = re.sub(r"[\(（\[【].*?[\)）\]】]", "", text)
-    return re.sub(r"[\s_\-./:：#]+", "", text)
+    return re.sub(r"[\s_\-./:：#|]+", "", text)
 
+
+STOCK_CATEGORIES: tuple[str, ...] = ("unrestricted", "quality", "blocked", "in_transit", "restricted")
+CATEGORY_COLUMNS: tuple[Column, ...] = tuple(
+    Column(f"{measure}_{category}", "number") for category in STOCK_CATEGORIES for measure in ("qty", "value"))
 
 LOTS = FileSchema(
     name="lots",
@@ -112,8 +119,10 @@ LOTS = FileSchema(
         Column("owner", "text", ("owner", "负责人", "责任人")),
         Column("action", "text", ("action", "处理措施", "处理方式", "措施", "处理方案")),
         Column("action_status", "text", ("action_status", "action status", "status", "处理状态", "状态")),
+        *CATEGORY_COLUMNS,
     ),
     one_of=(("unit_cost", "value"),),
+    parts={measure: tuple(f"{measure}_{category}" for category in STOCK_CATEGORIES) for measure in ("qty", "value")},
 )
 
 MOVEMENTS = FileSchema(
