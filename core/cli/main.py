@@ -32,6 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--format", choices=("json", "text"), default="json")
     report.add_argument("--day-basis", type=int, choices=(365, 360), default=365, help="days in a year for ITO/DIO")
     report.add_argument("--rejects", help="write the rows set aside to this CSV file")
+    report.add_argument("--mapping", help="JSON or YAML file of header → column for headers the aliases miss")
 
     simulate = commands.add_parser("simulate", help="replenishment simulation (SPEC §4)")
     simulate.add_argument("params", nargs="?", help="planning-parameters file (SPEC §2.3)")
@@ -50,6 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     simulate.add_argument("--lost-sales", action="store_true")
     simulate.add_argument("--demand-distribution", choices=("normal", "gamma"), default="normal",
                           help="gamma keeps intermittent demand unbiased (normal is truncated at zero)")
+    simulate.add_argument("--mapping", help="JSON or YAML file of header → column for headers the aliases miss")
     simulate.add_argument("--format", choices=("json", "text"), default="json")
     return parser
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from core.cli.base import UsageError, dump_json
 from core.intake.loading import load_lots, load_movements, load_planning
+from core.intake.mapping_file import MappingFile, read_mapping_file
 from core.intake.problems import fail
 from core.sim.planning import PlanningParameters, derive_parameters, parameters_from_file
 from core.sim.simulation import TOTAL_METRICS, Scenario, SimulationResult, simulate
@@ -19,13 +20,16 @@ SKU_FIELDS = ["sku", "safety_stock", "reorder_point", "order_up_to", "order_qty"
 def _parameters(args: argparse.Namespace) -> PlanningParameters:
     if args.params and (args.lots or args.movements):
         raise fail("simulate", "give a parameters file or --lots with --movements, not both")
+    mapping = read_mapping_file(args.mapping, "planning" if args.params else "lots") if args.mapping else MappingFile()
     if args.params:
-        return parameters_from_file(load_planning(args.params), args.default_lead_time)
+        planning = load_planning(args.params, mapping=mapping.for_kind("planning"), choice=mapping.choice)
+        return parameters_from_file(planning, args.default_lead_time)
     if not (args.lots and args.movements):
         raise fail("simulate", "give a planning-parameters file, or --lots and --movements to derive one")
     if args.default_lead_time is None:
         raise fail(Path(args.lots).name, "lots carry no lead time; give --default-lead-time DAYS to derive parameters")
-    lots, movements = load_lots(args.lots), load_movements(args.movements)
+    lots = load_lots(args.lots, mapping=mapping.for_kind("lots"), choice=mapping.choice)
+    movements = load_movements(args.movements, mapping=mapping.for_kind("movements"), choice=mapping.choice)
     return derive_parameters(lots.data, movements.data, default_lead_time=args.default_lead_time)
 
 
