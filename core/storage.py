@@ -51,6 +51,12 @@ plan_steps = sa.Table(
     sa.Column("created_at", sa.DateTime),
 )
 PLAN_COLUMNS = ["id", "title", "owner", "due_date", "status", "planned_cash", "released_cash", "evidence"]
+header_mappings = sa.Table(
+    "header_mappings", metadata,
+    sa.Column("signature", sa.String(64), primary_key=True),
+    sa.Column("mapping", sa.Text, nullable=False),
+    sa.Column("saved_at", sa.DateTime),
+)
 
 
 def data_dir() -> Path:
@@ -171,3 +177,16 @@ class Store:
     def delete_plan_step(self, step_id: int) -> None:
         with self.engine.begin() as connection:
             connection.execute(sa.delete(plan_steps).where(plan_steps.c.id == step_id))
+
+    def save_header_mapping(self, signature: str, mapping: dict) -> None:
+        """Remember a hand mapping (and reading conventions) for a file layout, keyed by its header signature."""
+        text = json.dumps(mapping, ensure_ascii=False, sort_keys=True)
+        with self.engine.begin() as connection:
+            connection.execute(sa.delete(header_mappings).where(header_mappings.c.signature == signature))
+            connection.execute(sa.insert(header_mappings).values(signature=signature, mapping=text, saved_at=_now()))
+
+    def header_mapping(self, signature: str) -> dict | None:
+        with self.engine.connect() as connection:
+            text = connection.execute(sa.select(header_mappings.c.mapping)
+                                      .where(header_mappings.c.signature == signature)).scalar()
+        return json.loads(text) if text is not None else None

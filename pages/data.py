@@ -1,18 +1,22 @@
-"""Data: upload lots and movements, fix the column mapping, see what was set aside, pick the as-of date."""
+"""Data: upload lots and movements, see which report layout and conventions were recognised and correct them,
+fix the column mappings (remembered per file layout), see what was set aside, pick the as-of date."""
 
 import pandas as pd
 import streamlit as st
 
 from core.formatting import number
+from core.intake.conventions import COMMA, POINT
+from core.intake.loading import LoadResult
 from core.intake.problems import InputError, problem_summary
-from core.intake.schema import LOTS
 from ui import state
 from ui.i18n import plain, t
 from ui.page import through_app
 from ui.widgets import csv_download, display_frame
 
-FILE_TYPES = ["csv", "txt", "gz", "xlsx"]
+FILE_TYPES = ["csv", "txt", "tsv", "gz", "xlsx", "xls"]
 UNMAPPED = "—"
+AUTO = "auto"
+CURRENCIES = [AUTO, "CNY", "EUR", "USD", "GBP", "HKD", "JPY"]
 PREVIEW_ROWS = 200
 
 through_app()
@@ -43,34 +47,95 @@ else:
     st.button(t("data.use_sample"), on_click=state.use_sample)
 
 
-def apply_mapping() -> None:
-    chosen = {c.key: st.session_state.get(f"map_{c.key}", UNMAPPED) for c in LOTS.columns}
-    state.set_mapping({k: v for k, v in chosen.items() if v != UNMAPPED})
+def apply_mapping(kind: str) -> None:
+    chosen = {c.key: st.session_state.get(f"map_{kind}_{c.key}", UNMAPPED) for c in state.SCHEMAS[kind].columns}
+    state.set_mapping({k: v for k, v in chosen.items() if v != UNMAPPED}, kind)
 
 
-def mapping_editor(error: InputError | None) -> None:
-    headers, automatic = state.lots_headers(source.lots.digest, source.lots)
-    current = {**automatic, **dict(source.mapping)}
-    with st.expander(t("data.mapping"), expanded=error is not None), st.form("mapping_form"):
+def mapping_editor(kind: str, error: InputError | None) -> None:
+    """One select box per canonical column; applying reloads the file and remembers the mapping for its layout."""
+    file = source.file(kind)
+    try:
+        headers, automatic = state.file_headers(kind, file.digest, file)
+    except InputError:
+        return
+    current = {**automatic, **source.mapping_of(kind)}
+    with st.expander(t(f"data.mapping_{kind}"), expanded=error is not None), st.form(f"mapping_form_{kind}"):
         st.caption(t("data.mapping_help"))
         columns = st.columns(3)
-        for i, column in enumerate(LOTS.columns):
+        for i, column in enumerate(state.SCHEMAS[kind].columns):
             options = [UNMAPPED, *headers]
             index = options.index(current[column.key]) if current.get(column.key) in options else 0
             label = t(f"col.{column.key}") + (" *" if column.required else "")
-            columns[i % 3].selectbox(label, options, index=index, key=f"map_{column.key}")
-        st.form_submit_button(t("data.apply_mapping"), type="primary", on_click=apply_mapping)
+            columns[i % 3].selectbox(label, options, index=index, key=f"map_{kind}_{column.key}")
+        st.form_submit_button(t("data.apply_mapping"), type="primary", on_click=apply_mapping, args=(kind,))
+
+
+def error_message(error: InputError) -> str:
+    """A missing required column in the user's language, with the closest headers and how to map one."""
+    problem = error.problem
+    if not problem.missing:
+        return plain(error)
+    closest = ", ".join(problem.closest) or "—"
+    example = problem.closest[0] if problem.closest else "…"
+    return t("data.missing_column", file=plain(problem.file), column=t(f"col.{problem.missing}"),
+             closest=plain(closest), example=plain(f'{{"{example}": "{problem.missing}"}}'))
+
+
+def recognised(result: LoadResult) -> str:
+    """'SAP MB52 / MB5B (German) · decimal comma · EUR' in the user's language."""
+    conventions = result.conventions
+    parts = [result.profile or t("data.profile_generic"),
+             t("data.decimal_comma") if conventions.decimal == COMMA else t("data.decimal_point")]
+    if conventions.date_basis != "none":
+        parts.append(t("data.dates_day_first") if conventions.day_first else t("data.dates_month_first"))
+    assumed = result.currency_basis == "default"
+    parts.append(result.currency + (f" ({t('data.currency_assumed')})" if assumed else ""))
+    return " · ".join(plain(p) for p in parts)
+
+
+def apply_conventions() -> None:
+    decimal = st.session_state.get("conv_decimal", AUTO)
+    dates = st.session_state.get("conv_dates", AUTO)
+    currency = st.session_state.get("conv_currency", AUTO)
+    state.set_conventions(None if decimal == AUTO else decimal, None if dates == AUTO else dates == "day",
+                          None if currency == AUTO else currency)
+
+
+def conventions_editor(result: LoadResult) -> None:
+    """Correct the decimal mark, date order and currency when the evidence misled the reader."""
+    decimal, day_first, currency = source.conventions
+    labels = {AUTO: t("data.auto"), POINT: t("data.decimal_point"), COMMA: t("data.decimal_comma"),
+              "day": t("data.dates_day_first"), "month": t("data.dates_month_first")}
+    with st.expander(t("data.conventions")), st.form("conventions_form"):
+        st.caption(t("data.conventions_help"))
+        a, b, c = st.columns(3)
+        a.selectbox(t("data.decimal_mark"), [AUTO, POINT, COMMA], index=[AUTO, POINT, COMMA].index(decimal or AUTO),
+                    format_func=labels.get, key="conv_decimal")
+        dates = AUTO if day_first is None else ("day" if day_first else "month")
+        b.selectbox(t("data.date_order"), [AUTO, "day", "month"], index=[AUTO, "day", "month"].index(dates),
+                    format_func=labels.get, key="conv_dates")
+        c.selectbox(t("col.currency"), CURRENCIES, index=CURRENCIES.index(currency) if currency in CURRENCIES else 0,
+                    format_func=lambda code: labels.get(code, code), key="conv_currency")
+        st.form_submit_button(t("data.apply_conventions"), type="primary", on_click=apply_conventions)
 
 
 try:
     lots, movements = state.loaded()
 except InputError as error:
-    st.error(plain(error), icon=":material/error:")
-    if error.problem.file == source.lots.name:
-        mapping_editor(error)
+    st.error(error_message(error), icon=":material/error:")
+    failed = "movements" if source.movements and error.problem.file == source.movements.name else "lots"
+    if error.problem.file in (source.lots.name, source.movements.name if source.movements else None):
+        mapping_editor(failed, error)
     st.stop()
 
-mapping_editor(None)
+mapping_editor("lots", None)
+if source.movements:
+    mapping_editor("movements", None)
+st.markdown(f"**{t('data.recognised')}:** {recognised(lots)}")
+for note in lots.conventions.notes:
+    st.warning(plain(note), icon=":material/warning:")
+conventions_editor(lots)
 st.subheader(t("data.validation"))
 for result in (lots, movements):
     if result is None:
@@ -78,10 +143,14 @@ for result in (lots, movements):
     used, aside = len(result.data), result.rejected_count
     warnings = int((result.problems["severity"] == "warning").sum()) if len(result.problems) else 0
     st.markdown(f"**{plain(result.name)}** · {t('data.encoding')}: {plain(result.encoding or 'xlsx')}")
-    a, b, c = st.columns(3)
+    a, b, c, d = st.columns(4)
     a.metric(t("data.rows_used"), number(used))
     b.metric(t("data.rows_set_aside"), number(aside))
     c.metric(t("data.warnings"), number(warnings))
+    d.metric(t("data.totals_rows"), number(result.totals_rows))
+    if result.extra.get("value_mismatch_rows"):
+        st.warning(t("data.value_mismatch", rows=number(result.extra["value_mismatch_rows"])),
+                   icon=":material/warning:")
     if len(result.problems):
         summary = problem_summary(result.problems)
         st.dataframe(summary.rename(columns=lambda c: t(f"col.{c}")), hide_index=True, width="stretch")

@@ -138,4 +138,4 @@ def test_data_page_shows_one_clear_message_for_an_unusable_file():
     at.run()
     assert not at.exception
     shown = at.error[0].value.replace("\\", "")  # the markdown source escapes the file's text
-    assert shown.startswith("x.csv: required column 'warehouse' is missing")
+    assert shown.startswith("x.csv：未找到必需的列“仓库”")  # in the user's language (zh by default)

@@ -11,9 +11,12 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from core.intake.conventions import ConventionChoice
 from core.intake.loading import LoadResult, SchemaMatcher, load_lots, load_movements, load_planning
-from core.intake.reading import read_table
-from core.intake.schema import LOTS
+from core.intake.mapping_file import header_signature
+from core.intake.problems import InputError
+from core.intake.reading import read_header
+from core.intake.schema import LOTS, MOVEMENTS, FileSchema
 from core.kpis.dashboard import DashboardNumbers, Filters, apply_filters, build_dashboard, filter_options
 from core.kpis.measures import KpiSettings
 from core.kpis.report import Dataset
@@ -22,6 +25,7 @@ from core.storage import Store
 from ui.i18n import t
 
 SAMPLE = Path(__file__).resolve().parents[1] / "sample_data"
+SCHEMAS: dict[str, FileSchema] = {"lots": LOTS, "movements": MOVEMENTS}
 SOURCE_KEY = "source"
 AS_OF_KEY = "as_of"
 
@@ -41,17 +45,31 @@ class SourceFile:
 
 @dataclass(frozen=True)
 class Source:
-    """Which files the app is showing, and the user's column mapping for the lots file."""
+    """Which files the app is showing, the user's column mappings and the reading conventions set by hand
+    (decimal mark, day-first, currency; None = from the evidence)."""
 
     lots: SourceFile
     movements: SourceFile | None
     mapping: tuple[tuple[str, str], ...] = ()
     is_sample: bool = False
+    movements_mapping: tuple[tuple[str, str], ...] = ()
+    conventions: tuple[str | None, bool | None, str | None] = (None, None, None)
 
     @property
     def key(self) -> str:
-        parts = [self.lots.digest, self.movements.digest if self.movements else "-", json.dumps(self.mapping)]
+        parts = [self.lots.digest, self.movements.digest if self.movements else "-", json.dumps(self.mapping),
+                 json.dumps(self.movements_mapping), json.dumps(self.conventions)]
         return "|".join(parts)
+
+    @property
+    def choice(self) -> ConventionChoice | None:
+        return ConventionChoice(*self.conventions) if any(v is not None for v in self.conventions) else None
+
+    def file(self, kind: str) -> SourceFile | None:
+        return self.lots if kind == "lots" else self.movements
+
+    def mapping_of(self, kind: str) -> dict[str, str]:
+        return dict(self.mapping if kind == "lots" else self.movements_mapping)
 
 
 def sample_source() -> Source:
@@ -66,20 +84,64 @@ def current_source() -> Source:
     return st.session_state[SOURCE_KEY]
 
 
+def _remembered(kind: str, file: SourceFile | None) -> dict:
+    """The mapping saved for this file's layout (its header signature), or {}."""
+    if file is None:
+        return {}
+    try:
+        headers, _ = file_headers(kind, file.digest, file)
+    except InputError:
+        return {}
+    return store().header_mapping(header_signature(kind, headers)) or {}
+
+
 def use_upload(lots: tuple[str, bytes] | None, movements: tuple[str, bytes] | None) -> None:
-    """Switch the app to uploaded files (either may stay as it is); a new file starts with the automatic mapping."""
+    """Switch the app to uploaded files (either may stay as it is); a file whose layout was mapped by hand before
+    gets that mapping (and those conventions) again, any other starts with the automatic mapping."""
     source = current_source()
     lots_file = SourceFile.of(*lots) if lots else source.lots
     movements_file = SourceFile.of(*movements) if movements else (None if source.is_sample else source.movements)
-    st.session_state[SOURCE_KEY] = Source(lots_file, movements_file)
+    lots_saved = _remembered("lots", lots_file) if lots else {}
+    movements_saved = _remembered("movements", movements_file) if movements else {}
+    lots_mapping = tuple(sorted(lots_saved.get("columns", {}).items())) if lots else source.mapping
+    movements_mapping = (tuple(sorted(movements_saved.get("columns", {}).items())) if movements
+                         else source.movements_mapping)
+    conventions = tuple(lots_saved.get("conventions") or (None, None, None)) if lots else source.conventions
+    if source.is_sample and not lots:
+        lots_mapping, conventions = (), (None, None, None)
+    st.session_state[SOURCE_KEY] = Source(lots_file, movements_file, lots_mapping, False, movements_mapping,
+                                          conventions)
     st.session_state.pop(AS_OF_KEY, None)
 
 
-def set_mapping(mapping: dict[str, str]) -> None:
-    """Reload the same files with the user's column mapping."""
+def _remember(kind: str, source: Source) -> None:
+    file = source.file(kind)
+    if file is None or source.is_sample:
+        return
+    headers, _ = file_headers(kind, file.digest, file)
+    saved = {"columns": source.mapping_of(kind)}
+    if kind == "lots":
+        saved["conventions"] = list(source.conventions)
+    store().save_header_mapping(header_signature(kind, headers), saved)
+
+
+def set_mapping(mapping: dict[str, str], kind: str = "lots") -> None:
+    """Reload the same files with the user's column mapping for `kind`, and remember it for this layout."""
     source = current_source()
-    st.session_state[SOURCE_KEY] = Source(source.lots, source.movements, tuple(sorted(mapping.items())),
-                                          source.is_sample)
+    chosen = tuple(sorted(mapping.items()))
+    updated = Source(source.lots, source.movements, chosen if kind == "lots" else source.mapping, source.is_sample,
+                     chosen if kind == "movements" else source.movements_mapping, source.conventions)
+    st.session_state[SOURCE_KEY] = updated
+    _remember(kind, updated)
+
+
+def set_conventions(decimal: str | None, day_first: bool | None, currency: str | None) -> None:
+    """Reload with the decimal mark, date order and currency set by hand (None = from the evidence); remembered."""
+    source = current_source()
+    updated = Source(source.lots, source.movements, source.mapping, source.is_sample, source.movements_mapping,
+                     (decimal, day_first, currency))
+    st.session_state[SOURCE_KEY] = updated
+    _remember("lots", updated)
 
 
 def use_sample() -> None:
@@ -89,10 +151,12 @@ def use_sample() -> None:
 
 @st.cache_resource(max_entries=4, show_spinner=False)
 def _load(key: str, _source: Source) -> tuple[LoadResult, LoadResult | None]:
-    lots = load_lots(_source.lots.data, name=_source.lots.name, mapping=dict(_source.mapping) or None)
+    lots = load_lots(_source.lots.data, name=_source.lots.name, mapping=dict(_source.mapping) or None,
+                     choice=_source.choice)
     movements = None
     if _source.movements:
-        movements = load_movements(_source.movements.data, name=_source.movements.name)
+        movements = load_movements(_source.movements.data, name=_source.movements.name,
+                                   mapping=dict(_source.movements_mapping) or None, choice=_source.choice)
     return lots, movements
 
 
@@ -103,12 +167,13 @@ def loaded() -> tuple[LoadResult, LoadResult | None]:
         return _load(source.key, source)
 
 
-@st.cache_data(max_entries=4, show_spinner=False)
-def lots_headers(digest: str, _file: SourceFile) -> tuple[list[str], dict[str, str]]:
-    """Headers of a lots file and the automatic mapping, even when a required column is missing."""
-    matcher = SchemaMatcher(LOTS)
-    raw = read_table(_file.data, matcher, name=_file.name)
-    return raw.headers, matcher.mapping(raw.headers)
+@st.cache_data(max_entries=8, show_spinner=False)
+def file_headers(kind: str, digest: str, _file: SourceFile) -> tuple[list[str], dict[str, str]]:
+    """Headers of a lots or movements file (read from its first rows) and the automatic mapping, even when a
+    required column is missing."""
+    matcher = SchemaMatcher(SCHEMAS[kind])
+    headers = read_header(_file.data, matcher, name=_file.name)
+    return headers, matcher.mapping(headers)
 
 
 def dataset() -> Dataset:

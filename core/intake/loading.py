@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from core.intake.conventions import ConventionChoice, Conventions
 from core.intake.parsing import map_distinct, parse_dates, parse_numbers, parse_text
@@ -39,8 +41,8 @@ _CURRENCY_SIGNS = {"¥": "CNY", "￥": "CNY", "元": "CNY", "RMB": "CNY", "CNY":
                    "US$": "USD", "$": "USD", "USD": "USD", "£": "GBP", "GBP": "GBP", "HKD": "HKD"}
 _TOTALS_WORDS = r"合计|小计|总计|总合计|累计|共计|total|totals|grand total|sub-?total|summe|gesamtsumme|gesamt|" \
                 r"zwischensumme|ergebnis|gesamtergebnis|result|overall result"
-_TOTALS_LABEL = re.compile(rf"^\s*(\*+|(?:{_TOTALS_WORDS})\s*[:：*]*)\s*$", re.IGNORECASE)
-_TOTALS_PREFIX = re.compile(rf"^\s*\*?\s*(?:{_TOTALS_WORDS})[\s:：(（\-*]", re.IGNORECASE)
+_TOTALS_LABEL = rf"^\s*(?:\*+|(?:{_TOTALS_WORDS})\s*[:：*]*)\s*$"  # the whole cell: 合计, Summe:, *
+_TOTALS_PREFIX = rf"^\s*(?:\*+\s*$|\*?\s*(?:{_TOTALS_WORDS})(?:\s*[:：*]*\s*$|[\s:：(（\-*]))"  # 小计(成品仓)
 VALUE_TOLERANCE = 0.01  # relative gap between value and qty × unit_cost that draws a warning
 
 
@@ -143,10 +145,12 @@ def _check_columns(raw: RawTable, schema: FileSchema, mapping: dict[str, str]) -
     present = set(mapping) | {total for total, parts in schema.parts.items() if set(parts) & set(mapping)}
     for column in schema.columns:
         if column.required and column.key not in present:
-            raise fail(raw.name, missing_column_message(column.key, schema, raw.headers, mapping))
+            raise fail(raw.name, missing_column_message(column.key, schema, raw.headers, mapping),
+                       missing=column.key, closest=tuple(closest_headers(column.key, schema, raw.headers, mapping)))
     for group in schema.one_of:
         if not any(key in present for key in group):
-            raise fail(raw.name, missing_column_message(group, schema, raw.headers, mapping))
+            raise fail(raw.name, missing_column_message(group, schema, raw.headers, mapping), missing=group[0],
+                       closest=tuple(closest_headers(group[0], schema, raw.headers, mapping)))
     if len(raw.frame) == 0:
         raise fail(raw.name, "no data rows below the header")
 
@@ -301,30 +305,30 @@ def _finish(raw: RawTable, frame: pd.DataFrame, mapping: dict[str, str], checks:
     )
 
 
-def _is_totals_label(cell: object, prefix: bool) -> bool:
-    if not isinstance(cell, str):
-        return False
-    return bool(_TOTALS_LABEL.match(cell) or (prefix and _TOTALS_PREFIX.match(cell)))
-
-
 def _label_mask(cells: pd.Series, prefix: bool) -> np.ndarray:
-    """Cells that label a totals row, tested once per distinct value."""
-    codes, uniques = pd.factorize(cells, use_na_sentinel=True)
-    flags = np.array([_is_totals_label(u, prefix) for u in uniques] + [False], dtype=bool)
-    return flags[np.where(codes < 0, len(uniques), codes)]
+    """Cells that label a totals row: the distinct values are matched in Arrow, and only when one matches are
+    the rows looked up (the usual file has none, so a million rows cost one hash pass)."""
+    if cells.dtype == object:
+        cells = cells.map(lambda v: v if isinstance(v, str) else None)
+    texts = pa.array(cells, type=pa.string(), from_pandas=True)
+    distinct = pc.unique(texts)
+    hits = pc.filter(distinct, pc.fill_null(pc.match_substring_regex(
+        distinct, _TOTALS_PREFIX if prefix else _TOTALS_LABEL, ignore_case=True), False))
+    if len(hits) == 0:
+        return np.zeros(len(cells), dtype=bool)
+    return pc.fill_null(pc.is_in(texts, value_set=hits), False).to_numpy(zero_copy_only=False)
 
 
 def _totals_rows(raw: RawTable, mapping: dict[str, str]) -> np.ndarray:
-    """Rows labelled 合计/Summe/Grand Total/* in a key column (or the first column), and rows with numbers but
-    no item, warehouse, batch or name at all — a report's sums, not stock."""
+    """Rows labelled 合计/Summe/Grand Total/* in the item or warehouse column (or the first column), and rows with
+    numbers but no item, warehouse, batch or name at all — a report's sums, not stock."""
     frame = raw.frame
     mask = np.zeros(len(frame), dtype=bool)
-    labelled = dict.fromkeys(h for h in (mapping.get("sku"), mapping.get("warehouse"), mapping.get("batch"),
-                                         raw.headers[0]) if h in frame)
+    labelled = dict.fromkeys(h for h in (mapping.get("sku"), mapping.get("warehouse"), raw.headers[0]) if h in frame)
     for header in labelled:
-        if not pd.api.types.is_numeric_dtype(frame[header]):
+        if pd.api.types.is_string_dtype(frame[header]):
             mask |= _label_mask(frame[header], prefix=True)
-    if mapping.get("sku_name") in frame and not pd.api.types.is_numeric_dtype(frame[mapping["sku_name"]]):
+    if mapping.get("sku_name") in frame and pd.api.types.is_string_dtype(frame[mapping["sku_name"]]):
         mask |= _label_mask(frame[mapping["sku_name"]], prefix=False)
     keys = [mapping[k] for k in ("sku", "warehouse", "batch", "sku_name") if mapping.get(k) in frame]
     if keys:

@@ -11,13 +11,14 @@ Sectioned form, with optional reading conventions:
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from core.intake.conventions import COMMA, POINT, ConventionChoice
 from core.intake.problems import fail
-from core.intake.schema import LOTS, MOVEMENTS, PLANNING, FileSchema
+from core.intake.schema import LOTS, MOVEMENTS, PLANNING, FileSchema, normalize_header
 
 SECTIONS: dict[str, FileSchema] = {"lots": LOTS, "movements": MOVEMENTS, "planning": PLANNING}
 _DATE_ORDERS = {"day-first": True, "dmy": True, "month-first": False, "mdy": False}
@@ -32,6 +33,12 @@ class MappingFile:
 
     def for_kind(self, kind: str) -> dict[str, str] | None:
         return self.columns.get(kind) or None
+
+
+def header_signature(kind: str, headers: list[str]) -> str:
+    """The layout of a file: its kind and headers, normalised, so next month's export of the same report matches."""
+    text = kind + "\x1f" + "\x1f".join(normalize_header(h) for h in headers)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
 
 
 def _parse(text: str, path: Path) -> object:

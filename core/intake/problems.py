@@ -24,6 +24,8 @@ class Problem:
     row: int | None = None
     column: str | None = None
     value: str | None = None
+    missing: str | None = None  # the required column that is missing, for a message in the user's language
+    closest: tuple[str, ...] = ()  # the file's headers most like it
 
     def __str__(self) -> str:
         return format_problem(self.file, self.row, self.column, self.message)
@@ -37,8 +39,9 @@ class InputError(Exception):
         self.problem = problem
 
 
-def fail(file: str, message: str, row: int | None = None, column: str | None = None) -> InputError:
-    return InputError(Problem(file=file, message=message, row=row, column=column))
+def fail(file: str, message: str, row: int | None = None, column: str | None = None, missing: str | None = None,
+         closest: tuple[str, ...] = ()) -> InputError:
+    return InputError(Problem(file=file, message=message, row=row, column=column, missing=missing, closest=closest))
 
 
 def format_problem(file: str, row: int | None, column: str | None, message: str) -> str:

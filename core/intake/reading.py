@@ -220,6 +220,47 @@ def read_table(source: Source, matcher: HeaderMatcher, name: str | None = None,
     return _read_csv(text, data, used, name, matcher, choice)
 
 
+def read_header(source: Source, matcher: HeaderMatcher, name: str | None = None) -> list[str]:
+    """The header of a file from its first rows only (for the Data page's mapping and remembered mappings):
+    cheap even for a million-row file."""
+    data, name = read_source(source, name)
+    if data[:2] == _GZIP_MAGIC:
+        try:
+            data = gzip.GzipFile(fileobj=io.BytesIO(data)).read(1 << 18)
+        except (OSError, EOFError):
+            raise fail(name, "the compressed file is damaged") from None
+    if data.startswith((_ZIP_MAGIC, _OLE_MAGIC)):
+        try:
+            cells = pd.read_excel(io.BytesIO(data), sheet_name=0, header=None, dtype=object, engine="calamine",
+                                  nrows=HEADER_SEARCH_ROWS + 1)
+        except Exception:  # calamine raises many kinds for a damaged or non-workbook file
+            raise fail(name, "cannot read the Excel workbook: the file is damaged or not a workbook") from None
+        head = cells.replace("", np.nan).values.tolist()
+        if not head:
+            raise fail(name, "the file is empty")
+        at = find_header_row(head, matcher)
+        below = head[at + 1] if at + 1 < len(head) else []
+        return _unique_headers(joined_header(head[at], below, matcher) or head[at])
+    text = _head_text(data[:1 << 18])
+    lines = text.lstrip("\ufeff").splitlines()[:HEADER_SEARCH_ROWS]
+    if not lines:
+        raise fail(name, "the file is empty")
+    _, rows, at = _choose_delimiter(lines, matcher)
+    below = rows[at + 1] if at + 1 < len(rows) else []
+    return _unique_headers(joined_header(rows[at], below, matcher) or rows[at])
+
+
+def _head_text(head: bytes) -> str:
+    """The start of a text file, decoded the way `decode_text` decodes the whole (a cut character is dropped)."""
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return head.decode("utf-16", errors="ignore")
+    if _looks_like_utf8(head):
+        return head.decode("utf-8", errors="ignore")
+    if _looks_like_latin_text(head):
+        return head.decode("cp1252", errors="replace")
+    return head.decode("gb18030", errors="ignore")
+
+
 def _looks_like_utf8(data: bytes) -> bool:
     """The first megabyte is strict UTF-8 with no BOM or NUL; pyarrow then validates the rest as it parses."""
     head = data[:1 << 20]
