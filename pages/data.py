@@ -142,7 +142,7 @@ for result in (lots, movements):
         continue
     used, aside = len(result.data), result.rejected_count
     warnings = int((result.problems["severity"] == "warning").sum()) if len(result.problems) else 0
-    st.markdown(f"**{plain(result.name)}** · {t('data.encoding')}: {plain(result.encoding or 'xlsx')}")
+    st.markdown(f"**{plain(result.name)}** · {t('data.encoding')}: {plain(result.encoding or 'Excel')}")
     a, b, c, d = st.columns(4)
     a.metric(t("data.rows_used"), number(used))
     b.metric(t("data.rows_set_aside"), number(aside))

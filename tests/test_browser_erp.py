@@ -1,0 +1,50 @@
+"""Real ERP exports through the real app: upload, the Overview headline is the true TIV, and the Data page names
+the recognised report layout and its conventions. Screenshots go to `screenshots/`."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.formatting import money
+from tests import test_browser as browser_app
+from tests.erp_corpus import write_corpus
+from tests.test_browser import SCREENSHOTS, _headline, _open
+
+app_url, browser, page = browser_app.app_url, browser_app.browser, browser_app.page  # the same fixtures
+
+pytestmark = pytest.mark.browser
+TRUE_TIV = 3086.25 + 87.30 + 2500.00  # the three lots of tests/erp_corpus.py, by hand
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    return write_corpus(tmp_path_factory.mktemp("erp_corpus"))
+
+
+def _upload_and_read(page, url: str, path, shot: str) -> tuple[str, str]:
+    """Upload a lots file on the Data page; returns (the Data page's text, the Overview headline)."""
+    _open(page, url, "data")
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').first.set_input_files(str(path))
+    page.get_by_text(path.name).first.wait_for(timeout=60_000)
+    page.get_by_text("识别为").first.wait_for(timeout=60_000)
+    page.wait_for_timeout(1500)
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / f"{shot}_data.png", full_page=True)
+    text = page.locator('[data-testid="stMain"]').inner_text()
+    page.locator('[data-testid="stSidebarNav"] a').nth(0).click()
+    page.wait_for_timeout(3000)
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=120_000)
+    page.screenshot(path=SCREENSHOTS / f"{shot}_overview.png", full_page=True)
+    return text, _headline(page)
+
+
+def test_german_sap_export_shows_the_true_tiv_in_euro_and_names_profile_and_locale(page, app_url, corpus):
+    text, headline = _upload_and_read(page, app_url, corpus["sap_mb52_de.csv"], "erp_sap_de")
+    assert "SAP MB52 / MB5B (German) · 小数点为逗号 · EUR" in text
+    assert headline == money(TRUE_TIV, "EUR")
+
+
+def test_kingdee_xls_shows_the_true_tiv_and_names_the_profile(page, app_url, corpus):
+    text, headline = _upload_and_read(page, app_url, corpus["kingdee_k3.xls"], "erp_kingdee_xls")
+    assert "Kingdee K/3 即时库存 · 小数点为句点 · CNY" in text
+    assert headline == money(TRUE_TIV, "CNY")
