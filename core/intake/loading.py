@@ -22,7 +22,7 @@ import pyarrow.compute as pc
 from core.intake.conventions import ConventionChoice, Conventions
 from core.intake.parsing import map_distinct, parse_dates, parse_numbers, parse_text
 from core.intake.problems import ERROR, NOTE, WARNING, empty_problems, fail, problems_frame
-from core.intake.profiles import ErpProfile, recognise
+from core.intake.profiles import ErpProfile, profiles, recognise
 from core.intake.reading import RawTable, Source, read_table
 from core.intake.schema import (
     LOTS,
@@ -62,7 +62,6 @@ class LoadResult:
     profile: str | None = None
     conventions: Conventions = field(default_factory=Conventions)
     currency_basis: str = "default"  # user | column | signs | profile | default
-    headers: list[str] = field(default_factory=list)
 
     @property
     def rejected_count(self) -> int:
@@ -132,8 +131,6 @@ class SchemaMatcher:
 
 def profiles_for(schema: FileSchema) -> tuple[ErpProfile, ...]:
     """ERP report profiles describe stock reports: they apply to the lots file only."""
-    from core.intake.profiles import profiles
-
     return profiles() if schema is LOTS else ()
 
 
@@ -301,7 +298,7 @@ def _finish(raw: RawTable, frame: pd.DataFrame, mapping: dict[str, str], checks:
         name=raw.name, data=frame[~checks.bad].reset_index(drop=True), problems=problems,
         rejected=rejected.reset_index(drop=True), mapping=mapping,
         unmatched=[h for h in raw.headers if h not in matched], encoding=raw.encoding,
-        conventions=raw.conventions, headers=list(raw.headers),
+        conventions=raw.conventions,
     )
 
 
