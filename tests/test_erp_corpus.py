@@ -19,6 +19,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from core.cli.main import main
+from core.intake.conventions import infer
 from core.intake.loading import load_lots
 from core.intake.parsing import parse_numbers
 from tests.erp_corpus import CORPUS, write_corpus
@@ -142,18 +143,20 @@ LOCALES = {  # (decimal mark, thousands separator)
 }
 
 
-def _write(value: float, decimal: str, thousands: str) -> str:
+def _write(value: float, decimal: str, thousands: str, sign: str) -> str:
     whole, fraction = f"{abs(value):,.2f}".split(".")
-    text = whole.replace(",", thousands) + decimal + fraction
+    text = sign + whole.replace(",", thousands) + decimal + fraction
     return ("-" if value < 0 else "") + text
 
 
-@given(values=st.lists(st.decimals(min_value=0, max_value=10**9, places=2, allow_nan=False), min_size=1,
+@given(values=st.lists(st.decimals(min_value=-10**9, max_value=10**9, places=2, allow_nan=False), min_size=1,
                        max_size=20),
-       locale=st.sampled_from(sorted(LOCALES)))
-def test_numbers_written_in_any_supported_locale_read_back_to_the_same_value(values, locale):
+       locale=st.sampled_from(sorted(LOCALES)), sign=st.sampled_from(["", "€ ", "¥", "$"]))
+def test_numbers_written_in_any_supported_locale_read_back_to_the_same_value(values, locale, sign):
     decimal, thousands = LOCALES[locale]
-    texts = pd.Series([_write(float(v), decimal, thousands) for v in values], dtype=object)
-    parsed, invalid = parse_numbers(texts, decimal)
+    texts = pd.Series([_write(float(v), decimal, thousands, sign) for v in values], dtype=object)
+    inferred = infer(texts.tolist(), []).decimal  # the reader decides the mark from the cells, as for a file
+    assert inferred == decimal
+    parsed, invalid = parse_numbers(texts, inferred)
     assert not invalid.any()
     assert parsed.tolist() == pytest.approx([float(v) for v in values], abs=1e-6)
