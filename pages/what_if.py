@@ -5,13 +5,12 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from core.formatting import kpi_value, money
 from core.intake.problems import InputError
 from core.sim.policies import POLICIES
 from core.sim.scenarios import from_query, to_query, tradeoff_scenarios
 from core.sim.simulation import ClassSettings, Scenario, SimulationResult, compare, simulate
 from ui import charts, state
-from ui.i18n import plain, t
+from ui.i18n import kpi_delta, kpi_value, money, plain, t
 from ui.page import through_app
 from ui.widgets import csv_download, workbook_download
 
@@ -77,7 +76,7 @@ def policy_label(policy: str) -> str:
 
 
 def draw_controls() -> None:
-    st.segmented_control(t("whatif.policy"), POLICIES, key="wi_policy", format_func=policy_label)
+    st.segmented_control(t("whatif.policy"), POLICIES, key="wi_policy", format_func=policy_label, required=True)
     left, middle, right = st.columns(3)
     with left:
         st.slider(t("whatif.service_level") + " (%)", 80.0, 99.9, step=0.1, key="wi_service_level",
@@ -137,7 +136,7 @@ def draw_results(params: pd.DataFrame, key: str, scenario: Scenario, currency: s
     for column, metric in zip([*st.columns(4), *st.columns(4)[:3]], HEADLINE, strict=True):
         delta = table.loc[metric, "delta"]
         column.metric(t(f"whatif.metric.{metric}"), kpi_value(metric, result.totals[metric], currency),
-                      delta=None if pd.isna(delta) else kpi_value(metric, delta, currency),
+                      delta=kpi_delta(metric, delta, currency),
                       delta_color="inverse" if metric in ("avg_inventory_value", "dio", "stockout_days") else "normal",
                       help=t("whatif.spread", low=kpi_value(metric, result.spread.loc[metric, "p05"], currency),
                              high=kpi_value(metric, result.spread.loc[metric, "p95"], currency)))
@@ -226,8 +225,6 @@ def what_if(currency: str) -> None:
     st.caption(t("whatif.skus", count=f"{len(params):,}") +
                (" · " + t("whatif.excluded", count=len(excluded)) if len(excluded) else ""))
     draw_controls()
-    if st.session_state.get("wi_policy") is None:  # a second click on the selected policy clears it
-        st.session_state["wi_policy"] = DEFAULTS["wi_policy"]
     scenario = scenario_from_state()
     st.query_params.from_dict(to_query(scenario))
     draw_results(params, key, scenario, currency)
