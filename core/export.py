@@ -35,8 +35,9 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """UTF-8 with BOM, so Excel on a Chinese Windows shows 仓库 rather than mojibake."""
-    return safe_frame(frame).to_csv(index=False).encode("utf-8-sig")
+    """UTF-8 with BOM, so Excel on a Chinese Windows shows 仓库 rather than mojibake; CRLF line ends, so a text
+    holding a carriage return is quoted rather than splitting its row."""
+    return safe_frame(frame).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
 def file_name(stem: str, extension: str) -> str:

@@ -123,12 +123,17 @@ def draw_targets(numbers, saved: dict, currency: str) -> pd.DataFrame:
     return gaps
 
 
-def add_to_plan(shown: pd.DataFrame, releasable: float, currency: str) -> None:
-    """Add each ticked action once: the editor reports every edit since it was drawn, so an action already in the
-    plan is skipped (an owner typed later updates its step). Planned cash never exceeds the releasable total: an
-    action's cash is capped at what is left, and an action with nothing left is not added."""
-    store = state.store()
-    for position, change in st.session_state["actions_editor"]["edited_rows"].items():
+def add_ticked_to_plan(shown: pd.DataFrame, releasable: float, currency: str) -> None:
+    """Add each ticked action to the plan once. The editor reports every edit since it was drawn, so ticks already
+    handled in this session are remembered (a step deleted from the plan is not re-added by a later tick elsewhere;
+    unticking and ticking again adds it again) and a title already in the plan is skipped (an owner typed later
+    goes to its step). Planned cash never exceeds the releasable total: an action's cash is capped at what is
+    left, and one with nothing left is not added."""
+    store, handled = state.store(), st.session_state.setdefault("actions_handled", set())
+    edits = st.session_state.get("actions_editor", {}).get("edited_rows", {})
+    ticked = {shown.iloc[int(p)]["action"]: change for p, change in edits.items() if change.get("add")}
+    handled.intersection_update(ticked)
+    for position, change in edits.items():
         row = shown.iloc[int(position)]
         if not change.get("add"):
             continue
@@ -136,10 +141,13 @@ def add_to_plan(shown: pd.DataFrame, releasable: float, currency: str) -> None:
         owner = change.get("owner", row["owner"])
         existing = plan[plan["title"] == row["action"]]
         if len(existing):
-            step = existing.iloc[0]
-            if owner and owner != step["owner"]:
+            if owner and owner != existing.iloc[0]["owner"]:
                 store.update_plan(existing.assign(owner=owner))
+            handled.add(row["action"])
             continue
+        if row["action"] in handled:
+            continue
+        handled.add(row["action"])
         left = round(releasable - float(plan["planned_cash"].sum()), 2)
         if left <= 0:
             st.toast(t("actions.full", total=money(releasable, currency), action=plain(row["action"])),
@@ -172,8 +180,8 @@ def draw_actions(recommended: pd.DataFrame, contribution: pd.DataFrame, currency
                "evidence": st.column_config.TextColumn(t("actions.evidence"), width="large"),
                "overlaps": st.column_config.CheckboxColumn(t("actions.overlaps"), help=t("actions.overlaps_help"))}
     st.data_editor(frame, column_config=config, disabled=["action", "cash", "evidence", "overlaps"], hide_index=True,
-                   width="stretch", key="actions_editor", on_change=add_to_plan,
-                   args=(shown, total_cash(recommended), currency))
+                   width="stretch", key="actions_editor")
+    add_ticked_to_plan(shown, total_cash(recommended), currency)
     st.markdown(f"**{t('actions.bu_gap')}**")
     table(contribution, "bu_gap_contribution", currency, money=("value", "reducible"), shares=("share_of_gap",))
     return shown

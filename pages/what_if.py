@@ -12,7 +12,7 @@ from core.sim.simulation import ClassSettings, Scenario, SimulationResult, compa
 from ui import charts, state
 from ui.i18n import kpi_delta, kpi_value, money, plain, t
 from ui.page import through_app
-from ui.widgets import csv_download, workbook_download
+from ui.widgets import csv_download, export_frame, workbook_download
 
 CLASSES = ("A", "B", "C")
 HORIZONS = (90, 180, 365, 730)
@@ -154,7 +154,11 @@ def draw_results(params: pd.DataFrame, key: str, scenario: Scenario, currency: s
     series = {baseline_name: base.daily_value, t("whatif.scenario"): result.daily_value}
     st.altair_chart(charts.daily_value_chart(series, currency), width="stretch")
     draw_tradeoff(params, key, scenario, result, currency)
-    csv_download(result.skus, "scenario_skus.csv", "dl_scenario_skus", t("whatif.download_skus"))
+    csv_download(sku_results(result.skus, currency), "scenario_skus", "dl_scenario_skus", t("whatif.download_skus"))
+
+
+def sku_results(skus: pd.DataFrame, currency: str) -> pd.DataFrame:
+    return export_frame(skus, currency, money=("avg_inventory_value",), shares=("fill_rate", "cycle_service_level"))
 
 
 def draw_tradeoff(params: pd.DataFrame, key: str, scenario: Scenario, result: SimulationResult, currency: str) -> None:
@@ -206,10 +210,11 @@ def draw_scenarios(params: pd.DataFrame, key: str, scenario: Scenario, currency:
         st.altair_chart(charts.daily_value_chart({n: r.daily_value for n, r in runs.items()}, currency),
                         width="stretch")
         settings = pd.DataFrame({n: to_query(r.scenario) for n, r in runs.items()})
-        raw = totals.rename_axis("metric").reset_index()
-        csv_download(raw, "scenarios.csv", "dl_scenarios_csv")
-        sheets = {t("whatif.compare"): raw, t("whatif.settings"): settings.rename_axis("setting").reset_index()}
-        workbook_download({**sheets, **{n: r.skus for n, r in runs.items()}}, "scenarios.xlsx", "dl_scenarios_xlsx")
+        csv_download(shown, "scenarios", "dl_scenarios_csv")
+        sheets = {t("whatif.compare"): shown,
+                  t("whatif.settings"): settings.rename_axis(t("col.setting")).reset_index().astype(str)}
+        workbook_download({**sheets, **{n: sku_results(r.skus, currency) for n, r in runs.items()}}, "scenarios",
+                          "dl_scenarios_xlsx")
 
 
 @st.fragment

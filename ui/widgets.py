@@ -15,7 +15,7 @@ from ui.i18n import catalog, money_divisor, money_unit, t
 
 SHOWN_ROWS = 500
 CODE_PREFIXES = {"stock_type": "stock_type", "band": "band", "bucket": "bucket", "status": "plan.status_code",
-                 "severity": "severity"}
+                 "severity": "severity", "policy": "whatif.policy"}
 DECIMALS = {"qty": 2, "on_hand": 2, "on_order": 2, "mean_daily_demand": 2, "unit_cost": 2, "days_of_supply": 1,
             "idle_days": 0, "age_days": 0, "threshold_days": 0}
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
