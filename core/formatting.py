@@ -1,4 +1,7 @@
-"""Every number a user reads is formatted here: money in the data's currency (¥ and 万 for CNY), shares, days."""
+"""Every number a user reads is formatted here: money in the data's currency, shares, days.
+
+CNY amounts read in 万 in Chinese (`¥11,941.69万`, tables in 万元) and in millions / thousands in English
+(`¥119.42M`, tables in ¥k), the way a finance controller in each language reads them."""
 
 from __future__ import annotations
 
@@ -6,10 +9,12 @@ import math
 
 CURRENCY_SYMBOLS = {"CNY": "¥", "RMB": "¥", "USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "HKD": "HK$"}
 WAN = 10_000
+THOUSAND, MILLION = 1_000, 1_000_000
 
 
 def _missing(value: float | None) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
+    """Nothing to show: None, NaN, or an infinity (days of supply without demand are not a number of days)."""
+    return value is None or (isinstance(value, float) and not math.isfinite(value))
 
 
 def currency_symbol(currency: str) -> str:
@@ -20,15 +25,20 @@ def uses_wan(currency: str) -> bool:
     return currency.upper() in ("CNY", "RMB")
 
 
-def money(value: float | None, currency: str = "CNY", exact: bool = False) -> str:
-    """`¥11,884.31万` for CNY amounts of 10,000 and more (unless `exact`), else `¥1,234.56` / `$1,234.56`."""
+def money(value: float | None, currency: str = "CNY", exact: bool = False, language: str = "zh") -> str:
+    """CNY amounts of 10,000 and more (unless `exact`): `¥11,884.31万` in Chinese, `¥118.84M` / `¥912.30k` in
+    English; smaller amounts and other currencies as they are: `¥1,234.56` / `$1,234.56`."""
     if _missing(value):
         return "—"
     symbol = currency_symbol(currency)
     sign = "-" if value < 0 else ""
-    if uses_wan(currency) and abs(value) >= WAN and not exact:
-        return f"{sign}{symbol}{abs(value) / WAN:,.2f}万"
-    return f"{sign}{symbol}{abs(value):,.2f}"
+    size = abs(value)
+    if uses_wan(currency) and size >= WAN and not exact:
+        if language == "zh":
+            return f"{sign}{symbol}{size / WAN:,.2f}万"
+        scale, suffix = (MILLION, "M") if size >= MILLION else (THOUSAND, "k")
+        return f"{sign}{symbol}{size / scale:,.2f}{suffix}"
+    return f"{sign}{symbol}{size:,.2f}"
 
 
 def percent(share: float | None, decimals: int = 1) -> str:
@@ -44,9 +54,12 @@ def signed_percent(change: float | None) -> str:
     return "—" if _missing(change) else f"{change * 100:+.1f}%"
 
 
-def money_divisor(currency: str) -> float:
-    """What money columns and chart axes are divided by: 10,000 (万) for CNY, else 1."""
-    return WAN if uses_wan(currency) else 1.0
+def money_divisor(currency: str, language: str = "zh") -> float:
+    """What money columns, inputs and chart axes are divided by for CNY: 10,000 (万) in Chinese, 1,000 (¥k) in
+    English; 1 for other currencies."""
+    if not uses_wan(currency):
+        return 1.0
+    return WAN if language == "zh" else THOUSAND
 
 
 MONEY_KPIS = frozenset({"tiv", "avg_inventory_value", "cash_release"})
@@ -54,10 +67,18 @@ SHARE_KPI_DECIMALS = {"fill_rate": 2, "cycle_service_level": 2, "slob_share": 1}
 NUMBER_KPI_DECIMALS = {"ito": 2, "dio": 1}
 
 
-def kpi_value(kpi: str, value: float | None, currency: str) -> str:
+def kpi_value(kpi: str, value: float | None, currency: str, language: str = "zh") -> str:
     """A KPI by name: money, a share, or a number with the decimals it is read with (ITO 2, DIO 1, counts 0)."""
     if kpi in MONEY_KPIS:
-        return money(value, currency)
+        return money(value, currency, language=language)
     if kpi in SHARE_KPI_DECIMALS:
         return percent(value, SHARE_KPI_DECIMALS[kpi])
     return number(value, NUMBER_KPI_DECIMALS.get(kpi, 0))
+
+
+def kpi_delta(kpi: str, change: float | None, currency: str, language: str = "zh") -> str | None:
+    """A change as `st.metric` shows it, or None when it is missing or rounds to nothing (no "↑ ¥0.00")."""
+    if _missing(change):
+        return None
+    shown = kpi_value(kpi, change, currency, language)
+    return None if shown == kpi_value(kpi, 0.0, currency, language) else shown

@@ -157,7 +157,7 @@ for result in (lots, movements):
     if aside:
         st.markdown(f"**{t('data.set_aside_rows')}**")
         st.dataframe(result.rejected.head(500).astype(str), hide_index=True, width="stretch")
-        csv_download(result.rejected, f"set_aside_{result.name}.csv", f"rejects_{result.name}",
+        csv_download(result.rejected, f"set_aside_{result.name}", f"rejects_{result.name}",
                      t("data.download_set_aside"))
     if result.unmatched:
         st.caption(t("data.unmatched", headers=plain(", ".join(result.unmatched))))

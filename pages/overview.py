@@ -2,11 +2,11 @@
 
 import streamlit as st
 
-from core.formatting import money, number, percent, signed_percent
+from core.formatting import number, percent, signed_percent
 from ui import charts
-from ui.i18n import plain, t
+from ui.i18n import money, plain, t
 from ui.page import dashboard_page
-from ui.widgets import table, workbook_download
+from ui.widgets import export_frame, table, workbook_download
 
 numbers = dashboard_page("overview.title")
 cur = numbers.currency
@@ -14,7 +14,7 @@ cur = numbers.currency
 tiv, skus, lots, top_bu = st.columns(4)
 previous = numbers.previous_date
 tiv.metric(t("overview.tiv"), money(numbers.tiv, cur), delta=signed_percent(numbers.tiv_change)
-           if numbers.tiv_change is not None else None, delta_color="inverse",
+           if numbers.tiv_change is not None and round(numbers.tiv_change, 3) != 0 else None, delta_color="inverse",
            help=t("overview.tiv_help", date=previous.date().isoformat()) if previous is not None else None)
 skus.metric(t("overview.sku_count"), number(numbers.sku_count))
 lots.metric(t("overview.lot_count"), number(numbers.lot_count))
@@ -25,7 +25,7 @@ if len(numbers.ranking_bu):
 
 st.subheader(t("overview.trend"))
 grain = st.segmented_control(t("overview.grain"), ["month", "year"], default="month", key="trend_grain",
-                             format_func=lambda g: t(f"overview.by_{g}")) or "month"
+                             format_func=lambda g: t(f"overview.by_{g}"), required=True)
 trend = numbers.trend_month if grain == "month" else numbers.trend_year
 st.altair_chart(charts.trend_chart(trend, cur), width="stretch")
 
@@ -53,7 +53,9 @@ with right:
 
 st.markdown(f"**{t('overview.pareto')}**")
 st.altair_chart(charts.pareto_chart(numbers.abc, cur), width="stretch")
-workbook_download({t("overview.trend"): trend, t("overview.by_warehouse"): numbers.mix_warehouse,
-                   t("overview.by_stock_type"): numbers.mix_stock_type, t("overview.ranking_bu"): numbers.ranking_bu,
-                   t("overview.ranking_sku"): numbers.abc, t("overview.abc_summary"): numbers.abc_summary},
-                  "overview.xlsx", "overview_workbook")
+sheets = {t("overview.trend"): export_frame(trend, cur, money=("tiv",))}
+sheets |= {t(name): export_frame(frame, cur, money=("value",), shares=("share",)) for name, frame in (
+    ("overview.by_warehouse", numbers.mix_warehouse), ("overview.by_stock_type", numbers.mix_stock_type),
+    ("overview.ranking_bu", numbers.ranking_bu), ("overview.ranking_sku", numbers.abc),
+    ("overview.abc_summary", numbers.abc_summary))}
+workbook_download(sheets, "overview", "overview_workbook")

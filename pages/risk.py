@@ -3,17 +3,18 @@
 import pandas as pd
 import streamlit as st
 
-from core.formatting import money, number, percent
+from core.formatting import number, percent
 from core.kpis.measures import SLOB_TARGET_SHARE
 from core.storage import edits_from_editor
 from ui import charts, state
-from ui.i18n import t
+from ui.i18n import money, t
 from ui.page import dashboard_page
-from ui.widgets import csv_download, display_frame, no_data_note, table, workbook_download
+from ui.widgets import csv_download, display_frame, export_frame, no_data_note, table, workbook_download
 
 WORKLIST_ROWS = 1000
 ACTIONS = ("transfer", "promotion", "scrap", "return", "other")
 STATUSES = ("todo", "doing", "done")
+EDITABLE = ("owner", "action", "action_status")
 
 numbers = dashboard_page("risk.title")
 cur = numbers.currency
@@ -25,7 +26,8 @@ else:
     share, value, skus = st.columns(3)
     gap = numbers.slob["share"] - SLOB_TARGET_SHARE
     share.metric(t("risk.slob_share"), percent(numbers.slob["share"]),
-                 delta=t("risk.vs_target", gap=f"{gap * 100:+.1f}", target=percent(SLOB_TARGET_SHARE)),
+                 delta=t("risk.vs_target", gap=f"{gap * 100:+.1f}", target=percent(SLOB_TARGET_SHARE))
+                 if round(gap * 100, 1) != 0 else None,
                  delta_color="inverse")
     value.metric(t("risk.slob_value"), money(numbers.slob["value"], cur))
     skus.metric(t("risk.slob_skus"), number(numbers.slob["sku_count"]))
@@ -55,8 +57,8 @@ else:
 
 
 def _merged_worklist() -> pd.DataFrame:
-    """The file's tracker fields, overridden by what users saved."""
-    worklist = numbers.worklist.copy()
+    """The file's tracker fields, overridden by what users saved; the editable columns first."""
+    worklist = numbers.worklist[[*EDITABLE, *(c for c in numbers.worklist.columns if c not in EDITABLE)]].copy()
     saved = state.store().worklist_edits().set_index("lot_key")
     for field in ("owner", "action", "action_status"):
         stored = worklist["lot_key"].map(saved[field]) if len(saved) else None
@@ -86,14 +88,17 @@ else:
     config |= {"owner": st.column_config.TextColumn(t("col.owner")),
                "action": st.column_config.SelectboxColumn(t("col.action"), options=options),
                "action_status": st.column_config.SelectboxColumn(t("col.action_status"), options=statuses)}
-    locked = [c for c in shown.columns if c not in ("owner", "action", "action_status")]
+    locked = [c for c in shown.columns if c not in EDITABLE]
     st.data_editor(shown, column_config=config, disabled=locked, hide_index=True, width="stretch",
                    key="worklist_editor", on_change=_save_edits)
     if len(full) > WORKLIST_ROWS:
         st.caption(t("common.rows_shown", shown=WORKLIST_ROWS, total=f"{len(full):,}"))
-    csv_download(full, "risk_worklist.csv", "download_risk_worklist")
+    csv_download(export_frame(full, cur, money=("value",)), "risk_worklist", "download_risk_worklist")
 
-sheets = {t("risk.suppliers"): numbers.suppliers_top5, t("risk.worklist"): numbers.worklist}
+sheets = {t("risk.suppliers"): export_frame(backlog, cur, ("value",), ("share",))}
 if numbers.slob_by_type is not None:
-    sheets = {t("risk.slob"): numbers.slob_by_type, **sheets}
-workbook_download(sheets, "risk.xlsx", "risk_workbook")
+    sheets = {t("risk.slob"): export_frame(numbers.slob_by_type, cur, ("value", "slob_value"), ("slob_share",)),
+              **sheets}
+if not numbers.worklist.empty:
+    sheets[t("risk.worklist")] = export_frame(_merged_worklist(), cur, money=("value",))
+workbook_download(sheets, "risk", "risk_workbook")

@@ -6,18 +6,19 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from core.formatting import kpi_value, money, money_divisor, number, percent
+from core.formatting import number, percent
 from core.kpis import measures as kpis
 from core.kpis.actions import ActionSettings, bu_gap_contribution, recommend_actions, total_cash
 from core.kpis.dashboard import apply_filters
 from core.kpis.plan_report import render_plan_html
 from core.kpis.targets import DEFAULT_TARGETS, TARGET_KPIS, kpi_history, target_gaps
 from ui import charts, state
-from ui.i18n import language, money_unit, plain, t
+from ui.i18n import kpi_value, language, money, money_divisor, money_unit, plain, t
 from ui.page import dashboard_page
-from ui.widgets import csv_download, display_frame, table, workbook_download
+from ui.widgets import code_label, csv_download, display_frame, export_frame, table, workbook_download
 
 STATUSES = ("open", "doing", "done")
+PLAN_MONEY = ("planned_cash", "released_cash")
 SHOWN_ACTIONS = 50
 
 
@@ -39,7 +40,7 @@ def action_text(row: pd.Series, currency: str) -> tuple[str, str]:
     title = t(f"actions.rule.{row['rule']}", subject=row["subject"] or "—", lots=number(row["lots"]),
               skus=number(row["skus"]))
     facts = {k: (percent(v) if k == "share" else money(v, currency) if k == "value" else number(v))
-             for k, v in evidence.items()}
+             for k, v in evidence.items()}  # numbers only: day counts carry 天/days in the catalog
     return title, t(f"actions.evidence.{row['rule']}", **facts)
 
 
@@ -61,10 +62,11 @@ def target_chart(frame: pd.DataFrame, kpi: str, target: float | None, currency: 
     return alt.layer(*layers).properties(height=200)
 
 
-def save_targets(tiv: float) -> None:
-    """Store what the form holds: the TIV target as today's TIV less the reduction, SLOB share from %."""
+def save_targets(tiv: float, divisor: float) -> None:
+    """Store what the form holds: the TIV target as today's TIV less the reduction (entered in the display unit,
+    万 where CNY), SLOB share from %."""
     s = st.session_state
-    entered = {"tiv": tiv - s["tg_tiv"] if s["tg_tiv"] else None, "ito": s["tg_ito"], "dio": s["tg_dio"],
+    entered = {"tiv": tiv - s["tg_tiv"] * divisor if s["tg_tiv"] else None, "ito": s["tg_ito"], "dio": s["tg_dio"],
                "slob_share": s["tg_slob_share"] / 100}
     for kpi, value in entered.items():
         if value is not None:
@@ -81,9 +83,14 @@ def draw_targets(numbers, saved: dict, currency: str) -> pd.DataFrame:
             with column:
                 stored = saved.get(kpi, {}).get("value", DEFAULT_TARGETS.get(kpi))
                 if kpi == "tiv":
-                    reduction = numbers.tiv - stored if stored is not None else 0.0
-                    st.number_input(t("targets.tiv_reduction"), min_value=0.0, value=float(round(reduction, 2)),
-                                    step=10_000.0, key="tg_tiv")
+                    divisor = money_divisor(currency)
+                    reduction = (numbers.tiv - stored) / divisor if stored is not None else 0.0
+                    st.number_input(f"{t('targets.tiv_reduction')} ({money_unit(currency)})", min_value=0.0,
+                                    value=max(0.0, float(round(reduction, 2))), step=10.0, format="%.2f",
+                                    key="tg_tiv")
+                    if reduction < 0:  # the saved target is above the TIV of this selection: say so, never crash
+                        st.caption(t("targets.clamped", target=money(stored, currency),
+                                     tiv=money(numbers.tiv, currency)))
                 elif kpi == "slob_share":
                     st.number_input(t("targets.kpi.slob_share") + " (%)", 0.0, 100.0,
                                     value=float(stored * 100) if stored is not None else 5.0, key="tg_slob_share")
@@ -92,7 +99,8 @@ def draw_targets(numbers, saved: dict, currency: str) -> pd.DataFrame:
                                     value=float(stored) if stored is not None else None, key=f"tg_{kpi}")
                 due = saved.get(kpi, {}).get("due_date") or (numbers.as_of + pd.DateOffset(months=6)).date()
                 st.date_input(t("targets.due"), value=due, key=f"tg_{kpi}_due")
-        st.form_submit_button(t("targets.save"), type="primary", on_click=save_targets, args=(numbers.tiv,))
+        st.form_submit_button(t("targets.save"), type="primary", on_click=save_targets,
+                              args=(numbers.tiv, money_divisor(currency)))
     targets = saved or {k: {"value": v, "due_date": None} for k, v in DEFAULT_TARGETS.items()}
     gaps = target_gaps(current, targets, numbers.as_of)
     if gaps.empty:
@@ -115,15 +123,43 @@ def draw_targets(numbers, saved: dict, currency: str) -> pd.DataFrame:
     return gaps
 
 
-def add_to_plan(shown: pd.DataFrame) -> None:
-    changes = st.session_state["actions_editor"]["edited_rows"]
-    for position, change in changes.items():
+def add_ticked_to_plan(shown: pd.DataFrame, releasable: float, currency: str) -> None:
+    """Add each ticked action to the plan once. The editor reports every edit since it was drawn, so ticks already
+    handled in this session are remembered (a step deleted from the plan is not re-added by a later tick elsewhere;
+    unticking and ticking again adds it again) and a title already in the plan is skipped (an owner typed later
+    goes to its step). Planned cash never exceeds the releasable total: an action's cash is capped at what is
+    left, and one with nothing left is not added."""
+    store, handled = state.store(), st.session_state.setdefault("actions_handled", set())
+    edits = st.session_state.get("actions_editor", {}).get("edited_rows", {})
+    ticked = {shown.iloc[int(p)]["action"]: change for p, change in edits.items() if change.get("add")}
+    handled.intersection_update(ticked)
+    for position, change in edits.items():
         row = shown.iloc[int(position)]
-        if change.get("add") and not row["add"]:
-            owner = change.get("owner", row["owner"])
-            state.store().add_plan_step(row["action"], owner, (pd.Timestamp.today() + pd.Timedelta(days=30)).date(),
-                                        float(row["cash"]), row["evidence"])
-            st.toast(t("actions.added", action=plain(row["action"])), icon=":material/playlist_add:")
+        if not change.get("add"):
+            continue
+        plan = store.plan()
+        owner = change.get("owner", row["owner"])
+        existing = plan[plan["title"] == row["action"]]
+        if len(existing):
+            if owner and owner != existing.iloc[0]["owner"]:
+                store.update_plan(existing.assign(owner=owner))
+            handled.add(row["action"])
+            continue
+        if row["action"] in handled:
+            continue
+        handled.add(row["action"])
+        left = round(releasable - float(plan["planned_cash"].sum()), 2)
+        if left <= 0:
+            st.toast(t("actions.full", total=money(releasable, currency), action=plain(row["action"])),
+                     icon=":material/block:")
+            continue
+        cash = min(float(row["cash"]), left)
+        store.add_plan_step(row["action"], owner, (pd.Timestamp.today() + pd.Timedelta(days=30)).date(), cash,
+                            row["evidence"])
+        st.toast(t("actions.added", action=plain(row["action"])), icon=":material/playlist_add:")
+        if cash < float(row["cash"]):
+            st.toast(t("actions.capped", total=money(releasable, currency), cash=money(cash, currency)),
+                     icon=":material/info:")
 
 
 def draw_actions(recommended: pd.DataFrame, contribution: pd.DataFrame, currency: str) -> pd.DataFrame:
@@ -144,13 +180,15 @@ def draw_actions(recommended: pd.DataFrame, contribution: pd.DataFrame, currency
                "evidence": st.column_config.TextColumn(t("actions.evidence"), width="large"),
                "overlaps": st.column_config.CheckboxColumn(t("actions.overlaps"), help=t("actions.overlaps_help"))}
     st.data_editor(frame, column_config=config, disabled=["action", "cash", "evidence", "overlaps"], hide_index=True,
-                   width="stretch", key="actions_editor", on_change=add_to_plan, args=(shown,))
+                   width="stretch", key="actions_editor")
+    add_ticked_to_plan(shown, total_cash(recommended), currency)
     st.markdown(f"**{t('actions.bu_gap')}**")
     table(contribution, "bu_gap_contribution", currency, money=("value", "reducible"), shares=("share_of_gap",))
     return shown
 
 
-def save_plan() -> None:
+def save_plan(divisor: float) -> None:
+    """Save the plan editor's changes; its money columns are in the display unit (万 where CNY)."""
     editor = st.session_state["plan_editor"]
     plan = state.store().plan()
     for position in editor["deleted_rows"]:
@@ -158,8 +196,10 @@ def save_plan() -> None:
     edited = plan.copy()
     for position, change in editor["edited_rows"].items():
         for column, value in change.items():
-            edited.loc[int(position), column] = value
+            edited.loc[int(position), column] = value * divisor if column in PLAN_MONEY and value else value
     added = pd.DataFrame(editor["added_rows"], columns=edited.columns)
+    for column in PLAN_MONEY:
+        added[column] = pd.to_numeric(added[column], errors="coerce") * divisor
     keep = edited.drop(index=[int(p) for p in editor["deleted_rows"]])
     state.store().update_plan(pd.concat([keep, added], ignore_index=True))
 
@@ -174,19 +214,23 @@ def draw_plan(currency: str) -> pd.DataFrame:
     c.metric(t("plan.steps_done"), f"{int((plan['status'] == 'done').sum())} / {len(plan)}")
     st.progress(min(1.0, released / planned) if planned else 0.0,
                 text=t("plan.progress", pct=percent(released / planned if planned else 0.0)))
+    unit, divisor = money_unit(currency), money_divisor(currency)
     config = {"id": None,
               "title": st.column_config.TextColumn(t("plan.step"), width="large", required=True),
               "owner": st.column_config.TextColumn(t("col.owner")),
               "due_date": st.column_config.DateColumn(t("plan.due")),
               "status": st.column_config.SelectboxColumn(t("plan.status"), options=STATUSES, required=True,
-                                                         default="open"),
-              "planned_cash": st.column_config.NumberColumn(t("plan.planned_cash"), min_value=0.0, format="localized"),
-              "released_cash": st.column_config.NumberColumn(t("plan.released_cash"), min_value=0.0,
-                                                             format="localized"),
+                                                         default="open",
+                                                         format_func=lambda s: code_label("status", s)),
+              "planned_cash": st.column_config.NumberColumn(f"{t('plan.planned_cash')} ({unit})", min_value=0.0,
+                                                            format="%,.2f"),
+              "released_cash": st.column_config.NumberColumn(f"{t('plan.released_cash')} ({unit})", min_value=0.0,
+                                                             format="%,.2f"),
               "evidence": st.column_config.TextColumn(t("actions.evidence"), width="medium")}
-    shown = plan.assign(due_date=pd.to_datetime(plan["due_date"]))
+    shown = plan.assign(due_date=pd.to_datetime(plan["due_date"]),
+                        **{c: (plan[c] / divisor).round(2) for c in PLAN_MONEY})
     st.data_editor(shown, column_config=config, num_rows="dynamic", hide_index=True, width="stretch",
-                   key="plan_editor", on_change=save_plan)
+                   key="plan_editor", on_change=save_plan, args=(divisor,))
     st.caption(t("plan.help"))
     return plan
 
@@ -206,24 +250,33 @@ shown_actions = draw_actions(recommended, contribution, cur)
 plan = draw_plan(cur)
 
 st.subheader(t("plan.export"))
-sheets = {t("targets.targets"): gaps, t("actions.title"): shown_actions.drop(columns=["add"], errors="ignore"),
-          t("actions.bu_gap"): contribution, t("plan.title"): plan}
+gap_table = pd.DataFrame({
+    t("targets.kpi"): [t(f"targets.kpi.{k}") for k in gaps.get("kpi", [])],
+    t("targets.current"): [kpi_value(k, v, cur) for k, v in zip(gaps.get("kpi", []), gaps.get("current", []),
+                                                                 strict=True)],
+    t("targets.target"): [kpi_value(k, v, cur) for k, v in zip(gaps.get("kpi", []), gaps.get("target", []),
+                                                                strict=True)],
+    t("targets.met_column"): [t("common.yes") if m else t("common.no") for m in gaps.get("met", [])],
+    t("plan.due"): [str(d) if d else "" for d in gaps.get("due_date", [])]})
+plan_shown = export_frame(plan.drop(columns=["id"]).assign(due_date=pd.to_datetime(plan["due_date"])), cur,
+                          money=PLAN_MONEY)
+actions_shown = export_frame(shown_actions.drop(columns=["add"], errors="ignore"), cur, money=("cash",)).rename(
+    columns={t("col.action"): t("actions.action")})
+sheets = {t("targets.targets"): gap_table, t("actions.title"): actions_shown,
+          t("actions.bu_gap"): export_frame(contribution, cur, ("value", "reducible"), ("share_of_gap",)),
+          t("plan.title"): plan_shown}
 left, right = st.columns(2)
 with left:
-    workbook_download(sheets, "action_plan.xlsx", "dl_plan_xlsx")
+    workbook_download(sheets, "action_plan", "dl_plan_xlsx")
 with right:
     summary = {t("plan.planned"): money(float(plan["planned_cash"].sum()), cur),
                t("plan.released"): money(float(plan["released_cash"].sum()), cur),
                t("actions.total"): money(total_cash(recommended), cur)}
-    gap_table = gaps.assign(kpi=gaps["kpi"].map(lambda k: t(f"targets.kpi.{k}")),
-                            current=[kpi_value(k, v, cur) for k, v in zip(gaps["kpi"], gaps["current"], strict=True)],
-                            target=[kpi_value(k, v, cur) for k, v in zip(gaps["kpi"], gaps["target"], strict=True)])
     page = render_plan_html(t("plan.print_title"), t("common.as_of", date=numbers.as_of.date().isoformat()) +
                             f" · {dt.date.today().isoformat()}", summary,
-                            {t("targets.targets"): gap_table[["kpi", "current", "target", "met", "due_date"]],
-                             t("plan.title"): plan.drop(columns=["id"]),
-                             t("actions.title"): shown_actions.drop(columns=["add", "owner"], errors="ignore")},
+                            {t("targets.targets"): gap_table, t("plan.title"): plan_shown,
+                             t("actions.title"): actions_shown.drop(columns=[t("col.owner")], errors="ignore")},
                             language())
     st.download_button(t("plan.download_html"), page.encode("utf-8"), file_name="action_plan.html",
-                       mime="text/html", key="dl_plan_html", icon=":material/print:")
-csv_download(plan, "action_plan.csv", "dl_plan_csv")
+                       mime="text/html", key="dl_plan_html", icon=":material/print:", on_click="ignore")
+csv_download(plan_shown, "action_plan", "dl_plan_csv")

@@ -2,12 +2,12 @@
 
 import streamlit as st
 
-from core.formatting import money, number, percent
+from core.formatting import number, percent
 from core.kpis.measures import AGING_BUCKETS, UNKNOWN_AGE
 from ui import charts, state
-from ui.i18n import t
+from ui.i18n import money, t
 from ui.page import dashboard_page
-from ui.widgets import no_data_note, table, workbook_download
+from ui.widgets import export_frame, no_data_note, table, workbook_download
 
 numbers = dashboard_page("turnover.title")
 cur, turnover = numbers.currency, numbers.turnover
@@ -17,8 +17,8 @@ if turnover["ito"] is None:
     no_data_note("turnover.no_movements" if turnover["cogs"] is None else "turnover.no_average")
 else:
     ito, dio, cogs, average = st.columns(4)
-    ito.metric(t("turnover.ito"), f"{turnover['ito']:.2f}", help=t("turnover.ito_help"))
-    dio.metric(t("turnover.dio"), f"{turnover['dio']:.1f} {t('common.days')}",
+    ito.metric(t("turnover.ito"), number(turnover["ito"], 2), help=t("turnover.ito_help"))
+    dio.metric(t("turnover.dio"), f"{number(turnover['dio'], 1)} {t('common.days')}",
                help=t("turnover.dio_help", basis=state.settings().day_basis))
     cogs.metric(t("turnover.cogs"), money(turnover["cogs"], cur))
     average.metric(t("turnover.avg_inventory"), money(turnover["avg_inventory"], cur))
@@ -51,8 +51,9 @@ else:
     st.markdown(f"**{t('turnover.days_of_supply')}**")
     table(numbers.days_of_supply, "days_of_supply", cur, money=(), shares=())
 
-sheets = {t("turnover.aging"): numbers.aging} if numbers.aging is not None else {}
+sheets = {t("turnover.aging"): export_frame(numbers.aging, cur, ("value",), ("share",))} \
+    if numbers.aging is not None else {}
 if numbers.days_of_supply is not None:
-    sheets[t("turnover.days_of_supply")] = numbers.days_of_supply
+    sheets[t("turnover.days_of_supply")] = export_frame(numbers.days_of_supply, cur)
 if sheets:
-    workbook_download(sheets, "turnover_aging.xlsx", "turnover_workbook")
+    workbook_download(sheets, "turnover_aging", "turnover_workbook")

@@ -5,15 +5,14 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from core.formatting import kpi_value, money
 from core.intake.problems import InputError
 from core.sim.policies import POLICIES
 from core.sim.scenarios import from_query, to_query, tradeoff_scenarios
 from core.sim.simulation import ClassSettings, Scenario, SimulationResult, compare, simulate
 from ui import charts, state
-from ui.i18n import plain, t
+from ui.i18n import kpi_delta, kpi_value, money, plain, t
 from ui.page import through_app
-from ui.widgets import csv_download, workbook_download
+from ui.widgets import csv_download, export_frame, workbook_download
 
 CLASSES = ("A", "B", "C")
 HORIZONS = (90, 180, 365, 730)
@@ -77,7 +76,7 @@ def policy_label(policy: str) -> str:
 
 
 def draw_controls() -> None:
-    st.segmented_control(t("whatif.policy"), POLICIES, key="wi_policy", format_func=policy_label)
+    st.segmented_control(t("whatif.policy"), POLICIES, key="wi_policy", format_func=policy_label, required=True)
     left, middle, right = st.columns(3)
     with left:
         st.slider(t("whatif.service_level") + " (%)", 80.0, 99.9, step=0.1, key="wi_service_level",
@@ -137,7 +136,7 @@ def draw_results(params: pd.DataFrame, key: str, scenario: Scenario, currency: s
     for column, metric in zip([*st.columns(4), *st.columns(4)[:3]], HEADLINE, strict=True):
         delta = table.loc[metric, "delta"]
         column.metric(t(f"whatif.metric.{metric}"), kpi_value(metric, result.totals[metric], currency),
-                      delta=None if pd.isna(delta) else kpi_value(metric, delta, currency),
+                      delta=kpi_delta(metric, delta, currency),
                       delta_color="inverse" if metric in ("avg_inventory_value", "dio", "stockout_days") else "normal",
                       help=t("whatif.spread", low=kpi_value(metric, result.spread.loc[metric, "p05"], currency),
                              high=kpi_value(metric, result.spread.loc[metric, "p95"], currency)))
@@ -155,7 +154,11 @@ def draw_results(params: pd.DataFrame, key: str, scenario: Scenario, currency: s
     series = {baseline_name: base.daily_value, t("whatif.scenario"): result.daily_value}
     st.altair_chart(charts.daily_value_chart(series, currency), width="stretch")
     draw_tradeoff(params, key, scenario, result, currency)
-    csv_download(result.skus, "scenario_skus.csv", "dl_scenario_skus", t("whatif.download_skus"))
+    csv_download(sku_results(result.skus, currency), "scenario_skus", "dl_scenario_skus", t("whatif.download_skus"))
+
+
+def sku_results(skus: pd.DataFrame, currency: str) -> pd.DataFrame:
+    return export_frame(skus, currency, money=("avg_inventory_value",), shares=("fill_rate", "cycle_service_level"))
 
 
 def draw_tradeoff(params: pd.DataFrame, key: str, scenario: Scenario, result: SimulationResult, currency: str) -> None:
@@ -207,10 +210,11 @@ def draw_scenarios(params: pd.DataFrame, key: str, scenario: Scenario, currency:
         st.altair_chart(charts.daily_value_chart({n: r.daily_value for n, r in runs.items()}, currency),
                         width="stretch")
         settings = pd.DataFrame({n: to_query(r.scenario) for n, r in runs.items()})
-        raw = totals.rename_axis("metric").reset_index()
-        csv_download(raw, "scenarios.csv", "dl_scenarios_csv")
-        sheets = {t("whatif.compare"): raw, t("whatif.settings"): settings.rename_axis("setting").reset_index()}
-        workbook_download({**sheets, **{n: r.skus for n, r in runs.items()}}, "scenarios.xlsx", "dl_scenarios_xlsx")
+        csv_download(shown, "scenarios", "dl_scenarios_csv")
+        sheets = {t("whatif.compare"): shown,
+                  t("whatif.settings"): settings.rename_axis(t("col.setting")).reset_index().astype(str)}
+        workbook_download({**sheets, **{n: sku_results(r.skus, currency) for n, r in runs.items()}}, "scenarios",
+                          "dl_scenarios_xlsx")
 
 
 @st.fragment
@@ -226,8 +230,6 @@ def what_if(currency: str) -> None:
     st.caption(t("whatif.skus", count=f"{len(params):,}") +
                (" · " + t("whatif.excluded", count=len(excluded)) if len(excluded) else ""))
     draw_controls()
-    if st.session_state.get("wi_policy") is None:  # a second click on the selected policy clears it
-        st.session_state["wi_policy"] = DEFAULTS["wi_policy"]
     scenario = scenario_from_state()
     st.query_params.from_dict(to_query(scenario))
     draw_results(params, key, scenario, currency)

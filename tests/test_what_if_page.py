@@ -43,7 +43,7 @@ def money_value(text: str) -> float:
 def test_page_runs_on_the_sample_and_shows_every_headline_figure():
     at = what_if()
     labels = [m.label for m in at.metric]
-    assert labels == ["平均库存金额", "现金释放", "周转率", "周转天数", "满足率", "周期服务水平", "缺货天数"]
+    assert labels == ["平均库存金额", "现金释放", "周转率", "周转天数", "满足率", "周期服务水平", "缺货天数（SKU·天）"]
     assert "2,000" in at.caption[0].value
 
 

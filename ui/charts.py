@@ -5,8 +5,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from core.formatting import money_divisor
-from ui.i18n import money_unit, stock_type_label, t
+from ui.i18n import money_divisor, money_unit, stock_type_label, t
 
 BLUE, ORANGE, RED, GREEN, GREY = "#1f6feb", "#f59e0b", "#dc2626", "#16a34a", "#94a3b8"
 

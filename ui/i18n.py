@@ -9,6 +9,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from core import formatting
 from core.formatting import uses_wan
 
 LOCALES = Path(__file__).resolve().parent / "locales"
@@ -23,7 +24,8 @@ def catalog(language: str) -> dict[str, str]:
 
 
 def language() -> str:
-    return st.session_state.get("lang", DEFAULT_LANGUAGE)
+    chosen = st.session_state.get("lang")
+    return chosen if chosen in LANGUAGES else DEFAULT_LANGUAGE
 
 
 def t(key: str, **values: object) -> str:
@@ -42,12 +44,30 @@ def stock_type_label(code: str) -> str:
 
 
 def money_unit(currency: str) -> str:
-    """Unit of money columns and axes: 万元 / ¥10k where CNY (amounts in 万), else the currency code."""
+    """Unit of money columns, inputs and axes: 万元 / ¥k where CNY, else the currency code."""
     return t("common.wan_unit") if uses_wan(currency) else currency
 
 
+def money_divisor(currency: str) -> float:
+    return formatting.money_divisor(currency, language())
+
+
+def money(value: float | None, currency: str, exact: bool = False) -> str:
+    """Money in the current language's reading (`¥11,941.69万` / `¥119.42M`)."""
+    return formatting.money(value, currency, exact, language())
+
+
+def kpi_value(kpi: str, value: float | None, currency: str) -> str:
+    return formatting.kpi_value(kpi, value, currency, language())
+
+
+def kpi_delta(kpi: str, change: float | None, currency: str) -> str | None:
+    return formatting.kpi_delta(kpi, change, currency, language())
+
+
 def language_switch() -> None:
-    st.sidebar.segmented_control(" ", options=list(LANGUAGES), format_func=LANGUAGES.get, key="lang",
-                                 default=DEFAULT_LANGUAGE, label_visibility="collapsed")
-    if st.session_state.get("lang") is None:  # a second click on the selected option clears it
+    """中文 / English; `required` keeps a click on the selected language from clearing the choice."""
+    if st.session_state.get("lang") not in LANGUAGES:  # set before the widget is drawn, never after
         st.session_state["lang"] = DEFAULT_LANGUAGE
+    st.sidebar.segmented_control(" ", options=list(LANGUAGES), format_func=LANGUAGES.get, key="lang",
+                                 required=True, label_visibility="collapsed")

@@ -32,8 +32,11 @@ def dashboard_page(title_key: str) -> DashboardNumbers:
     st.title(t(title_key))
     try:
         numbers = state.numbers()
-    except (InputError, ValueError) as error:
+    except InputError as error:
         st.error(plain(error))
+        st.stop()
+    except ValueError:  # the filters leave no stock
+        st.info(t("filters.no_match"), icon=":material/filter_alt_off:")
         st.stop()
     st.caption(t("common.as_of", date=numbers.as_of.date().isoformat()))
     return numbers

@@ -1,61 +1,115 @@
-"""Tables users can read and take away: money in 万 where CNY, shares in %, a CSV download under each."""
+"""Tables users can read and take away. One path for screen and file: `display_frame` turns a core table into what
+the screen shows (money in the display unit, shares in %, labels instead of codes, fixed decimals, headers in the
+UI language) and `export_frame` writes exactly that into CSV and Excel, built only when the download is clicked."""
 
 from __future__ import annotations
+
+import math
+from collections.abc import Callable
 
 import pandas as pd
 import streamlit as st
 
-from core.export import csv_bytes, excel_workbook
-from core.formatting import money_divisor
-from ui.i18n import money_unit, stock_type_label, t
+from core.export import csv_bytes, excel_workbook, file_name
+from ui.i18n import catalog, money_divisor, money_unit, t
 
 SHOWN_ROWS = 500
+CODE_PREFIXES = {"stock_type": "stock_type", "band": "band", "bucket": "bucket", "status": "plan.status_code",
+                 "severity": "severity", "policy": "whatif.policy"}
+DECIMALS = {"qty": 2, "on_hand": 2, "on_order": 2, "mean_daily_demand": 2, "unit_cost": 2, "days_of_supply": 1,
+            "idle_days": 0, "age_days": 0, "threshold_days": 0}
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def code_label(column: str, code: object) -> object:
+    """The catalog's label for a code in a column (`finished_goods` → 成品, `over_365` → >365 天), else the value."""
+    if code is None or (isinstance(code, float) and math.isnan(code)):
+        return ""
+    key = f"{CODE_PREFIXES[column]}.{code}"
+    return t(key) if key in catalog("en") else code
+
+
+def column_label(column: str) -> str:
+    key = f"col.{column}"
+    return t(key) if key in catalog("en") else column
 
 
 def display_frame(frame: pd.DataFrame, currency: str, money: tuple[str, ...] = (),
                   shares: tuple[str, ...] = ()) -> tuple[pd.DataFrame, dict]:
-    """Money scaled to the display unit and shares as percentages, with translated column labels."""
+    """Money scaled to the display unit, shares as percentages, codes as labels, fixed decimals, translated headers;
+    the column configuration carries each header (with its unit) and number format."""
     divisor = money_divisor(currency)
     shown = frame.copy()
     config: dict[str, object] = {}
     for column in shown.columns:
-        label = t(f"col.{column}")
+        label = column_label(column)
+        values = shown[column]
         if column in money:
-            shown[column] = (shown[column] / divisor).round(2)
-            config[column] = st.column_config.NumberColumn(f"{label} ({money_unit(currency)})", format="localized")
+            shown[column] = (values / divisor).round(2)
+            config[column] = st.column_config.NumberColumn(f"{label} ({money_unit(currency)})", format="%,.2f")
         elif column in shares:
-            shown[column] = shown[column] * 100
+            shown[column] = (values * 100).round(1)
             config[column] = st.column_config.NumberColumn(f"{label} (%)", format="%.1f")
-        elif column == "stock_type":
-            shown[column] = shown[column].map(stock_type_label)
+        elif column in CODE_PREFIXES:
+            shown[column] = values.map(lambda code, c=column: code_label(c, code))
             config[column] = st.column_config.TextColumn(label)
-        elif pd.api.types.is_datetime64_any_dtype(shown[column]):
+        elif pd.api.types.is_bool_dtype(values):
+            config[column] = st.column_config.CheckboxColumn(label)
+        elif pd.api.types.is_datetime64_any_dtype(values):
             config[column] = st.column_config.DateColumn(label, format="YYYY-MM-DD")
+        elif pd.api.types.is_integer_dtype(values):
+            config[column] = st.column_config.NumberColumn(label, format="%,d")
+        elif pd.api.types.is_float_dtype(values):
+            decimals = DECIMALS.get(column, 2)
+            finite = values.where(values.abs() != math.inf)  # days of supply without demand: no number of days
+            shown[column] = finite.round(decimals)
+            config[column] = st.column_config.NumberColumn(label, format=f"%,.{decimals}f")
         else:
-            config[column] = st.column_config.Column(label)
+            shown[column] = values.astype(object).where(values.notna(), "")
+            config[column] = st.column_config.TextColumn(label)
     return shown, config
+
+
+def export_frame(frame: pd.DataFrame, currency: str, money: tuple[str, ...] = (),
+                 shares: tuple[str, ...] = ()) -> pd.DataFrame:
+    """What the screen shows, as a file: headers with units in the UI language, booleans as 是/否 (Yes/No),
+    dates as dates."""
+    shown, config = display_frame(frame, currency, money, shares)
+    for column in shown.columns:
+        if pd.api.types.is_bool_dtype(shown[column]):
+            shown[column] = shown[column].map({True: t("common.yes"), False: t("common.no")})
+        elif pd.api.types.is_datetime64_any_dtype(shown[column]):
+            shown[column] = shown[column].dt.date
+    return shown.rename(columns={c: config[c]["label"] for c in shown.columns})
 
 
 def table(frame: pd.DataFrame, key: str, currency: str, money: tuple[str, ...] = ("value",),
           shares: tuple[str, ...] = ("share",), height: int | None = None) -> None:
-    """A table (the first rows of a large one) and a CSV download of all of it."""
+    """A table (the first rows of a large one) and a CSV download of all of it, as shown."""
     shown, config = display_frame(frame.head(SHOWN_ROWS), currency, money, shares)
     st.dataframe(shown, column_config=config, hide_index=True, width="stretch", height=height or "auto", key=key)
     if len(frame) > SHOWN_ROWS:
         st.caption(t("common.rows_shown", shown=SHOWN_ROWS, total=f"{len(frame):,}"))
-    csv_download(frame, f"{key}.csv", f"download_{key}")
+    csv_download(export_frame(frame, currency, money, shares), key, f"download_{key}")
 
 
-def csv_download(frame: pd.DataFrame, file_name: str, key: str, label: str | None = None) -> None:
-    """A button that downloads `frame` as CSV Excel opens with Chinese intact."""
-    st.download_button(label or t("common.download_csv"), csv_bytes(frame), file_name=file_name, mime="text/csv",
-                       key=key, icon=":material/download:")
+def _later(build: Callable[[], bytes]) -> Callable[[], bytes]:
+    """Streamlit runs a callable `data` only when the button is clicked, on another thread: no rerun pays for it."""
+    return build
 
 
-def workbook_download(tables: dict[str, pd.DataFrame], file_name: str, key: str) -> None:
-    st.download_button(t("common.download_excel"), excel_workbook(tables), file_name=file_name, key=key,
-                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                       icon=":material/table_view:")
+def csv_download(shown: pd.DataFrame, name: str, key: str, label: str | None = None) -> None:
+    """A button that downloads a table already in its shown form (`export_frame`) as CSV Excel opens intact."""
+    st.download_button(label or t("common.download_csv"), _later(lambda: csv_bytes(shown)),
+                       file_name=file_name(name, "csv"), mime="text/csv", key=key, icon=":material/download:",
+                       on_click="ignore")
+
+
+def workbook_download(tables: dict[str, pd.DataFrame], name: str, key: str) -> None:
+    """One workbook of tables already in their shown form (`export_frame`), built when clicked."""
+    st.download_button(t("common.download_excel"), _later(lambda: excel_workbook(tables)),
+                       file_name=file_name(name, "xlsx"), key=key, mime=XLSX_MIME, icon=":material/table_view:",
+                       on_click="ignore")
 
 
 def no_data_note(message_key: str) -> None:

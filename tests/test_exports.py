@@ -1,0 +1,106 @@
+"""The one export path: every download is what the screen shows and is safe to open in a spreadsheet."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from core.export import FORMULA_STARTS, csv_bytes, excel_workbook, file_name
+from ui import i18n
+from ui.widgets import export_frame
+
+HOSTILE = ['=HYPERLINK("http://evil.example","点我")', "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1:A9)",
+           "\t=1+1", "\r=1+1"]
+
+
+@pytest.fixture(params=["zh", "en"])
+def language(request, monkeypatch):
+    monkeypatch.setattr(i18n, "language", lambda: request.param)
+    return request.param
+
+
+def hostile_mix() -> pd.DataFrame:
+    """A mix table (as the Overview shows it) whose warehouse names come from a hostile file."""
+    return pd.DataFrame({"warehouse": HOSTILE, "stock_type": ["finished_goods"] * 6,
+                         "value": [1_234_567.891, 20_000.0, -30_000.0, 1.0, 0.0, 99_999.0],
+                         "share": [0.5913341842636762, 0.2, 0.1, 0.05, 0.04, 0.01]})
+
+
+def test_hostile_text_never_becomes_a_formula_in_the_workbook(language):
+    workbook = openpyxl.load_workbook(io.BytesIO(excel_workbook({"=sheet": export_frame(
+        hostile_mix(), "CNY", ("value",), ("share",))})))
+    sheet = workbook.worksheets[0]
+    cells = [row[0] for row in sheet.iter_rows(min_row=2, max_col=1)]
+    assert [c.data_type for c in cells] == ["s"] * len(HOSTILE)
+    assert [c.value.replace("_x000D_", "\r") for c in cells] == ["'" + name for name in HOSTILE]
+    assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
+    assert sheet.title == "=sheet"  # a sheet name is not a cell: it cannot run
+
+
+def test_hostile_text_never_starts_a_csv_field_with_a_formula_character(language):
+    raw = csv_bytes(export_frame(hostile_mix(), "CNY", ("value",), ("share",)))
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
+    fields = [field for row in rows for field in row]
+    text_fields = [f for f in fields if not _is_number(f)]
+    assert [f for f in text_fields if f.startswith(FORMULA_STARTS)] == []
+    assert [row[0] for row in rows[1:]] == ["'" + name for name in HOSTILE]
+    assert b"'=HYPERLINK(" in raw and b"'+cmd|" in raw and b"'-2+3" in raw and b"'@SUM(" in raw
+
+
+def test_numbers_stay_numbers_even_when_negative():
+    raw = csv_bytes(pd.DataFrame({"value": [-3.0, 2.5]})).decode("utf-8-sig")
+    assert raw.splitlines() == ["value", "-3.0", "2.5"]
+    assert raw.endswith("\r\n")
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+@pytest.mark.parametrize(("lang", "expected"), [
+    ("zh", {"仓库": "成品仓", "库存类型": "成品", "金额 (万元)": 123.46, "占比 (%)": 59.1}),
+    ("en", {"Warehouse": "成品仓", "Stock type": "Finished goods", "Value (¥k)": 1_234.57, "Share (%)": 59.1}),
+])
+def test_headers_units_labels_and_rounding_are_as_on_screen(lang, expected, monkeypatch):
+    monkeypatch.setattr(i18n, "language", lambda: lang)
+    frame = pd.DataFrame({"warehouse": ["成品仓"], "stock_type": ["finished_goods"], "value": [1_234_567.891],
+                          "share": [0.5913341842636762]})
+    shown = export_frame(frame, "CNY", ("value",), ("share",))
+    assert shown.iloc[0].to_dict() == expected
+
+
+@pytest.mark.parametrize(("lang", "yes", "band"), [("zh", "是", ">365 天"), ("en", "Yes", ">365 days")])
+def test_booleans_codes_and_missing_text_read_as_words(lang, yes, band, monkeypatch):
+    monkeypatch.setattr(i18n, "language", lambda: lang)
+    frame = pd.DataFrame({"overlaps": [True, False], "band": ["over_365", None], "owner": [None, "王芳"],
+                          "days_of_supply": [1075.0399216631515, float("inf")]})
+    shown = export_frame(frame, "CNY")
+    assert shown.iloc[:, 0].tolist() == [yes, "否" if lang == "zh" else "No"]
+    assert shown.iloc[:, 1].tolist() == [band, ""]
+    assert shown.iloc[:, 2].tolist() == ["", "王芳"]
+    assert shown.iloc[0, 3] == 1075.0 and pd.isna(shown.iloc[1, 3])  # one decimal, and no "inf" days
+
+
+def test_workbook_numbers_are_rounded_as_shown(language):
+    workbook = openpyxl.load_workbook(io.BytesIO(excel_workbook({"mix": export_frame(
+        hostile_mix(), "CNY", ("value",), ("share",))})))
+    values = [row[2].value for row in workbook.worksheets[0].iter_rows(min_row=2)]
+    divisor = 10_000 if language == "zh" else 1_000
+    assert values == [round(v / divisor, 2) for v in hostile_mix()["value"]]
+
+
+@pytest.mark.parametrize(("stem", "extension", "name"), [
+    ("set_aside_lots.csv", "csv", "set_aside_lots.csv"), ("set_aside_lots.csv.gz", "csv", "set_aside_lots.csv"),
+    ("overview", "xlsx", "overview.xlsx"), ("../../etc/passwd", "csv", "passwd.csv"), ("a:b", "csv", "a_b.csv"),
+])
+def test_download_file_names_have_one_extension_and_no_path(stem, extension, name):
+    assert file_name(stem, extension) == name
