@@ -12,6 +12,7 @@ SAP MB52 splits them into categories: A = 1,000 unrestricted (2,500.00) + 200 qu
 from __future__ import annotations
 
 import json
+import re
 
 import pandas as pd
 import pytest
@@ -160,3 +161,20 @@ def test_numbers_written_in_any_supported_locale_read_back_to_the_same_value(val
     parsed, invalid = parse_numbers(texts, inferred)
     assert not invalid.any()
     assert parsed.tolist() == pytest.approx([float(v) for v in values], abs=1e-6)
+
+
+def test_every_problem_kind_and_severity_the_data_page_shows_has_a_label_in_both_languages():
+    from core.intake.problems import problem_summary
+    from ui.i18n import catalog
+
+    messages = ["'x' is not a number", "'x' is not a date", "-1 is negative", "is empty",
+                "has a different number of fields than the header", "appears twice; the first row is used",
+                "totals row (not stock, not counted)", "'25' differs from qty × unit cost = 20.00", "something else"]
+    problems = pd.DataFrame({"file": "f", "row": range(len(messages)), "column": "c", "value": "",
+                             "message": messages, "severity": ["error", "warning", "note"] * 3})
+    summary = problem_summary(problems)
+    kinds = {re.sub(r"[^a-z]+", "_", kind.replace("×", "x")).strip("_") for kind in summary["problem"]}
+    assert len(kinds) == len(messages)
+    for language in ("zh", "en"):
+        assert {f"data.problem.{kind}" for kind in kinds} <= set(catalog(language))
+        assert {f"data.severity.{level}" for level in summary["severity"]} <= set(catalog(language))
