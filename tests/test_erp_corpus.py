@@ -178,3 +178,18 @@ def test_every_problem_kind_and_severity_the_data_page_shows_has_a_label_in_both
     for language in ("zh", "en"):
         assert {f"data.problem.{kind}" for kind in kinds} <= set(catalog(language))
         assert {f"data.severity.{level}" for level in summary["severity"]} <= set(catalog(language))
+
+
+def test_a_file_of_nothing_but_totals_rows_exits_2_with_a_message_not_a_traceback(tmp_path, capsys):
+    path = tmp_path / "totals.csv"
+    path.write_text("sku,warehouse,qty,value\n合计,,3,4\n", encoding="utf-8")
+    assert main(["report", str(path)]) == 2
+    assert "totals.csv: no usable stock rows (0 set aside, 1 totals rows)" in capsys.readouterr().err
+
+
+def test_utf16_text_saved_without_a_bom_is_read(tmp_path):
+    path = tmp_path / "wms.txt"
+    path.write_bytes("Item\tSite\tOn Hand Qty\tExtended Cost\nA\tDC1\t2\t3.50\n".encode("utf-16-le"))
+    result = load_lots(path)
+    assert result.data["value"].tolist() == [3.5]
+    assert result.encoding == "utf-16-le"

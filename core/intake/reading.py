@@ -95,6 +95,9 @@ def decode_text(data: bytes, name: str, encoding: str | None = None) -> tuple[st
             except UnicodeDecodeError:
                 raise fail(name, "unknown text encoding; save the file as UTF-8 or GBK CSV") from None
     if b"\x00" in data[:65536]:
+        bom_less = _bom_less_utf16(data)
+        if bom_less:
+            return data.decode(bom_less, errors="replace"), bom_less
         raise fail(name, "not a CSV or XLSX file (binary content)")
     try:
         return data.decode("utf-8"), "utf-8"
@@ -110,6 +113,19 @@ def decode_text(data: bytes, name: str, encoding: str | None = None) -> tuple[st
     if best is None or best.encoding is None:
         raise fail(name, "unknown text encoding; save the file as UTF-8 or GBK CSV")
     return str(best), best.encoding
+
+
+def _bom_less_utf16(data: bytes) -> str | None:
+    """'utf-16-le'/'-be' for UTF-16 text saved without a BOM: a NUL in nearly every odd (or even) byte."""
+    head = data[:4096]
+    if len(head) < 8:
+        return None
+    odd, even = head[1::2].count(0) / (len(head) // 2), head[0::2].count(0) / (len(head) // 2)
+    if odd > 0.9 and even < 0.1:
+        return "utf-16-le"
+    if even > 0.9 and odd < 0.1:
+        return "utf-16-be"
+    return None
 
 
 _HIGH_RUNS = re.compile(rb"[\x80-\xff]+")
