@@ -193,3 +193,17 @@ def test_utf16_text_saved_without_a_bom_is_read(tmp_path):
     result = load_lots(path)
     assert result.data["value"].tolist() == [3.5]
     assert result.encoding == "utf-16-le"
+
+
+def test_sap_list_output_with_ruling_lines_reads_without_bad_rows(tmp_path, capsys):
+    rule = "-" * 60
+    path = tmp_path / "mb52_list.txt"
+    path.write_text("\n".join([
+        "Lagerbestand Werk 1000", rule, "|Material|Lagerort|Charge|Frei verwendbar|Wert frei verw.|Währung|", rule,
+        "|A-100|0001|CH01|1.234,500|3.086,25|EUR|", "|B-200|0001|CH02|0,500|87,30|EUR|",
+        "|C-300|0002|CH03|2.000,000|2.500,00|EUR|", rule, "|*| | |3.235,000|5.673,55|EUR|", rule]), encoding="utf-8")
+    result = load_lots(path)
+    assert result.rejected_count == 0 and result.totals_rows == 1
+    assert main(["report", str(path)]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert (report["tiv"], report["lot_count"], report["currency"]) == (pytest.approx(TIV), 3, "EUR")

@@ -128,6 +128,7 @@ def _bom_less_utf16(data: bytes) -> str | None:
     return None
 
 
+_RULE_LINE = re.compile(r"^[\s\-=_+|]+$")  # a list's ruling (-----, |----|, ====): layout, not a record
 _HIGH_RUNS = re.compile(rb"[\x80-\xff]+")
 
 
@@ -396,14 +397,14 @@ def _arrow_csv(utf8: bytes, delimiter: str, headers: list[str], text_headers: li
 
 def _line_numbers(text: str, delimiter: str, skip: int, width: int) -> tuple[list[int], list[tuple[int, str]]]:
     """Exact line numbers of data records (after `skip` title and header lines), and malformed records;
-    the slow path for files with gaps."""
+    the slow path for files with gaps. Blank lines and ruling lines (SAP list output) are layout, not records."""
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     rows: list[int] = []
     malformed: list[tuple[int, str]] = []
     start = 1
     for index, record in enumerate(reader):
         line, start = start, reader.line_num + 1
-        if index < skip or not any(cell.strip() for cell in record):
+        if index < skip or not any(cell.strip() for cell in record) or _RULE_LINE.match(delimiter.join(record)):
             continue
         if len(record) != width:
             malformed.append((line, delimiter.join(record)))
