@@ -271,6 +271,8 @@ def _head_text(head: bytes) -> str:
     """The start of a text file, decoded the way `decode_text` decodes the whole (a cut character is dropped)."""
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return head.decode("utf-16", errors="ignore")
+    if b"\x00" in head and _bom_less_utf16(head):
+        return head.decode(_bom_less_utf16(head), errors="ignore")
     if _looks_like_utf8(head):
         return head.decode("utf-8", errors="ignore")
     if _looks_like_latin_text(head):
