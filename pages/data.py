@@ -1,6 +1,8 @@
 """Data: upload lots and movements, see which report layout and conventions were recognised and correct them,
 fix the column mappings (remembered per file layout), see what was set aside, pick the as-of date."""
 
+import re
+
 import pandas as pd
 import streamlit as st
 
@@ -94,6 +96,11 @@ def recognised(result: LoadResult) -> str:
     return " · ".join(plain(p) for p in parts)
 
 
+def _slug(kind: str) -> str:
+    """Catalog key of a problem kind: 'is not a number' → is_not_a_number."""
+    return re.sub(r"[^a-z]+", "_", kind.replace("×", "x")).strip("_")
+
+
 def apply_conventions() -> None:
     decimal = st.session_state.get("conv_decimal", AUTO)
     dates = st.session_state.get("conv_dates", AUTO)
@@ -153,6 +160,8 @@ for result in (lots, movements):
                    icon=":material/warning:")
     if len(result.problems):
         summary = problem_summary(result.problems)
+        summary["problem"] = summary["problem"].map(lambda kind: t(f"data.problem.{_slug(kind)}"))
+        summary["severity"] = summary["severity"].map(lambda level: t(f"data.severity.{level}"))
         st.dataframe(summary.rename(columns=lambda c: t(f"col.{c}")), hide_index=True, width="stretch")
     if aside:
         st.markdown(f"**{t('data.set_aside_rows')}**")

@@ -12,6 +12,7 @@ SAP MB52 splits them into categories: A = 1,000 unrestricted (2,500.00) + 200 qu
 from __future__ import annotations
 
 import json
+import re
 
 import pandas as pd
 import pytest
@@ -160,3 +161,49 @@ def test_numbers_written_in_any_supported_locale_read_back_to_the_same_value(val
     parsed, invalid = parse_numbers(texts, inferred)
     assert not invalid.any()
     assert parsed.tolist() == pytest.approx([float(v) for v in values], abs=1e-6)
+
+
+def test_every_problem_kind_and_severity_the_data_page_shows_has_a_label_in_both_languages():
+    from core.intake.problems import problem_summary
+    from ui.i18n import catalog
+
+    messages = ["'x' is not a number", "'x' is not a date", "-1 is negative", "is empty",
+                "has a different number of fields than the header", "appears twice; the first row is used",
+                "totals row (not stock, not counted)", "'25' differs from qty × unit cost = 20.00", "something else"]
+    problems = pd.DataFrame({"file": "f", "row": range(len(messages)), "column": "c", "value": "",
+                             "message": messages, "severity": ["error", "warning", "note"] * 3})
+    summary = problem_summary(problems)
+    kinds = {re.sub(r"[^a-z]+", "_", kind.replace("×", "x")).strip("_") for kind in summary["problem"]}
+    assert len(kinds) == len(messages)
+    for language in ("zh", "en"):
+        assert {f"data.problem.{kind}" for kind in kinds} <= set(catalog(language))
+        assert {f"data.severity.{level}" for level in summary["severity"]} <= set(catalog(language))
+
+
+def test_a_file_of_nothing_but_totals_rows_exits_2_with_a_message_not_a_traceback(tmp_path, capsys):
+    path = tmp_path / "totals.csv"
+    path.write_text("sku,warehouse,qty,value\n合计,,3,4\n", encoding="utf-8")
+    assert main(["report", str(path)]) == 2
+    assert "totals.csv: no usable stock rows (0 set aside, 1 totals rows)" in capsys.readouterr().err
+
+
+def test_utf16_text_saved_without_a_bom_is_read(tmp_path):
+    path = tmp_path / "wms.txt"
+    path.write_bytes("Item\tSite\tOn Hand Qty\tExtended Cost\nA\tDC1\t2\t3.50\n".encode("utf-16-le"))
+    result = load_lots(path)
+    assert result.data["value"].tolist() == [3.5]
+    assert result.encoding == "utf-16-le"
+
+
+def test_sap_list_output_with_ruling_lines_reads_without_bad_rows(tmp_path, capsys):
+    rule = "-" * 60
+    path = tmp_path / "mb52_list.txt"
+    path.write_text("\n".join([
+        "Lagerbestand Werk 1000", rule, "|Material|Lagerort|Charge|Frei verwendbar|Wert frei verw.|Währung|", rule,
+        "|A-100|0001|CH01|1.234,500|3.086,25|EUR|", "|B-200|0001|CH02|0,500|87,30|EUR|",
+        "|C-300|0002|CH03|2.000,000|2.500,00|EUR|", rule, "|*| | |3.235,000|5.673,55|EUR|", rule]), encoding="utf-8")
+    result = load_lots(path)
+    assert result.rejected_count == 0 and result.totals_rows == 1
+    assert main(["report", str(path)]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert (report["tiv"], report["lot_count"], report["currency"]) == (pytest.approx(TIV), 3, "EUR")

@@ -44,3 +44,32 @@ def test_next_upload_of_the_same_layout_is_read_with_the_remembered_mapping(tmp_
     assert lots.currency == "EUR"
     state.store.clear()
     st.session_state.clear()
+
+
+def test_data_page_corrects_the_currency_and_names_what_was_recognised(tmp_path, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import ROOT
+    from tests.erp_corpus import sap_mb52_de_csv
+    from ui import state
+
+    monkeypatch.setenv("IDB_DATA_DIR", str(tmp_path / "data"))
+    state.store.clear()
+    sap_mb52_de_csv(tmp_path / "sap.csv")
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.session_state["lang"] = "en"
+    at.session_state["source"] = state.Source(state.SourceFile.of("sap.csv", (tmp_path / "sap.csv").read_bytes()),
+                                              None)
+    at.run()
+    at.switch_page("pages/data.py")
+    at.run()
+    assert not at.exception
+    shown = " ".join(m.value for m in at.markdown).replace("\\", "")
+    assert "SAP MB52 / MB5B (German) · decimal comma · EUR" in shown
+    at.selectbox(key="conv_currency").set_value("USD")
+    next(b for b in at.button if b.label == "Apply").click()
+    at.run()
+    shown = " ".join(m.value for m in at.markdown).replace("\\", "")
+    assert "SAP MB52 / MB5B (German) · decimal comma · USD" in shown
+    assert at.session_state["source"].conventions == (None, None, "USD")
+    state.store.clear()

@@ -46,6 +46,9 @@ def run_report(args: argparse.Namespace) -> str:
     for note in lots.conventions.notes:
         print(f"{lots.name}: {note}", file=sys.stderr)
     _warn_rejected(lots, args.rejects)
+    if lots.data.empty:
+        raise UsageError(f"{lots.name}: no usable stock rows ({lots.rejected_count} set aside, {lots.totals_rows} "
+                         f"totals rows); write the rows set aside with --rejects FILE")
     movements = None
     if args.movements:
         movements = load_movements(args.movements, mapping=mapping.for_kind("movements"), choice=mapping.choice)

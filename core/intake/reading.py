@@ -95,6 +95,9 @@ def decode_text(data: bytes, name: str, encoding: str | None = None) -> tuple[st
             except UnicodeDecodeError:
                 raise fail(name, "unknown text encoding; save the file as UTF-8 or GBK CSV") from None
     if b"\x00" in data[:65536]:
+        bom_less = _bom_less_utf16(data)
+        if bom_less:
+            return data.decode(bom_less, errors="replace"), bom_less
         raise fail(name, "not a CSV or XLSX file (binary content)")
     try:
         return data.decode("utf-8"), "utf-8"
@@ -112,6 +115,20 @@ def decode_text(data: bytes, name: str, encoding: str | None = None) -> tuple[st
     return str(best), best.encoding
 
 
+def _bom_less_utf16(data: bytes) -> str | None:
+    """'utf-16-le'/'-be' for UTF-16 text saved without a BOM: a NUL in nearly every odd (or even) byte."""
+    head = data[:4096]
+    if len(head) < 8:
+        return None
+    odd, even = head[1::2].count(0) / (len(head) // 2), head[0::2].count(0) / (len(head) // 2)
+    if odd > 0.9 and even < 0.1:
+        return "utf-16-le"
+    if even > 0.9 and odd < 0.1:
+        return "utf-16-be"
+    return None
+
+
+_RULE_LINE = re.compile(r"^[\s\-=_+|]+$")  # a list's ruling (-----, |----|, ====): layout, not a record
 _HIGH_RUNS = re.compile(rb"[\x80-\xff]+")
 
 
@@ -254,6 +271,8 @@ def _head_text(head: bytes) -> str:
     """The start of a text file, decoded the way `decode_text` decodes the whole (a cut character is dropped)."""
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return head.decode("utf-16", errors="ignore")
+    if b"\x00" in head and _bom_less_utf16(head):
+        return head.decode(_bom_less_utf16(head), errors="ignore")
     if _looks_like_utf8(head):
         return head.decode("utf-8", errors="ignore")
     if _looks_like_latin_text(head):
@@ -380,14 +399,14 @@ def _arrow_csv(utf8: bytes, delimiter: str, headers: list[str], text_headers: li
 
 def _line_numbers(text: str, delimiter: str, skip: int, width: int) -> tuple[list[int], list[tuple[int, str]]]:
     """Exact line numbers of data records (after `skip` title and header lines), and malformed records;
-    the slow path for files with gaps."""
+    the slow path for files with gaps. Blank lines and ruling lines (SAP list output) are layout, not records."""
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     rows: list[int] = []
     malformed: list[tuple[int, str]] = []
     start = 1
     for index, record in enumerate(reader):
         line, start = start, reader.line_num + 1
-        if index < skip or not any(cell.strip() for cell in record):
+        if index < skip or not any(cell.strip() for cell in record) or _RULE_LINE.match(delimiter.join(record)):
             continue
         if len(record) != width:
             malformed.append((line, delimiter.join(record)))
