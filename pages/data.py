@@ -109,5 +109,5 @@ st.caption(t("data.snapshots", count=len(dates)))
 st.subheader(t("data.preview"))
 preview, config = display_frame(lots.data.drop(columns=["_row"]).head(PREVIEW_ROWS), lots.currency,
                                 money=("value",))
-st.dataframe(preview, column_config=config, hide_index=True, width="stretch")
+st.dataframe(preview, column_config=config, hide_index=True, width="stretch", placeholder="—")
 st.caption(t("data.preview_rows", shown=min(PREVIEW_ROWS, len(lots.data)), total=f"{len(lots.data):,}"))
