@@ -5,7 +5,7 @@ import streamlit as st
 
 from core.formatting import number
 from core.intake.problems import InputError, problem_summary
-from core.intake.schema import LOTS
+from core.intake.schema import LOTS, MOVEMENTS
 from ui import state
 from ui.i18n import plain, t
 from ui.page import through_app
@@ -71,6 +71,33 @@ except InputError as error:
     st.stop()
 
 mapping_editor(None)
+
+
+def apply_movements_mapping() -> None:
+    chosen = {c.key: st.session_state.get(f"map_movements_{c.key}", UNMAPPED) for c in MOVEMENTS.columns}
+    state.set_movements_mapping({k: v for k, v in chosen.items() if v != UNMAPPED})
+
+
+def movements_mapping_editor(problem: InputError) -> None:
+    """The movements file could not be used: say why, and offer its column mapping (the KPIs go on without it)."""
+    st.error(plain(problem), icon=":material/error:")
+    st.caption(t("data.movements_unusable"))
+    headers, automatic = state.movements_headers(source.movements.digest, source.movements)
+    current = {**automatic, **dict(source.movements_mapping)}
+    with st.form("movements_mapping_form"):
+        st.markdown(f"**{t('data.movements_mapping')}**")
+        columns = st.columns(3)
+        for i, column in enumerate(MOVEMENTS.columns):
+            options = [UNMAPPED, *headers]
+            index = options.index(current[column.key]) if current.get(column.key) in options else 0
+            label = t(f"col.{column.key}") + (" *" if column.required else "")
+            columns[i % 3].selectbox(label, options, index=index, key=f"map_movements_{column.key}")
+        st.form_submit_button(t("data.apply_mapping"), type="primary", on_click=apply_movements_mapping,
+                              key="btn_apply_movements_mapping")
+
+
+if state.movements_problem() is not None:
+    movements_mapping_editor(state.movements_problem())
 st.subheader(t("data.validation"))
 for result in (lots, movements):
     if result is None:
@@ -92,7 +119,7 @@ for result in (lots, movements):
                      t("data.download_set_aside"))
     if result.unmatched:
         st.caption(t("data.unmatched", headers=plain(", ".join(result.unmatched))))
-if movements is None:
+if movements is None and state.movements_problem() is None:
     st.info(t("data.no_movements"), icon=":material/info:")
 
 st.subheader(t("data.as_of"))

@@ -12,8 +12,9 @@ import pandas as pd
 import streamlit as st
 
 from core.intake.loading import LoadResult, SchemaMatcher, load_lots, load_movements, load_planning
+from core.intake.problems import InputError
 from core.intake.reading import read_table
-from core.intake.schema import LOTS
+from core.intake.schema import LOTS, MOVEMENTS
 from core.kpis.dashboard import DashboardNumbers, Filters, apply_filters, build_dashboard, filter_options
 from core.kpis.measures import KpiSettings
 from core.kpis.report import Dataset
@@ -47,10 +48,12 @@ class Source:
     movements: SourceFile | None
     mapping: tuple[tuple[str, str], ...] = ()
     is_sample: bool = False
+    movements_mapping: tuple[tuple[str, str], ...] = ()
 
     @property
     def key(self) -> str:
-        parts = [self.lots.digest, self.movements.digest if self.movements else "-", json.dumps(self.mapping)]
+        parts = [self.lots.digest, self.movements.digest if self.movements else "-", json.dumps(self.mapping),
+                 json.dumps(self.movements_mapping)]
         return "|".join(parts)
 
 
@@ -82,31 +85,57 @@ def set_mapping(mapping: dict[str, str]) -> None:
                                           source.is_sample)
 
 
+def set_movements_mapping(mapping: dict[str, str]) -> None:
+    """Reload the same files with the user's column mapping for the movements file."""
+    source = current_source()
+    st.session_state[SOURCE_KEY] = Source(source.lots, source.movements, source.mapping, source.is_sample,
+                                          tuple(sorted(mapping.items())))
+
+
 def use_sample() -> None:
     st.session_state[SOURCE_KEY] = sample_source()
     st.session_state.pop(AS_OF_KEY, None)
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
-def _load(key: str, _source: Source) -> tuple[LoadResult, LoadResult | None]:
+def _load(key: str, _source: Source) -> tuple[LoadResult, LoadResult | None, InputError | None]:
+    """Both files; a movements file that cannot be used is reported, not fatal: the KPIs go on without it."""
     lots = load_lots(_source.lots.data, name=_source.lots.name, mapping=dict(_source.mapping) or None)
-    movements = None
+    movements, problem = None, None
     if _source.movements:
-        movements = load_movements(_source.movements.data, name=_source.movements.name)
-    return lots, movements
+        try:
+            movements = load_movements(_source.movements.data, name=_source.movements.name,
+                                       mapping=dict(_source.movements_mapping) or None)
+        except InputError as error:
+            problem = error
+    return lots, movements, problem
 
 
 def loaded() -> tuple[LoadResult, LoadResult | None]:
-    """The loaded files; raises InputError when a file cannot be used at all."""
+    """The loaded files; raises InputError when the lots file cannot be used at all."""
     source = current_source()
     with st.spinner(t("data.loading")):
-        return _load(source.key, source)
+        return _load(source.key, source)[:2]
+
+
+def movements_problem() -> InputError | None:
+    """Why the movements file could not be used (the app then runs without ITO and DIO), or None."""
+    source = current_source()
+    return _load(source.key, source)[2]
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
 def lots_headers(digest: str, _file: SourceFile) -> tuple[list[str], dict[str, str]]:
     """Headers of a lots file and the automatic mapping, even when a required column is missing."""
     matcher = SchemaMatcher(LOTS)
+    raw = read_table(_file.data, matcher, name=_file.name)
+    return raw.headers, matcher.mapping(raw.headers)
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def movements_headers(digest: str, _file: SourceFile) -> tuple[list[str], dict[str, str]]:
+    """Headers of a movements file and the automatic mapping, even when a required column is missing."""
+    matcher = SchemaMatcher(MOVEMENTS)
     raw = read_table(_file.data, matcher, name=_file.name)
     return raw.headers, matcher.mapping(raw.headers)
 
