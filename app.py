@@ -12,9 +12,11 @@ PERSISTENT_PREFIXES = ("day_basis", "filter_", "wi_")  # value widgets only: nev
 
 st.set_page_config(page_title="库存决策看板 · Inventory Decision Board", page_icon=":material/inventory_2:",
                    layout="wide")
+HEADLINE_STYLE = "<style>[data-testid='stMetricValue'] { font-size: clamp(1.3rem, 2.3vw, 2.25rem); }</style>"
 for key in [k for k in st.session_state if str(k).startswith(PERSISTENT_PREFIXES)]:
     st.session_state[key] = st.session_state[key]  # keep widget values while their page is not shown
 
+st.html(HEADLINE_STYLE)  # headline figures shrink with the window: "¥11,941.69万" whole at 1024 px
 language_switch()
 pages = [
     st.Page("pages/overview.py", title=t("nav.overview"), icon=":material/dashboard:", default=True),

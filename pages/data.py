@@ -70,7 +70,8 @@ def mapping_editor(kind: str, error: InputError | None) -> None:
             index = options.index(current[column.key]) if current.get(column.key) in options else 0
             label = t(f"col.{column.key}") + (" *" if column.required else "")
             columns[i % 3].selectbox(label, options, index=index, key=f"map_{kind}_{column.key}")
-        st.form_submit_button(t("data.apply_mapping"), type="primary", on_click=apply_mapping, args=(kind,))
+        st.form_submit_button(t("data.apply_mapping"), type="primary", on_click=apply_mapping, args=(kind,),
+                              key=f"btn_apply_{kind}_mapping")
 
 
 def error_message(error: InputError) -> str:
@@ -137,8 +138,12 @@ except InputError as error:
     st.stop()
 
 mapping_editor("lots", None)
+movements_problem = state.movements_problem()
+if movements_problem is not None:
+    st.error(error_message(movements_problem), icon=":material/error:")
+    st.caption(t("data.movements_unusable"))
 if source.movements:
-    mapping_editor("movements", None)
+    mapping_editor("movements", movements_problem)
 st.markdown(f"**{t('data.recognised')}:** {recognised(lots)}")
 for note in lots.conventions.notes:
     st.warning(plain(note), icon=":material/warning:")
@@ -170,7 +175,7 @@ for result in (lots, movements):
                      t("data.download_set_aside"))
     if result.unmatched:
         st.caption(t("data.unmatched", headers=plain(", ".join(result.unmatched))))
-if movements is None:
+if movements is None and state.movements_problem() is None:
     st.info(t("data.no_movements"), icon=":material/info:")
 
 st.subheader(t("data.as_of"))
@@ -187,5 +192,5 @@ st.caption(t("data.snapshots", count=len(dates)))
 st.subheader(t("data.preview"))
 preview, config = display_frame(lots.data.drop(columns=["_row"]).head(PREVIEW_ROWS), lots.currency,
                                 money=("value",))
-st.dataframe(preview, column_config=config, hide_index=True, width="stretch")
+st.dataframe(preview, column_config=config, hide_index=True, width="stretch", placeholder="—")
 st.caption(t("data.preview_rows", shown=min(PREVIEW_ROWS, len(lots.data)), total=f"{len(lots.data):,}"))

@@ -58,7 +58,8 @@ else:
 
 def _merged_worklist() -> pd.DataFrame:
     """The file's tracker fields, overridden by what users saved; the editable columns first."""
-    worklist = numbers.worklist[[*EDITABLE, *(c for c in numbers.worklist.columns if c not in EDITABLE)]].copy()
+    rest = [c for c in numbers.worklist.columns if c not in (*EDITABLE, "lot_key")]
+    worklist = numbers.worklist[[*EDITABLE, *rest, "lot_key"]].copy()
     saved = state.store().worklist_edits().set_index("lot_key")
     for field in ("owner", "action", "action_status"):
         stored = worklist["lot_key"].map(saved[field]) if len(saved) else None
@@ -89,7 +90,7 @@ else:
                "action": st.column_config.SelectboxColumn(t("col.action"), options=options),
                "action_status": st.column_config.SelectboxColumn(t("col.action_status"), options=statuses)}
     locked = [c for c in shown.columns if c not in EDITABLE]
-    st.data_editor(shown, column_config=config, disabled=locked, hide_index=True, width="stretch",
+    st.data_editor(shown, column_config=config, disabled=locked, hide_index=True, width="stretch", placeholder="—",
                    key="worklist_editor", on_change=_save_edits)
     if len(full) > WORKLIST_ROWS:
         st.caption(t("common.rows_shown", shown=WORKLIST_ROWS, total=f"{len(full):,}"))

@@ -62,6 +62,11 @@ def target_chart(frame: pd.DataFrame, kpi: str, target: float | None, currency: 
     return alt.layer(*layers).properties(height=200)
 
 
+def gap_value(kpi: str, gap: float, currency: str) -> str:
+    """A distance to a target: a share's gap in percentage points, anything else as the KPI itself reads."""
+    return t("common.pp", value=f"{gap * 100:,.1f}") if kpi == "slob_share" else kpi_value(kpi, gap, currency)
+
+
 def save_targets(tiv: float, divisor: float) -> None:
     """Store what the form holds: the TIV target as today's TIV less the reduction (entered in the display unit,
     万 where CNY), SLOB share from %."""
@@ -107,13 +112,13 @@ def draw_targets(numbers, saved: dict, currency: str) -> pd.DataFrame:
         st.info(t("targets.none"), icon=":material/info:")
         return gaps
     for column, row in zip(st.columns(len(gaps)), gaps.itertuples(), strict=True):
-        status = t("targets.met") if row.met else t("targets.gap", gap=kpi_value(row.kpi, row.gap, currency))
+        status = t("targets.met") if row.met else t("targets.gap", gap=gap_value(row.kpi, row.gap, currency))
         column.metric(t(f"targets.kpi.{row.kpi}"), kpi_value(row.kpi, row.current, currency), delta=status,
                       delta_color="normal" if row.met else "inverse",
                       help=t("targets.target_is", target=kpi_value(row.kpi, row.target, currency),
                              due=row.due_date or "—"))
         if row.monthly_pace is not None:
-            column.caption(t("targets.pace", pace=kpi_value(row.kpi, row.monthly_pace, currency)))
+            column.caption(t("targets.pace", pace=gap_value(row.kpi, row.monthly_pace, currency)))
     trend = history(state.current_source().key, state.dataset(), state.filters(), state.settings())
     for column, kpi in zip(st.columns(2) * 2, TARGET_KPIS, strict=True):
         if kpi in trend and trend[kpi].notna().any():
@@ -180,7 +185,7 @@ def draw_actions(recommended: pd.DataFrame, contribution: pd.DataFrame, currency
                "evidence": st.column_config.TextColumn(t("actions.evidence"), width="large"),
                "overlaps": st.column_config.CheckboxColumn(t("actions.overlaps"), help=t("actions.overlaps_help"))}
     st.data_editor(frame, column_config=config, disabled=["action", "cash", "evidence", "overlaps"], hide_index=True,
-                   width="stretch", key="actions_editor")
+                   width="stretch", key="actions_editor", placeholder="—")
     add_ticked_to_plan(shown, total_cash(recommended), currency)
     st.markdown(f"**{t('actions.bu_gap')}**")
     table(contribution, "bu_gap_contribution", currency, money=("value", "reducible"), shares=("share_of_gap",))
@@ -229,7 +234,7 @@ def draw_plan(currency: str) -> pd.DataFrame:
               "evidence": st.column_config.TextColumn(t("actions.evidence"), width="medium")}
     shown = plan.assign(due_date=pd.to_datetime(plan["due_date"]),
                         **{c: (plan[c] / divisor).round(2) for c in PLAN_MONEY})
-    st.data_editor(shown, column_config=config, num_rows="dynamic", hide_index=True, width="stretch",
+    st.data_editor(shown, column_config=config, num_rows="dynamic", hide_index=True, width="stretch", placeholder="—",
                    key="plan_editor", on_change=save_plan, args=(divisor,))
     st.caption(t("plan.help"))
     return plan

@@ -173,9 +173,33 @@ def draw_tradeoff(params: pd.DataFrame, key: str, scenario: Scenario, result: Si
     st.altair_chart(charts.tradeoff_chart(pd.DataFrame(rows), result.totals, currency), width="stretch")
 
 
-def save_scenario(name: str, scenario: Scenario) -> None:
+def save_scenario(scenario: Scenario, overwrite: bool = False) -> None:
+    """Save under the typed name in one click; an existing name is only replaced once the user confirms."""
+    name = str(st.session_state.get("wi_name") or "").strip()
+    st.session_state.pop("wi_overwrite", None)
+    if not name:
+        st.toast(t("whatif.name_needed"), icon=":material/edit:")
+        return
+    if name in state.store().scenario_names() and not overwrite:
+        st.session_state["wi_overwrite"] = (name, scenario)
+        return
     state.store().save_scenario(name, scenario.to_dict())
-    st.toast(t("whatif.saved", name=plain(name.strip())), icon=":material/check:")
+    st.toast(t("whatif.saved", name=plain(name)), icon=":material/check:")
+
+
+def confirm_overwrite() -> None:
+    name, scenario = st.session_state["wi_overwrite"]
+    st.warning(t("whatif.overwrite_question", name=plain(name)), icon=":material/warning:")
+    yes, no = st.columns(2)
+    yes.button(t("whatif.overwrite"), key="btn_overwrite_scenario", type="primary", on_click=overwrite_scenario,
+               args=(name, scenario))
+    no.button(t("whatif.keep"), key="btn_keep_scenario", on_click=st.session_state.pop, args=("wi_overwrite",))
+
+
+def overwrite_scenario(name: str, scenario: Scenario) -> None:
+    st.session_state.pop("wi_overwrite", None)
+    state.store().save_scenario(name, scenario.to_dict())
+    st.toast(t("whatif.saved", name=plain(name)), icon=":material/check:")
 
 
 def load_scenario(name: str) -> None:
@@ -189,9 +213,12 @@ def draw_scenarios(params: pd.DataFrame, key: str, scenario: Scenario, currency:
     names = store.scenario_names()
     save, load, baseline = st.columns(3)
     with save:
-        name = st.text_input(t("whatif.name"), key="wi_name", placeholder=t("whatif.name_placeholder"))
-        st.button(t("whatif.save"), disabled=not name.strip(), icon=":material/save:", key="btn_save_scenario",
-                  on_click=save_scenario, args=(name, scenario))
+        with st.form("save_scenario_form", border=False):  # one click: the typed name goes with the click
+            st.text_input(t("whatif.name"), key="wi_name", placeholder=t("whatif.name_placeholder"))
+            st.form_submit_button(t("whatif.save"), icon=":material/save:", key="btn_save_scenario",
+                                  on_click=save_scenario, args=(scenario,))
+        if "wi_overwrite" in st.session_state:
+            confirm_overwrite()
     with load:
         chosen = st.selectbox(t("whatif.saved_scenarios"), names, index=None, key="wi_load_choice",
                               placeholder=t("whatif.none_saved") if not names else t("whatif.pick"))
@@ -200,7 +227,8 @@ def draw_scenarios(params: pd.DataFrame, key: str, scenario: Scenario, currency:
     with baseline:
         st.selectbox(t("whatif.baseline"), [DEFAULT_BASELINE, *names], key="wi_baseline",
                      format_func=lambda n: t("whatif.default_baseline") if n == DEFAULT_BASELINE else n)
-    picked = st.multiselect(t("whatif.compare"), names, max_selections=4, key="wi_compare")
+    picked = st.multiselect(t("whatif.compare"), names, max_selections=4, key="wi_compare",
+                            placeholder=t("whatif.none_saved") if not names else t("whatif.pick"))
     if picked:
         runs = {n: run(key, params, Scenario.from_dict(store.load_scenario(n))) for n in picked}
         totals = pd.DataFrame({n: r.totals for n, r in runs.items()})

@@ -68,7 +68,7 @@ CONTROLS = {"wi_policy": "rop", "wi_service_level": 97.5, "wi_order_rule": "cove
 
 def test_saving_and_reloading_a_scenario_restores_every_control():
     at = what_if(**CONTROLS)
-    at.text_input(key="wi_name").input("短提前期").run()
+    at.text_input(key="wi_name").input("短提前期")  # in the save form: sent with the click
     at.button(key="btn_save_scenario").click().run()
     assert not at.exception
     at.slider(key="wi_service_level").set_value(85.0).run()

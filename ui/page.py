@@ -39,4 +39,12 @@ def dashboard_page(title_key: str) -> DashboardNumbers:
         st.info(t("filters.no_match"), icon=":material/filter_alt_off:")
         st.stop()
     st.caption(t("common.as_of", date=numbers.as_of.date().isoformat()))
+    movements_note()
     return numbers
+
+
+def movements_note() -> None:
+    """A movements file that could not be used: the page goes on without ITO/DIO and says where to fix it."""
+    if state.movements_problem() is not None:
+        st.warning(t("data.movements_unusable"), icon=":material/warning:")
+        st.page_link("pages/data.py", label=t("data.fix_mapping_link"), icon=":material/upload_file:")

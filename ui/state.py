@@ -150,21 +150,31 @@ def use_sample() -> None:
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
-def _load(key: str, _source: Source) -> tuple[LoadResult, LoadResult | None]:
+def _load(key: str, _source: Source) -> tuple[LoadResult, LoadResult | None, InputError | None]:
+    """Both files; a movements file that cannot be used is reported, not fatal: the KPIs go on without it."""
     lots = load_lots(_source.lots.data, name=_source.lots.name, mapping=dict(_source.mapping) or None,
                      choice=_source.choice)
-    movements = None
+    movements, problem = None, None
     if _source.movements:
-        movements = load_movements(_source.movements.data, name=_source.movements.name,
-                                   mapping=dict(_source.movements_mapping) or None, choice=_source.choice)
-    return lots, movements
+        try:
+            movements = load_movements(_source.movements.data, name=_source.movements.name,
+                                       mapping=dict(_source.movements_mapping) or None, choice=_source.choice)
+        except InputError as error:
+            problem = error
+    return lots, movements, problem
 
 
 def loaded() -> tuple[LoadResult, LoadResult | None]:
-    """The loaded files; raises InputError when a file cannot be used at all."""
+    """The loaded files; raises InputError when the lots file cannot be used at all."""
     source = current_source()
     with st.spinner(t("data.loading")):
-        return _load(source.key, source)
+        return _load(source.key, source)[:2]
+
+
+def movements_problem() -> InputError | None:
+    """Why the movements file could not be used (the app then runs without ITO and DIO), or None."""
+    source = current_source()
+    return _load(source.key, source)[2]
 
 
 @st.cache_data(max_entries=8, show_spinner=False)

@@ -87,7 +87,8 @@ def table(frame: pd.DataFrame, key: str, currency: str, money: tuple[str, ...] =
           shares: tuple[str, ...] = ("share",), height: int | None = None) -> None:
     """A table (the first rows of a large one) and a CSV download of all of it, as shown."""
     shown, config = display_frame(frame.head(SHOWN_ROWS), currency, money, shares)
-    st.dataframe(shown, column_config=config, hide_index=True, width="stretch", height=height or "auto", key=key)
+    st.dataframe(shown, column_config=config, hide_index=True, width="stretch", height=height or "auto", key=key,
+                 placeholder="—")
     if len(frame) > SHOWN_ROWS:
         st.caption(t("common.rows_shown", shown=SHOWN_ROWS, total=f"{len(frame):,}"))
     csv_download(export_frame(frame, currency, money, shares), key, f"download_{key}")
