@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 from core.sim.planning import complete_parameters
-from core.sim.policies import economic_order_quantity, safety_stock, z_value
-from core.sim.simulation import ClassSettings, Scenario, compare, plan_levels, simulate
+from core.sim.policies import economic_order_quantity, expected_shortage, safety_stock, undershoot_moments, z_value
+from core.sim.simulation import ClassSettings, Scenario, _Model, compare, plan_levels, simulate
 
 PHI = NormalDist()
 
@@ -42,11 +42,29 @@ def test_reorder_point_and_eoq_by_hand():
     params = params_frame(mean_daily_demand=10.0, std_daily_demand=3.0, lead_time_days=4.0, ordering_cost=50.0,
                           holding_cost=2.0)
     levels = plan_levels(params, Scenario(policy="rop", service_level=0.95))
-    # SS = 1.6449 × 3 × √4 = 9.869; s = 10 × 4 + 9.869; Q = √(2 × 50 × 3650 / 2) = √182500
-    assert levels.loc[0, "safety_stock"] == pytest.approx(9.8691, abs=1e-3)
-    assert levels.loc[0, "reorder_point"] == pytest.approx(49.8691, abs=1e-3)
+    # Undershoot of a gamma day (θ = 9/10): E[U] = E[D²]/2μ = 109/20 = 5.45; E[D³] = 10 × 10.9 × 11.8 = 1286.2,
+    # E[U²] = 1286.2/30 = 42.8733, Var U = 42.8733 − 5.45² = 13.1708.
+    # SS = 1.644854 × √(4 × 9 + 13.1708) = 1.644854 × 7.01219 = 11.5340; s = 40 + 5.45 + 11.534 = 56.984.
+    # Q = √(2 × 50 × 3650 / 2) = √182500 = 427.2002
+    assert levels.loc[0, "safety_stock"] == pytest.approx(11.5340, abs=1e-3)
+    assert levels.loc[0, "reorder_point"] == pytest.approx(56.9840, abs=1e-3)
     assert levels.loc[0, "order_qty"] == pytest.approx(427.2002, abs=1e-3)
-    assert levels.loc[0, "order_up_to"] == pytest.approx(49.8691 + 427.2002, abs=1e-3)
+    assert levels.loc[0, "order_up_to"] == pytest.approx(56.9840 + 427.2002, abs=1e-3)
+
+
+def test_undershoot_of_a_steady_day_is_uniform_over_the_day():
+    # Constant demand of 10 a day: U is uniform on [0, 10] → mean 5, variance 10²/12.
+    mean, var = undershoot_moments(np.array([10.0]), np.array([0.0]))
+    assert mean[0] == pytest.approx(5.0) and var[0] == pytest.approx(100 / 12)
+
+
+def test_fill_rate_target_inverts_the_loss_function():
+    # Periodic, μ 100, σ 20, L 9, R 7, fill 0.99: G(k) = 0.01 × 700 / 80 = 0.0875. G(0.97) = φ(0.97) − 0.97 ×
+    # (1 − Φ(0.97)) = 0.24923 − 0.97 × 0.16602 = 0.08819, slope −0.166 → k = 0.97 + 0.00069 / 0.166 = 0.9742.
+    levels = plan_levels(params_frame(), Scenario(policy="periodic", service_level=0.99, service_target="fill"))
+    k = levels.loc[0, "safety_stock"] / 80
+    assert float(expected_shortage(k)) == pytest.approx(0.0875, abs=1e-4)
+    assert k == pytest.approx(0.9742, abs=5e-4)
 
 
 def test_order_quantity_is_days_of_cover_without_costs():
@@ -81,13 +99,16 @@ def test_class_overrides_apply_per_abc_class():
                                                                                              policy="rop")})
     levels = plan_levels(params, scenario)
     assert levels["policy"].tolist() == ["periodic", "rop"]
-    assert levels.loc[1, "safety_stock"] == pytest.approx(PHI.inv_cdf(0.80) * 20 * 3, abs=1e-6)
+    # rop at 0.80 over L = 9 plus the undershoot of a gamma day (μ 100, σ 20, θ 4): E[U] = 10400/200 = 52,
+    # E[U²] = 100 × 104 × 108 / 300 = 3744, Var U = 3744 − 52² = 1040 → SS = 0.841621 × √(9 × 400 + 1040)
+    assert levels.loc[1, "safety_stock"] == pytest.approx(PHI.inv_cdf(0.80) * math.sqrt(4640), abs=1e-6)
+    assert levels.loc[0, "safety_stock"] == pytest.approx(PHI.inv_cdf(0.95) * 20 * 4, abs=1e-6)
 
 
 # --- agreement with theory --------------------------------------------------------------------------------------
 
 THEORY = Scenario(policy="periodic", review_days=7, horizon_days=70 + 7 * 200, warmup_days=70, replications=1,
-                  seed=11)
+                  seed=11, demand_distribution="normal")
 
 
 @pytest.mark.parametrize("level", [0.90, 0.95, 0.99])
@@ -123,22 +144,28 @@ def test_deterministic_periodic_review_ito_by_hand():
     assert result.totals["orders"] == 35
 
 
-def test_reorder_point_timing_day_by_day():
-    # s = 30, Q = 50, L = 3, on hand 60, demand 10/day: ordered at the end of day 2, received at the end of day 5
-    # after that day's demand. End-of-day on hand: 50 40 30 20 10 | 50 40 30 20 10 | …
+# μ = 10/day, σ = 0, L = 3, 95 %: s = 30 + E[U] 5 + 1.644854 × √(100/12) = 39.7483; Q = 4.5 days = 45.
+def test_reorder_point_orders_q_when_the_position_falls_to_s():
+    # On hand 60. Day 2: 30 ≤ s → order Q = 45 (75 > s), lands end of day 5: 0 + 45. Day 6: 35 → order 45, lands
+    # day 9: 5 + 45 = 50. Day 10: 40 > s; day 11: 30 → order, lands day 14: 0 + 45.
     params = params_frame(mean_daily_demand=10.0, std_daily_demand=0.0, lead_time_days=3.0, on_hand=60.0)
-    result = simulate(params, Scenario(policy="rop", order_rule="cover", cover_days=5, horizon_days=15,
+    result = simulate(params, Scenario(policy="rop", order_rule="cover", cover_days=4.5, horizon_days=15,
                                        replications=1))
-    assert result.daily_value["mean"].tolist() == [50, 40, 30, 20, 10] * 3
+    assert result.daily_value["mean"].tolist() == pytest.approx([50, 40, 30, 20, 10, 45, 35, 25, 15, 50, 40, 30, 20,
+                                                                 10, 45])
     assert result.totals["orders"] == 3 and result.totals["stockout_days"] == 0
 
 
-def test_min_max_orders_up_to_max_when_position_falls_to_min():
-    # min = 30, max = 30 + 50 = 80; on hand 40: day 0 → 30 ≤ 30, order 50 → arrives end of day 3.
-    params = params_frame(mean_daily_demand=10.0, std_daily_demand=0.0, lead_time_days=3.0, on_hand=40.0)
-    result = simulate(params, Scenario(policy="minmax", order_rule="cover", cover_days=5, horizon_days=6,
+def test_min_max_orders_up_to_max_when_the_position_falls_to_min():
+    # Same SKU, max = s + Q = 84.7483. Day 2: 30 → order 54.7483, lands day 5: 54.7483. Day 7: 34.7483 → order 50,
+    # lands day 10: 4.7483 + 50. Day 12: 34.7483 → order 50 (lands after the horizon). A reorder point would
+    # give the log of the test above.
+    params = params_frame(mean_daily_demand=10.0, std_daily_demand=0.0, lead_time_days=3.0, on_hand=60.0)
+    result = simulate(params, Scenario(policy="minmax", order_rule="cover", cover_days=4.5, horizon_days=15,
                                        replications=1))
-    assert result.daily_value["mean"].tolist() == [30, 20, 10, 50, 40, 30]
+    cycle = [54.7483, 44.7483, 34.7483, 24.7483, 14.7483]
+    assert result.daily_value["mean"].tolist() == pytest.approx([50, 40, 30, 20, 10, *cycle, *cycle], abs=1e-4)
+    assert result.totals["orders"] == 3
 
 
 def test_late_receipt_shows_as_stockout_and_back_orders_are_filled_first():
@@ -190,10 +217,30 @@ def test_replication_numbers_do_not_depend_on_how_many_replications_run():
     pd.testing.assert_frame_equal(two.replications, five.replications.head(2))
 
 
-def test_random_lead_times_are_whole_days_of_at_least_one():
-    params = params_frame(10, lead_time_days=2.0, lead_time_std_days=3.0)
-    result = simulate(params, Scenario(policy="rop", replications=2, horizon_days=200))
-    assert result.totals["orders"] > 0 and 0 < result.totals["fill_rate"] <= 1
+def test_random_lead_time_draws_have_the_parameters_mean_and_spread():
+    # max(1, round(10 + 3 Z)): truncation is negligible (P(Z < −3.17) < 0.001), rounding adds 1/12 to the variance:
+    # mean 10, std √(9 + 1/12) = 3.0139. A 1-day lead time with σ_L 0.3 rounds to 1 unless Z > 1.667 (→ 2).
+    params = params_frame(2, lead_time_days=[10.0, 1.0], lead_time_std_days=[3.0, 0.3])
+    scenario = Scenario(policy="rop", replications=4, seed=8)
+    model = _Model(params, plan_levels(params, scenario), scenario)
+    draws = np.concatenate([model._lead_time_draws() for _ in range(200)]).reshape(-1, 2)
+    assert np.array_equal(draws, np.round(draws)) and draws.min() >= 1
+    assert draws[:, 0].mean() == pytest.approx(10.0, abs=0.1)
+    assert draws[:, 0].std() == pytest.approx(3.0139, abs=0.06)
+    assert (draws[:, 1] == 2).mean() == pytest.approx(1 - PHI.cdf(0.5 / 0.3), abs=0.01)
+
+
+def test_two_receipts_on_one_day_close_one_cycle():
+    params = params_frame()
+    scenario = Scenario(policy="rop", replications=1)
+    model = _Model(params, plan_levels(params, scenario), scenario)
+    model.short[:] = True  # the cycle ending today had a shortage
+    index = np.array([0])
+    model.receive(index, np.array([10.0]), measured=True, day=5)
+    model.receive(index, np.array([10.0]), measured=True, day=5)
+    assert (model.cycles[0], model.ok_cycles[0]) == (1, 0)
+    model.receive(index, np.array([10.0]), measured=True, day=6)
+    assert (model.cycles[0], model.ok_cycles[0]) == (2, 1)
 
 
 def test_cash_release_against_current_stock_and_against_another_scenario():

@@ -1,11 +1,13 @@
 """Replenishment policy levels (SPEC §4): safety stock, reorder point, order-up-to level, order quantity.
 
 Names follow the textbook: z = Φ⁻¹(cycle service level); for a protection interval of P days,
-SS = z × sqrt(P σ_d² + μ_d² σ_L²); reorder point s = μ_d L + SS(L); periodic order-up-to S = μ_d (L + R) + SS(L + R).
+SS = z × sqrt(P σ_d² + μ_d² σ_L²); periodic order-up-to S = μ_d (L + R) + SS(L + R); the reorder point s of the
+daily-reviewed policies adds the undershoot (see `policy_levels`).
 """
 
 from __future__ import annotations
 
+from functools import cache
 from statistics import NormalDist
 
 import numpy as np
@@ -14,6 +16,8 @@ import pandas as pd
 POLICIES = ("rop", "periodic", "minmax")
 ORDER_RULES = ("auto", "eoq", "cover")
 DAYS_PER_YEAR = 365
+SERVICE_TARGETS = ("csl", "fill")
+LOSS_K_MIN, LOSS_K_MAX = -4.0, 8.0
 
 
 def z_value(service_level: float) -> float:
@@ -49,24 +53,90 @@ def order_quantity(params: pd.DataFrame, rule: str = "auto", cover_days: float =
     return np.where(np.isfinite(eoq), eoq, cover)
 
 
+def undershoot_moments(mean_daily_demand: np.ndarray, std_daily_demand: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Mean and variance of the undershoot U: how far below s the position is when a daily review finds it at or
+    below s. For Q large against a day's demand D, U follows the stationary excess of D, with density P(D > u)/μ:
+    E[U] = E[D²] / 2μ and E[U²] = E[D³] / 3μ, the raw moments taken from a gamma with D's mean and variance."""
+    mu = np.asarray(mean_daily_demand, dtype=float)
+    variance = np.square(np.asarray(std_daily_demand, dtype=float))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        theta = np.where(mu > 0, variance / np.where(mu > 0, mu, 1), 0.0)
+        second = variance + np.square(mu)
+        third = mu * (mu + theta) * (mu + 2 * theta)
+        mean = np.where(mu > 0, second / (2 * np.where(mu > 0, mu, 1)), 0.0)
+        var = np.where(mu > 0, third / (3 * np.where(mu > 0, mu, 1)), 0.0) - np.square(mean)
+    return mean, np.maximum(var, 0.0)
+
+
+def expected_shortage(k: np.ndarray | float) -> np.ndarray:
+    """Standard normal loss G(k) = φ(k) − k (1 − Φ(k)): expected units short per unit of σ, beyond k σ."""
+    k = np.asarray(k, dtype=float)
+    normal = NormalDist()
+    pdf = np.vectorize(normal.pdf, otypes=[float])(k)
+    cdf = np.vectorize(normal.cdf, otypes=[float])(k)
+    return pdf - k * (1 - cdf)
+
+
+@cache
+def _loss_table() -> tuple[np.ndarray, np.ndarray]:
+    """G on a fine grid of k, increasing G for `np.interp` (G falls as k rises)."""
+    k = np.linspace(LOSS_K_MIN, LOSS_K_MAX, 12_001)
+    return np.maximum.accumulate(expected_shortage(k)[::-1]), k[::-1]
+
+
+def safety_factor_for_fill(fill_rate: np.ndarray, cycle_demand: np.ndarray, protection_std: np.ndarray) -> np.ndarray:
+    """k with σ_P G(k) = (1 − fill) × demand per cycle: the expected shortage per cycle that leaves the target fill
+    rate (back-orders). k is kept within [−4, 8]; 0 where there is no uncertainty to protect against."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        loss = (1 - np.asarray(fill_rate, dtype=float)) * cycle_demand / protection_std
+    losses, ks = _loss_table()
+    k = np.interp(loss, losses, ks)
+    return np.where(protection_std > 0, k, 0.0)
+
+
 def policy_levels(params: pd.DataFrame, policy: np.ndarray, z: np.ndarray, review_days: np.ndarray,
-                  lead_time_days: np.ndarray, lead_time_std_days: np.ndarray, order_qty: np.ndarray) -> pd.DataFrame:
+                  lead_time_days: np.ndarray, lead_time_std_days: np.ndarray, order_qty: np.ndarray, *,
+                  fill_rate: np.ndarray | None = None) -> pd.DataFrame:
     """Per SKU: safety stock, reorder point s, order-up-to S and Q for each SKU's policy.
 
-    `safety_stock` is the one the SKU's policy uses: over L for reorder point and min-max, over L + R for
-    periodic review. For reorder point, S = s + Q is the position right after an order; for min-max, max = s + Q.
+    Periodic review: the textbook S = μ_d (L + R) + SS(L + R), which one review every R days delivers exactly.
+
+    Reorder point and min-max are reviewed once a day, not continuously: when the review finds the position at
+    or below s it is already U below s (the undershoot), and the order lands after L more days of demand, so a
+    cycle has no shortage when D_L + U ≤ s. Hence s = μ_d L + E[U] + SS with SS = z × sqrt(L σ_d² + μ_d² σ_L² +
+    Var U), U's moments from `undershoot_moments`. Chosen by measurement (steady SKUs, μ/σ 3–6, L 1–30 days,
+    3,650 days, gamma demand): the textbook s = μ_d L + SS(L) delivered a cycle service level of 0.47 at a 0.80
+    target and 0.86 at 0.995 (0.24–0.58 on 1-day lead times); a protection interval of L + 1 over-protects short
+    lead times (it adds a whole day's demand where the undershoot averages about half a day); the undershoot
+    levels delivered within 0.01 of every target from 0.80 to 0.995, with fixed and random lead times, with no
+    simulation needed to set them (a calibration on the simulator would cost a run per slider move).
+
+    With `fill_rate` (per SKU) the safety factor is not z but the k whose expected shortage per cycle,
+    σ_P G(k), leaves that fill rate: demand per cycle is R μ_d (periodic), Q (reorder point) or Q + E[U]
+    (min-max, which orders up to s + Q from U below s).
+
+    For reorder point, S = s + Q is the position right after an order; for min-max, max = s + Q.
     """
     mu = params["mean_daily_demand"].to_numpy(float)
     sigma = params["std_daily_demand"].to_numpy(float)
-    ss_lead = safety_stock(z, mu, sigma, lead_time_days, lead_time_std_days)
-    ss_review = safety_stock(z, mu, sigma, lead_time_days + review_days, lead_time_std_days)
-    periodic = policy == "periodic"
-    reorder_point = mu * lead_time_days + ss_lead
-    order_up_to = np.where(periodic, mu * (lead_time_days + review_days) + ss_review, reorder_point + order_qty)
+    periodic, minmax = policy == "periodic", policy == "minmax"
+    under_mean, under_var = undershoot_moments(mu, sigma)
+    lead_variance = np.square(mu * lead_time_std_days)
+    protection_std = np.where(periodic,
+                              np.sqrt((lead_time_days + review_days) * np.square(sigma) + lead_variance),
+                              np.sqrt(lead_time_days * np.square(sigma) + lead_variance + under_var))
+    if fill_rate is not None:
+        cycle_demand = np.where(periodic, mu * review_days, np.where(minmax, order_qty + under_mean, order_qty))
+        z = safety_factor_for_fill(fill_rate, cycle_demand, protection_std)
+    ss = z * protection_std
+    reorder_point = np.where(periodic, mu * lead_time_days + safety_stock(z, mu, sigma, lead_time_days,
+                                                                         lead_time_std_days),
+                             mu * lead_time_days + under_mean + ss)
+    order_up_to = np.where(periodic, mu * (lead_time_days + review_days) + ss, reorder_point + order_qty)
     return pd.DataFrame({
         "sku": params["sku"].to_numpy(),
         "policy": policy,
-        "safety_stock": np.where(periodic, ss_review, ss_lead),
+        "safety_stock": ss,
         "reorder_point": reorder_point,
         "order_up_to": order_up_to,
         "order_qty": np.where(periodic, mu * review_days, order_qty),
