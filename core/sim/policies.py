@@ -53,6 +53,27 @@ def order_quantity(params: pd.DataFrame, rule: str = "auto", cover_days: float =
     return np.where(np.isfinite(eoq), eoq, cover)
 
 
+def drawn_lead_time_moments(lead_time_days: np.ndarray, lead_time_std_days: np.ndarray
+                            ) -> tuple[np.ndarray, np.ndarray]:
+    """Mean and standard deviation of the lead time the simulator draws, max(1, round(L + σ_L Z)): rounding adds
+    about 1/12 day² of variance, and truncation at 1 day lifts the mean and cuts the spread of short lead times."""
+    lead = np.asarray(lead_time_days, dtype=float)
+    spread = np.broadcast_to(np.asarray(lead_time_std_days, dtype=float), lead.shape)
+    mean, std = lead.copy(), np.zeros_like(lead)
+    pairs, positions = np.unique(np.stack([lead, spread]), axis=1, return_inverse=True)
+    normal = NormalDist()
+    for i, (centre, sd) in enumerate(pairs.T):
+        if sd <= 0:
+            continue
+        days = np.arange(1, int(np.ceil(centre + 8 * sd)) + 2, dtype=float)
+        upper = np.array([normal.cdf((d + 0.5 - centre) / sd) for d in days])
+        probability = np.diff(np.concatenate([[0.0], upper]))
+        chosen = positions.ravel() == i
+        mean[chosen] = (days * probability).sum()
+        std[chosen] = np.sqrt(max(0.0, (np.square(days) * probability).sum() - mean[chosen][0] ** 2))
+    return mean, std
+
+
 def undershoot_moments(mean_daily_demand: np.ndarray, std_daily_demand: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Mean and variance of the undershoot U: how far below s the position is when a daily review finds it at or
     below s. For Q large against a day's demand D, U follows the stationary excess of D, with density P(D > u)/μ:

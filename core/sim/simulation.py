@@ -23,6 +23,7 @@ from core.sim.policies import (
     ORDER_RULES,
     POLICIES,
     SERVICE_TARGETS,
+    drawn_lead_time_moments,
     order_quantity,
     policy_levels,
     z_value,
@@ -162,14 +163,17 @@ def effective_lead_times(params: pd.DataFrame, scenario: Scenario) -> tuple[np.n
 def plan_levels(params: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
     """The policy levels each SKU is simulated with (safety stock, s, S, Q), and its targeted service level.
 
-    With `service_target` "fill" the service level is a fill rate, and the levels are set for it.
+    With `service_target` "fill" the service level is a fill rate, and the levels are set for it. The levels see
+    the lead time as it is drawn (whole days, at least one); `lead_time_days` and `lead_time_std_days` are the
+    parameters of the draw.
     """
     policy, z, review = sku_settings(params, scenario)
     target = sku_targets(params, scenario)[1]
     lead, lead_std = effective_lead_times(params, scenario)
     q = order_quantity(params, scenario.order_rule, scenario.cover_days)
     fill = target if scenario.service_target == "fill" else None
-    levels = policy_levels(params, policy, z, review, lead, lead_std, q, fill_rate=fill)
+    drawn_lead, drawn_std = drawn_lead_time_moments(lead, lead_std)
+    levels = policy_levels(params, policy, z, review, drawn_lead, drawn_std, q, fill_rate=fill)
     levels["service_level"] = target
     levels["review_days"] = review
     levels["lead_time_days"] = lead
@@ -367,6 +371,7 @@ def _per_sku(model: _Model, params: pd.DataFrame, levels: pd.DataFrame, days: in
     table["cycle_service_level"] = _ratio(mean(model.ok_cycles.astype(float)), mean(model.cycles.astype(float)))
     table["stockout_days"] = mean(model.stockout_days.astype(float))
     table["orders"] = mean(model.orders.astype(float))
+    table["cycles"] = mean(model.cycles.astype(float))
     target = levels["service_level"].to_numpy(float)
     table["service_level"] = target
     table["target_met"] = target_met(model, target, table["fill_rate" if model.scenario.service_target == "fill"
