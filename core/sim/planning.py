@@ -17,10 +17,19 @@ PARAMETER_COLUMNS = ["sku", "mean_daily_demand", "std_daily_demand", "lead_time_
 
 @dataclass
 class PlanningParameters:
-    """Simulatable SKUs, and those left out with the reason (never silently dropped)."""
+    """Simulatable SKUs, and those left out with the reason (never silently dropped).
+
+    `current_inventory_value` is what cash release is measured against: the lots' TIV at as-of when the
+    parameters are derived from lots; None for a parameters file (then Σ on_hand × unit_cost, see `simulate`).
+    """
 
     params: pd.DataFrame
     excluded: pd.DataFrame
+    current_inventory_value: float | None = None
+
+    @property
+    def skus_without_on_hand(self) -> list[str]:
+        return self.params.loc[self.params["on_hand"].isna(), "sku"].astype(str).tolist()
 
     @property
     def sku_count(self) -> int:
@@ -95,4 +104,4 @@ def derive_parameters(lots: pd.DataFrame, movements: pd.DataFrame, as_of: pd.Tim
     })
     no_cost = params["unit_cost"].isna()
     excluded = _excluded(params.loc[no_cost, "sku"], "no unit cost: issued but never in stock with a value")
-    return PlanningParameters(complete_parameters(params[~no_cost]), excluded)
+    return PlanningParameters(complete_parameters(params[~no_cost]), excluded, kpis.total_inventory_value(stock))
