@@ -107,9 +107,9 @@ def build_dashboard(data: Dataset, as_of: pd.Timestamp | None = None, settings: 
     lots, snapshot, stock = kpis.as_of_stock(data.lots, as_of)
     previous = _previous_month_end(lots, snapshot)
     aged = kpis.has_ages(stock)
-    period = Period.ending(snapshot, settings.period_days)
-    abc = kpis.abc_classes(stock)
     movements = data.movements
+    period = Period.ending(snapshot, settings.period_days).covered_by(movements)
+    abc = kpis.abc_classes(stock)
     turnover = kpis.turnover(lots, movements, period, settings)
     supply = kpis.days_of_supply(stock, movements, period) if movements is not None else None
     return DashboardNumbers(

@@ -77,12 +77,13 @@ def parameters_from_file(loaded: LoadResult, default_lead_time: float | None = N
 
 def derive_parameters(lots: pd.DataFrame, movements: pd.DataFrame, as_of: pd.Timestamp | None = None,
                       history_days: int = 365, default_lead_time: float | None = None) -> PlanningParameters:
-    """Demand statistics per SKU from the movements (days without a movement count as zero), unit cost and
-    on-hand from the as-of snapshot, ABC class by value; the lead time is the default the user sets."""
+    """Demand statistics per SKU from the movements (days without a movement count as zero, over the days the
+    movements cover), unit cost and on-hand from the as-of snapshot, ABC class by value; the lead time is the
+    default the user sets."""
     if default_lead_time is None:
         raise ValueError("a default lead time is needed to derive parameters (lots have no lead-time column)")
     lots, snapshot, stock = kpis.as_of_stock(lots, as_of)
-    period = kpis.Period.ending(snapshot, history_days)
+    period = kpis.Period.ending(snapshot, history_days).covered_by(movements)
     daily = period.movements(movements).groupby(["sku", "date"])["qty_out"].sum()
     by_sku = daily.groupby(level="sku")
     total, total_sq = by_sku.sum(), by_sku.apply(lambda q: float(np.square(q).sum()))
