@@ -316,7 +316,7 @@ def test_cycle_service_level_delivered_is_the_target(policy, random_lead):
                                                      ("rop", True), ("minmax", True)])
 def test_fill_rate_delivered_is_the_target(policy, random_lead):
     params = steady_skus(42, random_lead)
-    for target in (0.95, 0.99):
+    for target in (0.85, 0.95, 0.99):
         result = simulate(params, Scenario(policy=policy, service_level=target, service_target="fill",
                                            horizon_days=2100, warmup_days=100, replications=2, seed=23))
         assert result.totals["fill_rate"] == pytest.approx(target, abs=0.005)

@@ -17,7 +17,7 @@ POLICIES = ("rop", "periodic", "minmax")
 ORDER_RULES = ("auto", "eoq", "cover")
 DAYS_PER_YEAR = 365
 SERVICE_TARGETS = ("csl", "fill")
-LOSS_K_MIN, LOSS_K_MAX = -4.0, 8.0
+LOSS_K_MIN, LOSS_K_MAX = -40.0, 8.0
 
 
 def z_value(service_level: float) -> float:
@@ -107,7 +107,7 @@ def _loss_table() -> tuple[np.ndarray, np.ndarray]:
 
 def safety_factor_for_fill(fill_rate: np.ndarray, cycle_demand: np.ndarray, protection_std: np.ndarray) -> np.ndarray:
     """k with σ_P G(k) = (1 − fill) × demand per cycle: the expected shortage per cycle that leaves the target fill
-    rate (back-orders). k is kept within [−4, 8]; 0 where there is no uncertainty to protect against."""
+    rate (back-orders). k is kept within [−40, 8]; 0 where there is no uncertainty to protect against."""
     with np.errstate(divide="ignore", invalid="ignore"):
         loss = (1 - np.asarray(fill_rate, dtype=float)) * cycle_demand / protection_std
     losses, ks = _loss_table()
