@@ -389,3 +389,15 @@ def test_receipt_after_as_of_is_warned_on_the_command_line(write_file, capsys):
     out, err = capsys.readouterr()
     assert [b["value"] for b in json.loads(out)["aging"] if b["bucket"] in ("0-7", "unknown")] == [10.0, 40.0]
     assert "warning: 1 lots have a receipt date after 2025-12-31 (e.g. B): counted in TIV, aged as 'unknown'" in err
+
+
+def test_dashboard_counts_receipts_after_as_of_and_shortens_its_period():
+    from core.kpis.dashboard import build_dashboard
+    from core.kpis.report import Dataset
+
+    lots, movements = _three_months_of_movements()
+    lots = lots.assign(receipt_date=pd.Timestamp("2025-06-01"))
+    lots.loc[lots["snapshot_date"] == AS_OF, "receipt_date"] = pd.Timestamp("2026-02-01")
+    numbers = build_dashboard(Dataset(lots, movements))
+    assert numbers.future_receipt_lots == 1
+    assert numbers.turnover["period_days"] == 92 and numbers.turnover["ito"] == pytest.approx(3 * 365 / 275)
