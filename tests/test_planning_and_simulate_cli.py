@@ -144,3 +144,13 @@ def test_cash_release_of_derived_parameters_is_against_the_lots_tiv():
     result = simulate(planning.params, Scenario(replications=2, horizon_days=60), planning.current_inventory_value)
     assert result.totals["cash_release"] == pytest.approx(101.0 - result.totals["avg_inventory_value"])
     assert result.skus_without_on_hand == []
+
+
+def test_derived_demand_is_averaged_over_the_days_the_movements_cover():
+    # 3 a day from 1 October to 31 December (92 days): mean 3, std 0 — not 3 × 92 / 365 = 0.76 over a year.
+    lots = lots_frame([{"sku": "A", "qty": 10.0, "value": 50.0}])
+    dates = pd.date_range("2025-10-01", "2025-12-31").astype("datetime64[s]")
+    movements = pd.DataFrame({"date": dates, "sku": "A", "qty_out": 3.0})
+    params = derive_parameters(lots, movements, default_lead_time=7).params.set_index("sku")
+    assert params.loc["A", "mean_daily_demand"] == pytest.approx(3.0)
+    assert params.loc["A", "std_daily_demand"] == pytest.approx(0.0, abs=1e-9)
