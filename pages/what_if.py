@@ -134,10 +134,15 @@ def baseline_scenario(scenario: Scenario) -> tuple[str, Scenario]:
 
 def draw_service_delivered(result: SimulationResult) -> None:
     """What was targeted beside what the simulation delivered, and the SKUs that fall short, named."""
-    measure = "fill" if result.scenario.service_target == "fill" else "csl"
-    st.markdown("**" + t("whatif.service_delivered", measure=t(f"whatif.service_target.{measure}"),
-                           target=percent(result.scenario.service_level),
-                           achieved=percent(result.achieved_service)) + "**")
+    measure = t(f"whatif.service_target.{'fill' if result.scenario.service_target == 'fill' else 'csl'}")
+    by_target = result.service_by_target()
+    if len(by_target) <= 1:
+        st.markdown("**" + t("whatif.service_delivered", measure=measure, target=percent(by_target["target"].iloc[0]),
+                               achieved=percent(result.achieved_service)) + "**")
+    else:
+        st.markdown("**" + measure + "**  \n" + "  \n".join(
+            t("whatif.service_delivered", measure=f"{t('col.abc')} {row.classes}", target=percent(row.target),
+              achieved=percent(row.achieved)) for row in by_target.itertuples()))
     missing = result.skus_missing_target["sku"].astype(str).tolist()
     if missing:
         st.warning(t("whatif.service_missed", count=f"{len(missing):,}", skus=plain(", ".join(missing[:5]))),

@@ -322,6 +322,9 @@ def test_cycle_service_level_delivered_is_the_target(policy, random_lead):
     delivered = (pooled["ok"] / pooled["cycles"]).to_dict()
     assert pooled["cycles"].min() > 1500
     assert delivered == {name: pytest.approx(level, abs=0.02) for name, level in CLASS_TARGETS.items()}
+    by_target = result.service_by_target().set_index("classes")
+    assert by_target["target"].to_dict() == {"C": 0.90, "B": 0.95, "A": 0.98}
+    assert by_target["achieved"].to_dict() == pytest.approx(delivered)
 
 
 # Periodic review with random lead times is left out: where orders cross (σ_L near R and beyond), the normal

@@ -129,3 +129,11 @@ def test_cash_release_is_measured_against_the_lots_tiv():
     tiv = kpis.total_inventory_value(kpis.as_of_stock(load_lots(SAMPLE / "lots.csv.gz").data)[2])
     at = what_if()
     assert any(money(tiv, "CNY") in c.value for c in at.caption)
+
+
+def test_per_class_targets_are_shown_each_beside_what_it_achieved():
+    at = what_if(wi_by_class=True, wi_A_service_level=99.0, wi_B_service_level=95.0, wi_C_service_level=90.0)
+    block = next(m.value for m in at.markdown if m.value.startswith("**周期服务水平**"))
+    lines = block.split("  \n")[1:]
+    assert [line.split(" · ")[0] for line in lines] == ["ABC C：目标 90.0%", "ABC B：目标 95.0%", "ABC A：目标 99.0%"]
+    assert all(" · 实际 " in line for line in lines)

@@ -120,6 +120,20 @@ class SimulationResult:
         """The simulated measure the scenario targeted: cycle service level, or fill rate."""
         return self.totals["fill_rate" if self.scenario.service_target == "fill" else "cycle_service_level"]
 
+    def service_by_target(self) -> pd.DataFrame:
+        """Per targeted service level (they differ by ABC class with per-class settings): the ABC classes that
+        target it, SKUs, and the achieved measure pooled over them (cycles for CSL, demand for fill rate)."""
+        skus = self.skus
+        fill = self.scenario.service_target == "fill"
+        measure, weight = ("fill_rate", "demand_units") if fill else ("cycle_service_level", "cycles")
+        frame = pd.DataFrame({"target": skus["service_level"], "classes": skus["abc_class"].fillna("").astype(str),
+                              "weighted": skus[measure].fillna(0.0) * skus[weight], "weight": skus[weight]})
+        table = frame.groupby("target", sort=True).agg(
+            classes=("classes", lambda c: "".join(sorted(set(c)))), sku_count=("weight", "size"),
+            weighted=("weighted", "sum"), weight=("weight", "sum"))
+        table["achieved"] = table["weighted"] / table["weight"].where(table["weight"] > 0)
+        return table.reset_index()[["target", "classes", "sku_count", "achieved"]]
+
     @property
     def skus_missing_target(self) -> pd.DataFrame:
         """SKUs whose simulated service falls short of their target (typically very lumpy demand)."""
@@ -372,6 +386,7 @@ def _per_sku(model: _Model, params: pd.DataFrame, levels: pd.DataFrame, days: in
     table["stockout_days"] = mean(model.stockout_days.astype(float))
     table["orders"] = mean(model.orders.astype(float))
     table["cycles"] = mean(model.cycles.astype(float))
+    table["demand_units"] = mean(model.demand)
     target = levels["service_level"].to_numpy(float)
     table["service_level"] = target
     table["target_met"] = target_met(model, target, table["fill_rate" if model.scenario.service_target == "fill"
