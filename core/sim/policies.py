@@ -141,10 +141,11 @@ def policy_levels(params: pd.DataFrame, policy: np.ndarray, z: np.ndarray, revie
     cycle has no shortage when D_L + U ≤ s. Hence s = μ_d L + E[U] + SS with SS = z × sqrt(L σ_d² + μ_d² σ_L² +
     Var U), U's moments from `undershoot_moments`. Chosen by measurement (steady SKUs, μ/σ 3–6, L 1–30 days,
     3,650 days, gamma demand): the textbook s = μ_d L + SS(L) delivered a cycle service level of 0.47 at a 0.80
-    target and 0.86 at 0.995 (0.24–0.58 on 1-day lead times); a protection interval of L + 1 over-protects short
-    lead times (it adds a whole day's demand where the undershoot averages about half a day); the undershoot
-    levels delivered within 0.01 of every target from 0.80 to 0.995, with fixed and random lead times, with no
-    simulation needed to set them (a calibration on the simulator would cost a run per slider move).
+    target and 0.86 at 0.995 (0.24–0.58 on 1-day lead times); a protection interval of L + 1 over-protected
+    (0.93 at 0.80, 0.97 at 0.90: it adds a whole day's demand and its spread where the undershoot averages about
+    half a day); the undershoot levels delivered within 0.01 of every target from 0.80 to 0.995 in total, and
+    within 0.02 on every lead time, fixed or random (`benchmarks/service_level_bench.py`), with no simulation
+    needed to set them (a calibration on the simulator would cost a run per slider move).
 
     With `fill_rate` (per SKU) the safety factor is not z but the k whose expected shortage per cycle,
     σ_P G(k), leaves that fill rate: demand per cycle is R μ_d (periodic), Q (reorder point) or Q + E[U]
