@@ -48,7 +48,7 @@ def test_spec_worked_example_order_up_to_level():
 def test_reorder_point_and_eoq_by_hand():
     params = params_frame(mean_daily_demand=10.0, std_daily_demand=3.0, lead_time_days=4.0, ordering_cost=50.0,
                           holding_cost=2.0)
-    levels = plan_levels(params, Scenario(policy="rop", service_level=0.95))
+    levels = plan_levels(params, Scenario(policy="rop", service_level=0.95, demand_distribution="normal"))
     # Undershoot of a gamma day (θ = 9/10): E[U] = E[D²]/2μ = 109/20 = 5.45; E[D³] = 10 × 10.9 × 11.8 = 1286.2,
     # E[U²] = 1286.2/30 = 42.8733, Var U = 42.8733 − 5.45² = 13.1708.
     # SS = 1.644854 × √(4 × 9 + 13.1708) = 1.644854 × 7.01219 = 11.5340; s = 40 + 5.45 + 11.534 = 56.984.
@@ -57,6 +57,18 @@ def test_reorder_point_and_eoq_by_hand():
     assert levels.loc[0, "reorder_point"] == pytest.approx(56.9840, abs=1e-3)
     assert levels.loc[0, "order_qty"] == pytest.approx(427.2002, abs=1e-3)
     assert levels.loc[0, "order_up_to"] == pytest.approx(56.9840 + 427.2002, abs=1e-3)
+
+
+def test_gamma_demand_takes_the_gamma_quantile_of_lead_time_demand_and_undershoot():
+    # The SKU above under gamma demand: D_L + U has mean 45.45 and σ 7.01219 → shape k = 45.45² / 49.1708 = 42.0109;
+    # Wilson–Hilferty: 1 − 1/9k + z/3√k = 1 − 0.0026449 + 1.644854/19.44474 = 1.0819461; cubed 1.266534 →
+    # quantile 57.5640, SS = 12.1140 (the normal's 11.5340 is thinner: a gamma's right tail is longer).
+    params = params_frame(mean_daily_demand=10.0, std_daily_demand=3.0, lead_time_days=4.0)
+    levels = plan_levels(params, Scenario(policy="rop", service_level=0.95, demand_distribution="gamma"))
+    assert levels.loc[0, "safety_stock"] == pytest.approx(12.1140, abs=1e-3)
+    assert levels.loc[0, "reorder_point"] == pytest.approx(57.5640, abs=1e-3)
+    periodic = plan_levels(params_frame(), Scenario(policy="periodic", demand_distribution="gamma"))
+    assert periodic.loc[0, "order_up_to"] == pytest.approx(1731.6, abs=0.05)  # periodic keeps SPEC's z σ √(L+R)
 
 
 def test_crossing_orders_cap_the_lead_time_variance_of_periodic_review():
@@ -109,8 +121,8 @@ def test_scenario_refuses_unknown_settings():
 
 def test_class_overrides_apply_per_abc_class():
     params = params_frame(2, abc_class=["A", "C"])
-    scenario = Scenario(policy="periodic", service_level=0.95, by_class={"C": ClassSettings(service_level=0.80,
-                                                                                             policy="rop")})
+    scenario = Scenario(policy="periodic", service_level=0.95, demand_distribution="normal",
+                        by_class={"C": ClassSettings(service_level=0.80, policy="rop")})
     levels = plan_levels(params, scenario)
     assert levels["policy"].tolist() == ["periodic", "rop"]
     # rop at 0.80 over L = 9 plus the undershoot of a gamma day (μ 100, σ 20, θ 4): E[U] = 10400/200 = 52,
@@ -158,13 +170,13 @@ def test_deterministic_periodic_review_ito_by_hand():
     assert result.totals["orders"] == 35
 
 
-# μ = 10/day, σ = 0, L = 3, 95 %: s = 30 + E[U] 5 + 1.644854 × √(100/12) = 39.7483; Q = 4.5 days = 45.
+# μ = 10/day, σ = 0, L = 3, 95 %, normal: s = 30 + E[U] 5 + 1.644854 × √(100/12) = 39.7483; Q = 4.5 days = 45.
 def test_reorder_point_orders_q_when_the_position_falls_to_s():
     # On hand 60. Day 2: 30 ≤ s → order Q = 45 (75 > s), lands end of day 5: 0 + 45. Day 6: 35 → order 45, lands
     # day 9: 5 + 45 = 50. Day 10: 40 > s; day 11: 30 → order, lands day 14: 0 + 45.
     params = params_frame(mean_daily_demand=10.0, std_daily_demand=0.0, lead_time_days=3.0, on_hand=60.0)
     result = simulate(params, Scenario(policy="rop", order_rule="cover", cover_days=4.5, horizon_days=15,
-                                       replications=1))
+                                       replications=1, demand_distribution="normal"))
     assert result.daily_value["mean"].tolist() == pytest.approx([50, 40, 30, 20, 10, 45, 35, 25, 15, 50, 40, 30, 20,
                                                                  10, 45])
     assert result.totals["orders"] == 3 and result.totals["stockout_days"] == 0
@@ -176,7 +188,7 @@ def test_min_max_orders_up_to_max_when_the_position_falls_to_min():
     # give the log of the test above.
     params = params_frame(mean_daily_demand=10.0, std_daily_demand=0.0, lead_time_days=3.0, on_hand=60.0)
     result = simulate(params, Scenario(policy="minmax", order_rule="cover", cover_days=4.5, horizon_days=15,
-                                       replications=1))
+                                       replications=1, demand_distribution="normal"))
     cycle = [54.7483, 44.7483, 34.7483, 24.7483, 14.7483]
     assert result.daily_value["mean"].tolist() == pytest.approx([50, 40, 30, 20, 10, *cycle, *cycle], abs=1e-4)
     assert result.totals["orders"] == 3
@@ -363,3 +375,17 @@ def test_skus_that_miss_their_target_are_flagged():
     assert delivered["S000"] == pytest.approx(0.99, abs=0.01) and delivered["S001"] < 0.97
     assert result.skus["target_met"].tolist() == [True, False]
     assert result.skus_missing_target["sku"].tolist() == ["S001"]
+
+
+@pytest.mark.parametrize("policy", ["rop", "minmax"])
+def test_lumpy_skus_deliver_their_cycle_service_level_under_gamma_demand(policy):
+    # σ/μ from 1 to 3: the gamma quantile of lead-time demand + undershoot (the normal gave 0.93 at 0.95).
+    rng = np.random.default_rng(31)
+    mean = rng.lognormal(1, 1, 84)
+    params = params_frame(84, mean_daily_demand=mean, std_daily_demand=mean * np.resize([1.0, 1.5, 2.0, 3.0], 84),
+                          lead_time_days=np.resize([2.0, 5.0, 9.0, 14.0, 21.0, 3.0, 7.0], 84),
+                          abc_class=np.resize(list("ABC"), 84))
+    result = simulate(params, Scenario(policy=policy, horizon_days=2100, warmup_days=100, replications=2, seed=37,
+                                       by_class=by_class_targets()))
+    delivered = result.service_by_target().set_index("target")["achieved"]
+    assert delivered.to_dict() == {level: pytest.approx(level, abs=0.02) for level in delivered.index}

@@ -187,7 +187,8 @@ def plan_levels(params: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
     q = order_quantity(params, scenario.order_rule, scenario.cover_days)
     fill = target if scenario.service_target == "fill" else None
     drawn_lead, drawn_std = drawn_lead_time_moments(lead, lead_std)
-    levels = policy_levels(params, policy, z, review, drawn_lead, drawn_std, q, fill_rate=fill)
+    levels = policy_levels(params, policy, z, review, drawn_lead, drawn_std, q, fill_rate=fill,
+                           skewed=scenario.demand_distribution == "gamma")
     levels["service_level"] = target
     levels["review_days"] = review
     levels["lead_time_days"] = lead
