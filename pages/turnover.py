@@ -26,6 +26,8 @@ else:
                  end=turnover["period_end"].date().isoformat(), days=turnover["period_days"]))
     if turnover["uncosted_rows"]:
         st.warning(t("turnover.uncosted", rows=number(turnover["uncosted_rows"])))
+    if turnover["short_history"]:
+        st.warning(t("turnover.short_history", days=turnover["period_days"]))
 st.radio(t("turnover.day_basis"), [365, 360], key="day_basis", horizontal=True,
          help=t("turnover.day_basis_help"))
 
@@ -36,6 +38,8 @@ else:
     buckets = [*AGING_BUCKETS, UNKNOWN_AGE]
     st.altair_chart(charts.aging_chart(numbers.aging_by_type, buckets, cur), width="stretch")
     table(numbers.aging, "aging_buckets", cur)
+    if numbers.future_receipt_lots:
+        st.warning(t("turnover.future_receipts", count=number(numbers.future_receipt_lots)))
 
 st.subheader(t("turnover.planning"))
 if numbers.planning is None:

@@ -5,6 +5,7 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
+from core.formatting import percent
 from core.intake.problems import InputError
 from core.sim.policies import POLICIES
 from core.sim.scenarios import from_query, to_query, tradeoff_scenarios
@@ -20,7 +21,8 @@ DEFAULT_BASELINE = "__default__"
 HEADLINE = ("avg_inventory_value", "cash_release", "ito", "dio", "fill_rate", "cycle_service_level", "stockout_days")
 DEFAULTS = {"wi_policy": "periodic", "wi_service_level": 95.0, "wi_review_days": 7, "wi_order_rule": "auto",
             "wi_cover_days": 30, "wi_lt_scale": 1.0, "wi_lt_cv": 0.0, "wi_horizon": 365, "wi_replications": 20,
-            "wi_lost_sales": False, "wi_demand": "gamma", "wi_by_class": False, "wi_default_lead": 14}
+            "wi_lost_sales": False, "wi_demand": "gamma", "wi_by_class": False, "wi_default_lead": 14,
+            "wi_service_target": "csl"}
 
 
 def scenario_from_state() -> Scenario:
@@ -35,7 +37,7 @@ def scenario_from_state() -> Scenario:
                     lead_time_cv=float(s["wi_lt_cv"]) or None, order_rule=s["wi_order_rule"],
                     cover_days=float(s["wi_cover_days"]), horizon_days=int(s["wi_horizon"]),
                     replications=int(s["wi_replications"]), lost_sales=bool(s["wi_lost_sales"]),
-                    demand_distribution=s["wi_demand"], by_class=by_class)
+                    demand_distribution=s["wi_demand"], service_target=s["wi_service_target"], by_class=by_class)
 
 
 def scenario_to_state(scenario: Scenario) -> None:
@@ -46,7 +48,8 @@ def scenario_to_state(scenario: Scenario) -> None:
               "wi_cover_days": int(scenario.cover_days), "wi_lt_scale": scenario.lead_time_scale,
               "wi_lt_cv": scenario.lead_time_cv or 0.0, "wi_horizon": scenario.horizon_days,
               "wi_replications": scenario.replications, "wi_lost_sales": scenario.lost_sales,
-              "wi_demand": scenario.demand_distribution, "wi_by_class": bool(scenario.by_class)})
+              "wi_demand": scenario.demand_distribution, "wi_by_class": bool(scenario.by_class),
+              "wi_service_target": scenario.service_target})
     for name, settings in scenario.by_class.items():
         s[f"wi_{name}_policy"] = settings.policy or scenario.policy
         s[f"wi_{name}_service_level"] = round((settings.service_level or scenario.service_level) * 100, 1)
@@ -67,8 +70,9 @@ def initialise_controls() -> None:
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def run(key: str, _params: pd.DataFrame, scenario: Scenario) -> SimulationResult:
-    return simulate(_params, scenario)
+def run(key: str, _params: pd.DataFrame, scenario: Scenario, current_value: float | None = None) -> SimulationResult:
+    """`current_value`: the lots' TIV within the filters, the same figure the other pages show as TIV."""
+    return simulate(_params, scenario, current_value)
 
 
 def policy_label(policy: str) -> str:
@@ -81,6 +85,8 @@ def draw_controls() -> None:
     with left:
         st.slider(t("whatif.service_level") + " (%)", 80.0, 99.9, step=0.1, key="wi_service_level",
                   help=t("whatif.service_level_help"))
+        st.radio(t("whatif.service_target"), ("csl", "fill"), key="wi_service_target", horizontal=True,
+                 format_func=lambda k: t(f"whatif.service_target.{k}"), help=t("whatif.service_target_help"))
         if st.session_state["wi_policy"] == "periodic":
             st.number_input(t("whatif.review_days"), 1, 90, key="wi_review_days")
         else:
@@ -126,11 +132,29 @@ def baseline_scenario(scenario: Scenario) -> tuple[str, Scenario]:
     return (t("whatif.default_baseline") if choice == DEFAULT_BASELINE else choice), aligned
 
 
-def draw_results(params: pd.DataFrame, key: str, scenario: Scenario, currency: str) -> None:
+def draw_service_delivered(result: SimulationResult) -> None:
+    """What was targeted beside what the simulation delivered, and the SKUs that fall short, named."""
+    measure = t(f"whatif.service_target.{'fill' if result.scenario.service_target == 'fill' else 'csl'}")
+    by_target = result.service_by_target()
+    if len(by_target) <= 1:
+        st.markdown("**" + t("whatif.service_delivered", measure=measure, target=percent(by_target["target"].iloc[0]),
+                               achieved=percent(result.achieved_service)) + "**")
+    else:
+        st.markdown("**" + measure + "**  \n" + "  \n".join(
+            t("whatif.service_delivered", measure=f"{t('col.abc')} {row.classes}", target=percent(row.target),
+              achieved=percent(row.achieved)) for row in by_target.itertuples()))
+    missing = result.skus_missing_target["sku"].astype(str).tolist()
+    if missing:
+        st.warning(t("whatif.service_missed", count=f"{len(missing):,}", skus=plain(", ".join(missing[:5]))),
+                   icon=":material/warning:")
+
+
+def draw_results(params: pd.DataFrame, key: str, scenario: Scenario, currency: str,
+                 current_value: float | None = None) -> None:
     baseline_name, baseline = baseline_scenario(scenario)
     with st.spinner(t("whatif.running")):
-        result = run(key, params, scenario)
-        base = run(key, params, baseline)
+        result = run(key, params, scenario, current_value)
+        base = run(key, params, baseline, current_value)
     table = compare(result, base).set_index("metric")
     st.subheader(t("whatif.results"))
     for column, metric in zip([*st.columns(4), *st.columns(4)[:3]], HEADLINE, strict=True):
@@ -140,6 +164,7 @@ def draw_results(params: pd.DataFrame, key: str, scenario: Scenario, currency: s
                       delta_color="inverse" if metric in ("avg_inventory_value", "dio", "stockout_days") else "normal",
                       help=t("whatif.spread", low=kpi_value(metric, result.spread.loc[metric, "p05"], currency),
                              high=kpi_value(metric, result.spread.loc[metric, "p95"], currency)))
+    draw_service_delivered(result)
     st.caption(t("whatif.versus", baseline=plain(baseline_name),
                  current=money(result.current_inventory_value, currency)))
     shown = pd.DataFrame({
@@ -207,7 +232,8 @@ def load_scenario(name: str) -> None:
     st.session_state["wi_name"] = name
 
 
-def draw_scenarios(params: pd.DataFrame, key: str, scenario: Scenario, currency: str) -> None:
+def draw_scenarios(params: pd.DataFrame, key: str, scenario: Scenario, currency: str,
+                   current_value: float | None = None) -> None:
     st.subheader(t("whatif.scenarios"))
     store = state.store()
     names = store.scenario_names()
@@ -230,7 +256,7 @@ def draw_scenarios(params: pd.DataFrame, key: str, scenario: Scenario, currency:
     picked = st.multiselect(t("whatif.compare"), names, max_selections=4, key="wi_compare",
                             placeholder=t("whatif.none_saved") if not names else t("whatif.pick"))
     if picked:
-        runs = {n: run(key, params, Scenario.from_dict(store.load_scenario(n))) for n in picked}
+        runs = {n: run(key, params, Scenario.from_dict(store.load_scenario(n)), current_value) for n in picked}
         totals = pd.DataFrame({n: r.totals for n, r in runs.items()})
         shown = totals.apply(lambda col: [kpi_value(m, v, currency) for m, v in col.items()])
         shown.insert(0, t("whatif.metric"), [t(f"whatif.metric.{m}") for m in totals.index])
@@ -259,9 +285,10 @@ def what_if(currency: str) -> None:
                (" · " + t("whatif.excluded", count=len(excluded)) if len(excluded) else ""))
     draw_controls()
     scenario = scenario_from_state()
+    current_value = state.numbers().tiv
     st.query_params.from_dict(to_query(scenario))
-    draw_results(params, key, scenario, currency)
-    draw_scenarios(params, key, scenario, currency)
+    draw_results(params, key, scenario, currency, current_value)
+    draw_scenarios(params, key, scenario, currency, current_value)
     st.caption(t("whatif.share_link"))
 
 

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 import pytest
 
+from core.cli.main import main
+from core.intake.loading import load_lots, load_movements
 from core.kpis import measures as kpis
 from core.kpis.measures import KpiSettings, Period
 from tests.conftest import days_before, lots_frame
@@ -276,3 +280,124 @@ def test_planning_metrics_by_hand():
     assert metrics["stockout_rate"] == pytest.approx(2 / 6)
     # monthly COGS = 1095 × (365/12) / 365 = 91.25; TIV 90 → 0.9863
     assert metrics["inventory_sales_ratio"] == pytest.approx(90 / 91.25)
+
+
+# --- edge cases where the data is the problem (SPEC §3) -------------------------------------------------------
+
+def test_blank_snapshot_cell_is_a_row_problem_not_a_new_snapshot(write_file):
+    path = write_file("lots.csv", "snapshot_date,sku,warehouse,qty,value\n2025-12-31,A,成品仓,1,100\n"
+                                  "2025-12-31,B,成品仓,1,50\n,C,成品仓,1,7\n")
+    loaded = load_lots(path)
+    assert loaded.rejected["row"].tolist() == [4]
+    assert loaded.problems["message"].tolist() == ["lots.csv: row 4, column 'snapshot_date': is empty: the lot "
+                                                   "belongs to no snapshot"]
+    _, snapshot, stock = kpis.as_of_stock(loaded.data)
+    assert snapshot == AS_OF and kpis.total_inventory_value(stock) == 150.0
+
+
+def test_a_blank_snapshot_date_among_dates_never_becomes_today():
+    lots = lots_frame([{"sku": "A", "value": 100.0}, {"sku": "B", "value": 50.0}, {"sku": "C", "value": 7.0}])
+    lots.loc[2, "snapshot_date"] = pd.NaT
+    _, snapshot, stock = kpis.as_of_stock(lots)
+    assert snapshot == AS_OF and kpis.total_inventory_value(stock) == 150.0
+
+
+def _three_months_of_movements() -> tuple[pd.DataFrame, pd.DataFrame]:
+    lots = pd.concat([lots_frame([{"sku": "A", "value": v, "qty": 1.0}], snapshot=d)
+                      for d, v in [("2024-12-31", 200.0), ("2025-09-30", 250.0), ("2025-12-31", 300.0)]])
+    dates = pd.date_range("2025-10-01", "2025-12-31").astype("datetime64[s]")  # 92 days
+    return lots, pd.DataFrame({"date": dates, "sku": "A", "qty_out": 1.0, "cogs": 3.0})
+
+
+def test_three_months_of_movements_are_annualised_over_the_days_they_cover():
+    # 92 days × 3 = COGS 276; period (2025-09-30, 2025-12-31]: average of the snapshots in it (250 + 300)/2 = 275.
+    # ITO = 276 × 365/92 / 275 = 3 × 365 / 275 = 3.98182; DIO = 275 / 3 = 91.667. Over 365 days it would be 1.10.
+    lots, movements = _three_months_of_movements()
+    result = kpis.turnover(lots, movements, Period.ending(AS_OF, 365), KpiSettings())
+    assert result["short_history"] and result["period_days"] == 92
+    assert result["cogs"] == 276.0 and result["avg_inventory"] == 275.0
+    assert result["ito"] == pytest.approx(3 * 365 / 275) and result["dio"] == pytest.approx(275 / 3)
+
+
+def test_sparse_movements_over_the_year_keep_the_full_period():
+    # Issues on 1 March and 1 September only: the quiet start (60 days) is shorter than twice the gap after it.
+    lots, _ = _three_months_of_movements()
+    dates = pd.to_datetime(["2025-03-01", "2025-09-01"]).astype("datetime64[s]")
+    movements = pd.DataFrame({"date": dates, "sku": "A", "qty_out": 1.0, "cogs": 600.0})
+    result = kpis.turnover(lots, movements, Period.ending(AS_OF, 365), KpiSettings())
+    assert not result["short_history"] and result["period_days"] == 365
+
+
+def test_short_history_is_said_on_the_command_line(write_file, capsys):
+    lots, movements = _three_months_of_movements()
+    lots_path, moves_path = write_file("lots.csv", lots.to_csv(index=False)), write_file("m.csv", movements.to_csv(
+        index=False))
+    assert main(["report", str(lots_path), "--movements", str(moves_path)]) == 0
+    out, err = capsys.readouterr()
+    assert json.loads(out)["ito"] == pytest.approx(3 * 365 / 275)
+    assert "warning: movements cover only 92 days (from 2025-10-01): COGS is annualised over those days, not 365" \
+        in err
+
+
+def test_risk_worklist_keeps_every_lot_without_a_batch_column():
+    # Two dead lots of A in one warehouse and no batch column: two rows, 30 in value, not one row of 20.
+    stock = lots_frame([{"sku": "A", "value": 10.0, "receipt_date": "2024-01-01"},
+                        {"sku": "A", "value": 20.0, "receipt_date": "2024-06-01"}])
+    worklist = kpis.risk_worklist(stock, AS_OF)
+    assert worklist["lot_key"].tolist() == ["A|成品仓|#2", "A|成品仓|"]
+    assert worklist["value"].sum() == 30.0
+
+
+def test_movements_without_a_unit_cost_are_counted_and_warned_on_the_command_line(write_file, capsys):
+    lots = write_file("lots.csv", "snapshot_date,sku,warehouse,qty,value\n2024-12-31,A,成品仓,10,100\n"
+                                  "2025-12-31,A,成品仓,10,100\n")
+    moves = write_file("m.csv", "date,sku,qty_out\n2025-03-01,A,2\n2025-06-01,ZZ,5\n2025-09-01,ZZ,1\n")
+    assert main(["report", str(lots), "--movements", str(moves)]) == 0
+    out, err = capsys.readouterr()
+    assert json.loads(out)["cogs"] == 20.0  # A: 2 × 10; ZZ has no unit cost
+    assert "warning: 2 movement rows of SKUs with no unit cost in the lots are not in COGS" in err
+
+
+def test_receipt_only_movement_row_is_accepted(write_file):
+    path = write_file("m.csv", "date,sku,qty_out,qty_in\n2025-03-01,A,,5\n2025-03-02,A,2,\n2025-03-03,A,,\n")
+    loaded = load_movements(path)
+    assert loaded.data["qty_out"].tolist() == [0.0, 2.0]
+    assert loaded.data["qty_in"].fillna(0).tolist() == [5.0, 0.0]
+    assert loaded.problems["message"].tolist() == ["m.csv: row 4, column 'qty_out': is empty"]
+
+
+def test_abc_class_does_not_flip_at_exactly_80_percent_from_rounding():
+    # Shares .7 .1 .1 .1: C is ranked after exactly 80 % → B. In floating point .7 + .1 + .1 − .1 = .79999….
+    for scale in (1.0, 0.01, 123.45):
+        stock = lots_frame([{"sku": s, "value": v * scale} for s, v in [("A", 70.0), ("B", 10.0), ("C", 10.0),
+                                                                          ("D", 10.0)]])
+        assert kpis.abc_classes(stock)["abc"].tolist() == ["A", "A", "B", "B"]
+
+
+def test_receipt_after_as_of_is_not_new_stock():
+    stock = lots_frame([{"sku": "A", "value": 10.0, "receipt_date": "2025-12-28"},
+                        {"sku": "B", "value": 40.0, "receipt_date": "2026-01-05"}])
+    aging = kpis.aging_buckets(stock, AS_OF).set_index("bucket")["value"]
+    assert aging["0-7"] == 10.0 and aging["unknown"] == 40.0
+    assert kpis.future_receipts(stock, AS_OF)["sku"].tolist() == ["B"]
+
+
+def test_receipt_after_as_of_is_warned_on_the_command_line(write_file, capsys):
+    lots = write_file("lots.csv", "snapshot_date,sku,warehouse,qty,value,receipt_date\n"
+                                  "2025-12-31,A,成品仓,1,10,2025-12-28\n2025-12-31,B,成品仓,1,40,2026-01-05\n")
+    assert main(["report", str(lots)]) == 0
+    out, err = capsys.readouterr()
+    assert [b["value"] for b in json.loads(out)["aging"] if b["bucket"] in ("0-7", "unknown")] == [10.0, 40.0]
+    assert "warning: 1 lots have a receipt date after 2025-12-31 (e.g. B): counted in TIV, aged as 'unknown'" in err
+
+
+def test_dashboard_counts_receipts_after_as_of_and_shortens_its_period():
+    from core.kpis.dashboard import build_dashboard
+    from core.kpis.report import Dataset
+
+    lots, movements = _three_months_of_movements()
+    lots = lots.assign(receipt_date=pd.Timestamp("2025-06-01"))
+    lots.loc[lots["snapshot_date"] == AS_OF, "receipt_date"] = pd.Timestamp("2026-02-01")
+    numbers = build_dashboard(Dataset(lots, movements))
+    assert numbers.future_receipt_lots == 1
+    assert numbers.turnover["period_days"] == 92 and numbers.turnover["ito"] == pytest.approx(3 * 365 / 275)

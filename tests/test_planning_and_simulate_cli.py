@@ -7,8 +7,9 @@ import json
 import pandas as pd
 import pytest
 
-from core.cli.main import main
+from core.cli.main import build_parser, main
 from core.sim.planning import derive_parameters
+from core.sim.simulation import Scenario, simulate
 from tests.conftest import SAMPLE, lots_frame
 
 PARAMS = ("sku,mean_daily_demand,std_daily_demand,lead_time_days,unit_cost,on_hand\n"
@@ -32,11 +33,15 @@ def test_simulate_json_contract(write_file, capsys):
                           "--horizon-days", "120", "--seed", "4"], capsys)
     assert code == 0, err
     payload = json.loads(out)
-    assert list(payload) == ["policy", "service_level", "totals", "skus"]
+    assert list(payload)[:4] == ["policy", "service_level", "totals", "skus"]
     assert payload["policy"] == "periodic" and payload["service_level"] == 0.95
-    assert list(payload["totals"]) == ["avg_inventory_value", "ito", "dio", "fill_rate", "cycle_service_level",
-                                       "stockout_days", "orders", "cash_release"]
-    assert [list(s) for s in payload["skus"]] == [SKU_KEYS, SKU_KEYS]
+    assert list(payload["totals"])[:8] == ["avg_inventory_value", "ito", "dio", "fill_rate", "cycle_service_level",
+                                           "stockout_days", "orders", "cash_release"]
+    assert payload["totals"]["service_level_target"] == 0.95
+    assert payload["totals"]["service_level_achieved"] == payload["totals"]["cycle_service_level"]
+    assert payload["service_target"] == "csl"
+    assert [list(s)[:len(SKU_KEYS)] for s in payload["skus"]] == [SKU_KEYS, SKU_KEYS]
+    assert [s["service_level"] for s in payload["skus"]] == [0.95, 0.95]
     assert payload["skus"][0]["order_up_to"] == pytest.approx(1731.59, abs=0.01)
 
 
@@ -98,3 +103,54 @@ def test_sample_parameters_simulate_in_text_form(capsys):
                           "--horizon-days", "90", "--format", "text"], capsys)
     assert code == 0, err
     assert out.startswith("Policy periodic, service level 95.0%, 2000 SKUs, 90 days, 2 replications")
+
+
+def test_command_line_and_app_share_the_gamma_demand_default(write_file, capsys):
+    path = str(write_file("params.csv", PARAMS))
+    args = ["simulate", path, "--replications", "2", "--horizon-days", "60", "--seed", "7"]
+    assert build_parser().parse_args(args).demand_distribution == Scenario().demand_distribution == "gamma"
+    assert run(args, capsys)[1] == run([*args, "--demand-distribution", "gamma"], capsys)[1]
+    assert run(args, capsys)[1] != run([*args, "--demand-distribution", "normal"], capsys)[1]
+
+
+def test_fill_rate_target_from_the_command_line(write_file, capsys):
+    code, out, err = run(["simulate", str(write_file("params.csv", PARAMS)), "--service-target", "fill",
+                          "--service-level", "0.97", "--replications", "2", "--horizon-days", "60", "--format",
+                          "text"], capsys)
+    assert code == 0, err
+    assert "Service level (fill rate): target 97.0%, achieved " in out
+
+
+def test_cash_release_from_a_parameters_file_names_skus_without_on_hand(write_file, capsys):
+    # Only B has an on_hand: current stock = 300 × 1 = 300; A starts the run at its policy level, not counted.
+    code, out, err = run(["simulate", str(write_file("params.csv", PARAMS)), "--replications", "2",
+                          "--horizon-days", "60"], capsys)
+    payload = json.loads(out)
+    assert code == 0
+    assert payload["totals"]["cash_release"] == pytest.approx(300 - payload["totals"]["avg_inventory_value"])
+    assert payload["skus_without_on_hand"] == ["A"]
+    assert "1 SKUs have none: A" in err
+
+
+def test_cash_release_of_derived_parameters_is_against_the_lots_tiv():
+    # Lots at as-of: A 50 + 40, B 8, C 3 (no qty, so no unit cost: left out of the simulation) → TIV 101, while
+    # Σ on_hand × unit cost over the simulated SKUs is 15 × 6 + 4 × 2 = 98.
+    lots = lots_frame([{"sku": "A", "qty": 10.0, "value": 50.0}, {"sku": "A", "qty": 5.0, "value": 40.0},
+                       {"sku": "B", "qty": 4.0, "value": 8.0}, {"sku": "C", "qty": 0.0, "value": 3.0}])
+    dates = pd.to_datetime(["2025-12-28", "2025-12-30"]).astype("datetime64[s]")
+    movements = pd.DataFrame({"date": dates, "sku": ["A", "B"], "qty_out": [4.0, 1.0]})
+    planning = derive_parameters(lots, movements, history_days=30, default_lead_time=7)
+    assert planning.current_inventory_value == 101.0
+    result = simulate(planning.params, Scenario(replications=2, horizon_days=60), planning.current_inventory_value)
+    assert result.totals["cash_release"] == pytest.approx(101.0 - result.totals["avg_inventory_value"])
+    assert result.skus_without_on_hand == []
+
+
+def test_derived_demand_is_averaged_over_the_days_the_movements_cover():
+    # 3 a day from 1 October to 31 December (92 days): mean 3, std 0 — not 3 × 92 / 365 = 0.76 over a year.
+    lots = lots_frame([{"sku": "A", "qty": 10.0, "value": 50.0}])
+    dates = pd.date_range("2025-10-01", "2025-12-31").astype("datetime64[s]")
+    movements = pd.DataFrame({"date": dates, "sku": "A", "qty_out": 3.0})
+    params = derive_parameters(lots, movements, default_lead_time=7).params.set_index("sku")
+    assert params.loc["A", "mean_daily_demand"] == pytest.approx(3.0)
+    assert params.loc["A", "std_daily_demand"] == pytest.approx(0.0, abs=1e-9)

@@ -110,3 +110,30 @@ def test_tradeoff_runs_vary_only_the_service_level_across_every_sku():
     assert {(r.policy, r.replications, r.lead_time_scale) for r in runs} == {("rop", 3, 1.5)}
     assert all(r.by_class == {} for r in runs)
     assert tradeoff_scenarios(Scenario(replications=2))[0].replications == 2
+
+
+def test_target_and_achieved_service_level_are_shown_side_by_side():
+    at = what_if(wi_service_level=95.0)
+    line = next(m.value for m in at.markdown if "目标" in m.value)
+    assert line.startswith("**周期服务水平：目标 95.0% · 实际 ") and line.endswith("%**")
+    fill = what_if(wi_service_level=97.0, wi_service_target="fill")
+    assert any(m.value.startswith("**满足率：目标 97.0% · 实际 ") for m in fill.markdown)
+
+
+def test_cash_release_is_measured_against_the_lots_tiv():
+    from core.formatting import money
+    from core.intake.loading import load_lots
+    from core.kpis import measures as kpis
+    from tests.conftest import SAMPLE
+
+    tiv = kpis.total_inventory_value(kpis.as_of_stock(load_lots(SAMPLE / "lots.csv.gz").data)[2])
+    at = what_if()
+    assert any(money(tiv, "CNY") in c.value for c in at.caption)
+
+
+def test_per_class_targets_are_shown_each_beside_what_it_achieved():
+    at = what_if(wi_by_class=True, wi_A_service_level=99.0, wi_B_service_level=95.0, wi_C_service_level=90.0)
+    block = next(m.value for m in at.markdown if m.value.startswith("**周期服务水平**"))
+    lines = block.split("  \n")[1:]
+    assert [line.split(" · ")[0] for line in lines] == ["ABC C：目标 90.0%", "ABC B：目标 95.0%", "ABC A：目标 99.0%"]
+    assert all(" · 实际 " in line for line in lines)

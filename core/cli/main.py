@@ -49,9 +49,11 @@ def build_parser() -> argparse.ArgumentParser:
     simulate.add_argument("--replications", type=positive_arg(int), default=20)
     simulate.add_argument("--seed", type=int, default=1)
     simulate.add_argument("--lost-sales", action="store_true")
-    simulate.add_argument("--demand-distribution", choices=("normal", "gamma"), default="normal",
+    simulate.add_argument("--demand-distribution", choices=("gamma", "normal"), default="gamma",
                           help="gamma keeps intermittent demand unbiased (normal is truncated at zero)")
     simulate.add_argument("--mapping", help="JSON or YAML file of header → column for headers the aliases miss")
+    simulate.add_argument("--service-target", choices=("csl", "fill"), default="csl",
+                          help="what --service-level means: cycle service level, or fill rate")
     simulate.add_argument("--format", choices=("json", "text"), default="json")
     return parser
 

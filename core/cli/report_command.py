@@ -54,8 +54,11 @@ def run_report(args: argparse.Namespace) -> str:
         movements = load_movements(args.movements, mapping=mapping.for_kind("movements"), choice=mapping.choice)
         _warn_rejected(movements, None)
     data = Dataset(lots.data, movements.data if movements else None, lots.currency)
+    notes: list[str] = []
     try:
-        report = build_report(data, args.as_of, KpiSettings(day_basis=args.day_basis))
+        report = build_report(data, args.as_of, KpiSettings(day_basis=args.day_basis), notes)
     except ValueError as error:
         raise UsageError(f"{lots.name}: {error}") from None
+    for note in notes:
+        print(f"warning: {note}", file=sys.stderr)
     return dump_json(report) if args.format == "json" else render_text(report)

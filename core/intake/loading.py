@@ -235,6 +235,9 @@ class _RowChecks:
                                                                  ignore_index=True)
 
 
+BLANK_WHEN_GIVEN = {"qty_out": "qty_in"}  # a required cell that may be blank when the other is given on the row
+
+
 def _malformed(file: str, row: int) -> str:
     return f"{file}: row {row}: has a different number of fields than the header"
 
@@ -278,7 +281,10 @@ def _parse_columns(raw: RawTable, schema: FileSchema, mapping: dict[str, str], c
             frame[total] = frame[present].sum(axis=1, min_count=1)
     for column in schema.columns:
         if column.required and column.key in frame:
-            checks.add(column.key, frame[column.key].isna().to_numpy() & ~checks.bad, "is empty")
+            blank = frame[column.key].isna().to_numpy() & ~checks.bad
+            if BLANK_WHEN_GIVEN.get(column.key) in frame:
+                blank &= frame[BLANK_WHEN_GIVEN[column.key]].isna().to_numpy()
+            checks.add(column.key, blank, "is empty")
     return frame
 
 
@@ -431,6 +437,9 @@ def load_lots(source: Source, name: str | None = None, mapping: dict[str, str] |
     elif "unit_cost" in frame:
         frame["value"] = frame["value"].fillna(frame["qty"] * frame["unit_cost"])
     checks.add("value", frame["value"].isna().to_numpy() & ~checks.bad, "is empty and there is no unit cost")
+    if "snapshot_date" in frame:
+        checks.add("snapshot_date", frame["snapshot_date"].isna().to_numpy() & ~checks.bad,
+                   "is empty: the lot belongs to no snapshot")
     if "unit_cost" not in frame:
         frame["unit_cost"] = (frame["value"] / frame["qty"]).where(frame["qty"] > 0)
     if "receipt_date" in frame and "age_days" not in frame:
@@ -447,8 +456,11 @@ def load_lots(source: Source, name: str | None = None, mapping: dict[str, str] |
 
 def load_movements(source: Source, name: str | None = None, mapping: dict[str, str] | None = None,
                    encoding: str | None = None, choice: ConventionChoice | None = None) -> LoadResult:
-    """Movements (SPEC §2.2): one row per issue or receipt with `date, sku, qty_out`."""
+    """Movements (SPEC §2.2): one row per issue or receipt with `date, sku, qty_out`; a receipt row (qty_in,
+    blank qty_out) issues nothing."""
     raw, frame, resolved, checks = load_table(source, MOVEMENTS, name, mapping, encoding, choice)
+    if "qty_in" in frame:
+        frame["qty_out"] = frame["qty_out"].where(frame["qty_in"].isna() | frame["qty_out"].notna(), 0.0)
     return _finish(raw, frame, resolved, checks)
 
 

@@ -77,6 +77,7 @@ class DashboardNumbers:
     days_of_supply: pd.DataFrame | None
     planning: dict | None
     extra: dict = field(default_factory=dict)
+    future_receipt_lots: int = 0  # lots received after as-of: a date error, aged as unknown
 
     @property
     def tiv_change(self) -> float | None:
@@ -107,9 +108,9 @@ def build_dashboard(data: Dataset, as_of: pd.Timestamp | None = None, settings: 
     lots, snapshot, stock = kpis.as_of_stock(data.lots, as_of)
     previous = _previous_month_end(lots, snapshot)
     aged = kpis.has_ages(stock)
-    period = Period.ending(snapshot, settings.period_days)
-    abc = kpis.abc_classes(stock)
     movements = data.movements
+    period = Period.ending(snapshot, settings.period_days).covered_by(movements)
+    abc = kpis.abc_classes(stock)
     turnover = kpis.turnover(lots, movements, period, settings)
     supply = kpis.days_of_supply(stock, movements, period) if movements is not None else None
     return DashboardNumbers(
@@ -131,4 +132,5 @@ def build_dashboard(data: Dataset, as_of: pd.Timestamp | None = None, settings: 
         turnover=turnover, days_of_supply=supply,
         planning=kpis.planning_metrics(lots, stock, movements, period, turnover["cogs"], supply)
         if movements is not None else None,
+        future_receipt_lots=len(kpis.future_receipts(stock, snapshot)) if "receipt_date" in stock else 0,
     )

@@ -18,6 +18,7 @@ ABC_A_BELOW = 0.80
 ABC_B_BELOW = 0.95
 SLOB_TARGET_SHARE = 0.05
 DAYS_PER_YEAR = 365
+SHORT_HISTORY_GRACE_DAYS = 31  # movements starting later than this after the period start shorten the period
 DEAD_STOCK_BANDS = {"over_365": 365, "d181_365": 180}  # band: idle days it must exceed (most severe first)
 
 
@@ -45,8 +46,11 @@ class KpiSettings:
 
 
 def with_snapshots(lots: pd.DataFrame, as_of: pd.Timestamp | None) -> pd.DataFrame:
-    """Lots with a snapshot date on every row: a file without one is a single snapshot at `as_of` (or today)."""
-    if "snapshot_date" in lots and lots["snapshot_date"].notna().all():
+    """Lots with a snapshot date on every row: a file without one is a single snapshot at `as_of` (or today).
+
+    A blank cell in a file that has dates is a row problem (the loader sets it aside), never a new snapshot.
+    """
+    if "snapshot_date" in lots and lots["snapshot_date"].notna().any():
         return lots
     when = pd.Timestamp(as_of) if as_of is not None else pd.Timestamp.today().normalize()
     out = lots.copy()
@@ -113,8 +117,10 @@ def inventory_trend(lots: pd.DataFrame, until: pd.Timestamp | None = None, freq:
 def abc_classes(stock: pd.DataFrame) -> pd.DataFrame:
     """SKUs by value with ABC class: A while the share ranked before is < 80 %, B while < 95 %, else C."""
     table = value_share(stock, "sku")
-    before = table["share"].cumsum() - table["share"]
-    table["abc"] = np.select([before < ABC_A_BELOW, before < ABC_B_BELOW], ["A", "B"], "C")
+    cents = np.round(table["value"].to_numpy(float) * 100).astype(np.int64)  # exact sums: no flip at 80 % from rounding
+    before, total = np.cumsum(cents) - cents, cents.sum()
+    table["abc"] = np.select([before * 100 < round(ABC_A_BELOW * 100) * total,
+                              before * 100 < round(ABC_B_BELOW * 100) * total], ["A", "B"], "C")
     return table
 
 
@@ -145,9 +151,15 @@ def has_ages(stock: pd.DataFrame) -> bool:
     return "receipt_date" in stock or "age_days" in stock
 
 
+def future_receipts(stock: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
+    """Lots received after `as_of`: a date error in the data; they age as `unknown`, not as new stock."""
+    return stock[(lot_age_days(stock, as_of) < 0).to_numpy()]
+
+
 def age_bucket(stock: pd.DataFrame, as_of: pd.Timestamp) -> np.ndarray:
-    """Each lot's inclusive age bucket (`0-7` … `>180`), `unknown` where it has no age."""
+    """Each lot's inclusive age bucket (`0-7` … `>180`), `unknown` where it has no age or a receipt after as-of."""
     age = lot_age_days(stock, as_of)
+    age = age.where(age >= 0)
     return pd.cut(age, AGING_EDGES, labels=AGING_BUCKETS, right=True).astype(object).fillna(UNKNOWN_AGE).to_numpy()
 
 
@@ -229,21 +241,25 @@ WORKLIST_COLUMNS = ["lot_key", "sku", "sku_name", "warehouse", "batch", "stock_t
 
 
 def lot_keys(stock: pd.DataFrame) -> pd.Series:
-    """A stable key for a lot across snapshots and sessions: sku | warehouse | batch."""
+    """A stable key for a lot across snapshots and sessions: sku | warehouse | batch. Lots that share it (no
+    batch column, or a blank batch) are told apart by their order in the file: the second gets `#2`, and so on."""
     batch = stock["batch"].fillna("") if "batch" in stock else ""
-    return stock["sku"].astype(str) + "|" + stock["warehouse"].astype(str) + "|" + batch
+    keys = stock["sku"].astype(str) + "|" + stock["warehouse"].astype(str) + "|" + batch
+    order = keys.groupby(keys, sort=False).cumcount()
+    return keys.where(order == 0, keys + "#" + (order + 1).astype(str))
 
 
 def risk_worklist(stock: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
     """Dead-stock lots (idle > 180 days) as a worklist, most valuable first, with the file's tracker fields."""
     band = dead_stock_band(stock, as_of)
     lots = stock[band.notna()]
-    table = pd.DataFrame({"lot_key": lot_keys(lots), "idle_days": idle_days(lots, as_of), "band": band[band.notna()]})
+    table = pd.DataFrame({"lot_key": lot_keys(stock)[band.notna()], "idle_days": idle_days(lots, as_of),
+                          "band": band[band.notna()]})
     for column in WORKLIST_COLUMNS:
         if column not in table:
             table[column] = lots.get(column, None)
     table = table[WORKLIST_COLUMNS].sort_values(["value", "lot_key"], ascending=[False, True])
-    return table.drop_duplicates("lot_key").reset_index(drop=True)
+    return table.reset_index(drop=True)
 
 
 def unit_costs(lots: pd.DataFrame, as_of: pd.Timestamp) -> pd.Series:
@@ -273,6 +289,27 @@ class Period:
     def movements(self, movements: pd.DataFrame) -> pd.DataFrame:
         return movements[(movements["date"] > self.start) & (movements["date"] <= self.end)]
 
+    def covered_by(self, movements: pd.DataFrame | None) -> Period:
+        """The period shortened to the days the movements cover, else the period itself.
+
+        A file of three months of movements is three months of COGS, not a year's. The evidence that the file
+        starts late (rather than the items moving rarely) is a quiet start much longer than any quiet spell
+        after it: the first movement comes over a month after the period start and more than twice the longest
+        gap between movement days that follows. One movement day is no evidence.
+        """
+        if movements is None or movements.empty:
+            return self
+        days = np.unique(movements["date"].dropna().to_numpy())
+        days = days[days <= np.datetime64(self.end)]
+        if len(days) < 2:
+            return self
+        first = pd.Timestamp(days[0])
+        quiet_start = first - self.start
+        if quiet_start <= pd.Timedelta(days=SHORT_HISTORY_GRACE_DAYS) or quiet_start <= 2 * pd.Timedelta(
+                np.diff(days).max()):
+            return self
+        return Period(first - pd.Timedelta(days=1), self.end)
+
 
 def cost_of_goods_sold(movements: pd.DataFrame, costs: pd.Series) -> tuple[float, int]:
     """(COGS, rows that could not be costed): Σ cogs where given, else Σ qty_out × the SKU's unit cost."""
@@ -292,8 +329,11 @@ def average_inventory(lots: pd.DataFrame, period: Period) -> float | None:
 
 def turnover(lots: pd.DataFrame, movements: pd.DataFrame | None, period: Period, settings: KpiSettings) -> dict:
     """COGS, average inventory, ITO and DIO for the period; ITO/DIO are None (never 0) without movements."""
+    requested = period.days
+    period = period.covered_by(movements)
     empty = {"cogs": None, "avg_inventory": None, "ito": None, "dio": None, "uncosted_rows": 0,
-             "period_start": period.start, "period_end": period.end, "period_days": period.days}
+             "period_start": period.start, "period_end": period.end, "period_days": period.days,
+             "short_history": period.days < requested}
     if movements is None:
         return empty
     cogs, uncosted = cost_of_goods_sold(period.movements(movements), unit_costs(lots, period.end))

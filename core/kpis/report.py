@@ -36,8 +36,12 @@ def _records(table: pd.DataFrame, columns: list[str], money: tuple[str, ...] = (
 
 
 def build_report(data: Dataset, as_of: pd.Timestamp | str | None = None,
-                 settings: KpiSettings | None = None) -> dict:
-    """Every KPI of SPEC §3 as of a date; the JSON contract of `python -m core.cli report`."""
+                 settings: KpiSettings | None = None, notes: list[str] | None = None) -> dict:
+    """Every KPI of SPEC §3 as of a date; the JSON contract of `python -m core.cli report`.
+
+    Where the data is the problem (short history, uncosted movements, receipts after as-of), a message is
+    appended to `notes` when a list is given.
+    """
     settings = settings or KpiSettings()
     lots, snapshot, stock = kpis.as_of_stock(data.lots, as_of)
     tiv = kpis.total_inventory_value(stock)
@@ -45,6 +49,8 @@ def build_report(data: Dataset, as_of: pd.Timestamp | str | None = None,
     abc_summary = kpis.abc_summary(abc)
     aged = kpis.has_ages(stock)
     turnover = kpis.turnover(lots, data.movements, Period.ending(snapshot, settings.period_days), settings)
+    if notes is not None:
+        notes.extend(data_notes(stock, snapshot, turnover, settings))
     slob = kpis.slob_summary(stock, snapshot, settings) if aged else None
     return {
         "as_of": snapshot.date().isoformat(),
@@ -72,6 +78,23 @@ def build_report(data: Dataset, as_of: pd.Timestamp | str | None = None,
         "ito": turnover["ito"],
         "dio": turnover["dio"],
     }
+
+
+def data_notes(stock: pd.DataFrame, as_of: pd.Timestamp, turnover: dict, settings: KpiSettings) -> list[str]:
+    """Messages about the data behind the figures: what was shortened, left out or set aside, and why."""
+    notes = []
+    if turnover["short_history"]:
+        first = (turnover["period_start"] + pd.Timedelta(days=1)).date().isoformat()
+        notes.append(f"movements cover only {turnover['period_days']} days (from {first}): COGS is annualised "
+                     f"over those days, not {settings.period_days}")
+    if turnover["uncosted_rows"]:
+        notes.append(f"{turnover['uncosted_rows']} movement rows of SKUs with no unit cost in the lots are not in "
+                     "COGS (give a cogs column or the unit cost)")
+    future = kpis.future_receipts(stock, as_of) if "receipt_date" in stock else stock.iloc[:0]
+    if len(future):
+        notes.append(f"{len(future)} lots have a receipt date after {as_of.date().isoformat()} "
+                     f"(e.g. {future['sku'].iloc[0]}): counted in TIV, aged as 'unknown'")
+    return notes
 
 
 def _fmt_money(value: float | None, currency: str) -> str:

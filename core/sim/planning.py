@@ -17,10 +17,19 @@ PARAMETER_COLUMNS = ["sku", "mean_daily_demand", "std_daily_demand", "lead_time_
 
 @dataclass
 class PlanningParameters:
-    """Simulatable SKUs, and those left out with the reason (never silently dropped)."""
+    """Simulatable SKUs, and those left out with the reason (never silently dropped).
+
+    `current_inventory_value` is what cash release is measured against: the lots' TIV at as-of when the
+    parameters are derived from lots; None for a parameters file (then Σ on_hand × unit_cost, see `simulate`).
+    """
 
     params: pd.DataFrame
     excluded: pd.DataFrame
+    current_inventory_value: float | None = None
+
+    @property
+    def skus_without_on_hand(self) -> list[str]:
+        return self.params.loc[self.params["on_hand"].isna(), "sku"].astype(str).tolist()
 
     @property
     def sku_count(self) -> int:
@@ -68,12 +77,13 @@ def parameters_from_file(loaded: LoadResult, default_lead_time: float | None = N
 
 def derive_parameters(lots: pd.DataFrame, movements: pd.DataFrame, as_of: pd.Timestamp | None = None,
                       history_days: int = 365, default_lead_time: float | None = None) -> PlanningParameters:
-    """Demand statistics per SKU from the movements (days without a movement count as zero), unit cost and
-    on-hand from the as-of snapshot, ABC class by value; the lead time is the default the user sets."""
+    """Demand statistics per SKU from the movements (days without a movement count as zero, over the days the
+    movements cover), unit cost and on-hand from the as-of snapshot, ABC class by value; the lead time is the
+    default the user sets."""
     if default_lead_time is None:
         raise ValueError("a default lead time is needed to derive parameters (lots have no lead-time column)")
     lots, snapshot, stock = kpis.as_of_stock(lots, as_of)
-    period = kpis.Period.ending(snapshot, history_days)
+    period = kpis.Period.ending(snapshot, history_days).covered_by(movements)
     daily = period.movements(movements).groupby(["sku", "date"])["qty_out"].sum()
     by_sku = daily.groupby(level="sku")
     total, total_sq = by_sku.sum(), by_sku.apply(lambda q: float(np.square(q).sum()))
@@ -95,4 +105,4 @@ def derive_parameters(lots: pd.DataFrame, movements: pd.DataFrame, as_of: pd.Tim
     })
     no_cost = params["unit_cost"].isna()
     excluded = _excluded(params.loc[no_cost, "sku"], "no unit cost: issued but never in stock with a value")
-    return PlanningParameters(complete_parameters(params[~no_cost]), excluded)
+    return PlanningParameters(complete_parameters(params[~no_cost]), excluded, kpis.total_inventory_value(stock))

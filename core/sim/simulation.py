@@ -18,12 +18,22 @@ import numpy as np
 import pandas as pd
 import simpy
 
-from core.sim.policies import DAYS_PER_YEAR, ORDER_RULES, POLICIES, order_quantity, policy_levels, z_value
+from core.sim.policies import (
+    DAYS_PER_YEAR,
+    ORDER_RULES,
+    POLICIES,
+    SERVICE_TARGETS,
+    drawn_lead_time_moments,
+    order_quantity,
+    policy_levels,
+    z_value,
+)
 
 RECEIPT_AT = 0.5
 REVIEW_AT = 0.75
 DRAW_BLOCK_DAYS = 32  # random numbers are drawn a block of days at a time per replication
 DEMAND_DISTRIBUTIONS = ("normal", "gamma")
+CSL_TOLERANCE, FILL_TOLERANCE = 0.02, 0.005
 TOTAL_METRICS = ("avg_inventory_value", "ito", "dio", "fill_rate", "cycle_service_level", "stockout_days", "orders",
                  "cash_release")
 
@@ -53,7 +63,8 @@ class Scenario:
     replications: int = 20
     seed: int = 1
     lost_sales: bool = False
-    demand_distribution: str = "normal"
+    demand_distribution: str = "gamma"
+    service_target: str = "csl"
     by_class: dict[str, ClassSettings] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -69,6 +80,7 @@ class Scenario:
             (self.horizon_days > self.warmup_days >= 0, "the horizon must be longer than the warm-up"),
             (self.replications >= 1, "replications must be at least 1"),
             (self.demand_distribution in DEMAND_DISTRIBUTIONS, "demand distribution must be normal or gamma"),
+            (self.service_target in SERVICE_TARGETS, "service target must be csl (cycle service level) or fill"),
         ]
         for ok, message in checks:
             if not ok:
@@ -101,10 +113,43 @@ class SimulationResult:
     replications: pd.DataFrame
     daily_value: pd.DataFrame
     current_inventory_value: float
+    skus_without_on_hand: list[str] = field(default_factory=list)
+
+    @property
+    def achieved_service(self) -> float | None:
+        """The simulated measure the scenario targeted: cycle service level, or fill rate."""
+        return self.totals["fill_rate" if self.scenario.service_target == "fill" else "cycle_service_level"]
+
+    def service_by_target(self) -> pd.DataFrame:
+        """Per targeted service level (they differ by ABC class with per-class settings): the ABC classes that
+        target it, SKUs, and the achieved measure pooled over them (cycles for CSL, demand for fill rate)."""
+        skus = self.skus
+        fill = self.scenario.service_target == "fill"
+        measure, weight = ("fill_rate", "demand_units") if fill else ("cycle_service_level", "cycles")
+        frame = pd.DataFrame({"target": skus["service_level"], "classes": skus["abc_class"].fillna("").astype(str),
+                              "weighted": skus[measure].fillna(0.0) * skus[weight], "weight": skus[weight]})
+        table = frame.groupby("target", sort=True).agg(
+            classes=("classes", lambda c: "".join(sorted(set(c)))), sku_count=("weight", "size"),
+            weighted=("weighted", "sum"), weight=("weight", "sum"))
+        table["achieved"] = table["weighted"] / table["weight"].where(table["weight"] > 0)
+        return table.reset_index()[["target", "classes", "sku_count", "achieved"]]
+
+    @property
+    def skus_missing_target(self) -> pd.DataFrame:
+        """SKUs whose simulated service falls short of their target (typically very lumpy demand)."""
+        return self.skus[self.skus["target_met"].eq(False)]
 
 
 def sku_settings(params: pd.DataFrame, scenario: Scenario) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Policy, z and review days per SKU, with the scenario's per-ABC-class overrides applied."""
+    policy, level, review = sku_targets(params, scenario)
+    levels, positions = np.unique(level, return_inverse=True)
+    z = np.array([z_value(s) for s in levels])[positions]
+    return policy, z, review
+
+
+def sku_targets(params: pd.DataFrame, scenario: Scenario) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Policy, targeted service level and review days per SKU, with the per-ABC-class overrides applied."""
     n = len(params)
     policy = np.full(n, scenario.policy, dtype=object)
     level = np.full(n, scenario.service_level)
@@ -118,9 +163,7 @@ def sku_settings(params: pd.DataFrame, scenario: Scenario) -> tuple[np.ndarray, 
             level[mask] = settings.service_level
         if settings.review_days is not None:
             review[mask] = settings.review_days
-    levels, positions = np.unique(level, return_inverse=True)
-    z = np.array([z_value(s) for s in levels])[positions]
-    return policy.astype(str), z, review.astype(int)
+    return policy.astype(str), level, review.astype(int)
 
 
 def effective_lead_times(params: pd.DataFrame, scenario: Scenario) -> tuple[np.ndarray, np.ndarray]:
@@ -132,11 +175,21 @@ def effective_lead_times(params: pd.DataFrame, scenario: Scenario) -> tuple[np.n
 
 
 def plan_levels(params: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
-    """The policy levels each SKU is simulated with (safety stock, s, S, Q)."""
+    """The policy levels each SKU is simulated with (safety stock, s, S, Q), and its targeted service level.
+
+    With `service_target` "fill" the service level is a fill rate, and the levels are set for it. The levels see
+    the lead time as it is drawn (whole days, at least one); `lead_time_days` and `lead_time_std_days` are the
+    parameters of the draw.
+    """
     policy, z, review = sku_settings(params, scenario)
+    target = sku_targets(params, scenario)[1]
     lead, lead_std = effective_lead_times(params, scenario)
     q = order_quantity(params, scenario.order_rule, scenario.cover_days)
-    levels = policy_levels(params, policy, z, review, lead, lead_std, q)
+    fill = target if scenario.service_target == "fill" else None
+    drawn_lead, drawn_std = drawn_lead_time_moments(lead, lead_std)
+    levels = policy_levels(params, policy, z, review, drawn_lead, drawn_std, q, fill_rate=fill,
+                           skewed=scenario.demand_distribution == "gamma")
+    levels["service_level"] = target
     levels["review_days"] = review
     levels["lead_time_days"] = lead
     levels["lead_time_std_days"] = lead_std
@@ -162,6 +215,7 @@ class _Model:
         self.backorders = np.zeros(reps * n)
         self.on_order = tile(params["on_order"].fillna(0))
         self.short = np.zeros(reps * n, dtype=bool)
+        self.cycle_day = np.full(reps * n, -1)
         self.random_lead = bool((self.lead_std > 0).any())
         seeds = np.random.SeedSequence(scenario.seed).spawn(2)
         self.demand_streams = [np.random.default_rng(s) for s in seeds[0].spawn(reps)]
@@ -172,7 +226,7 @@ class _Model:
         self.gamma_scale = var[self.gamma_skus] / mu[self.gamma_skus]
         self.demand_block = self.lead_block = np.empty((0, reps * n))
         zeros = lambda dtype=float: np.zeros(reps * n, dtype=dtype)  # noqa: E731
-        self.demand, self.served, self.on_hand_days = zeros(), zeros(), zeros()
+        self.demand, self.served, self.shipped, self.on_hand_days = zeros(), zeros(), zeros(), zeros()
         self.stockout_days, self.orders, self.cycles, self.ok_cycles = zeros(int), zeros(int), zeros(int), zeros(int)
         self.daily_value = np.zeros((scenario.horizon_days, reps))
 
@@ -217,18 +271,26 @@ class _Model:
         if measured:
             self.demand += wanted
             self.served += served
+            self.shipped += served
             self.stockout_days += (unmet > 0) | (self.backorders > 0)
 
-    def receive(self, index: np.ndarray, qty: np.ndarray, measured: bool) -> None:
-        """A receipt closes a replenishment cycle: it was served without shortage unless `short` is set."""
+    def receive(self, index: np.ndarray, qty: np.ndarray, measured: bool, day: int = -1) -> None:
+        """A receipt closes a replenishment cycle: it was served without shortage unless `short` is set.
+
+        Receipts landing on the same day close one cycle (the days before that day), counted at the first.
+        """
+        closing = index[self.cycle_day[index] != day] if day >= 0 else index
+        self.cycle_day[closing] = day
         if measured:
-            self.cycles[index] += 1
-            self.ok_cycles[index] += ~self.short[index]
+            self.cycles[closing] += 1
+            self.ok_cycles[closing] += ~self.short[closing]
         self.on_order[index] -= qty
         on_hand = self.on_hand[index] + qty
         filled = np.minimum(on_hand, self.backorders[index])
         self.on_hand[index] = on_hand - filled
         self.backorders[index] -= filled
+        if measured:
+            self.shipped[index] += filled
         self.short[index] = self.backorders[index] > 0
 
     def review(self, day: int) -> tuple[np.ndarray, np.ndarray]:
@@ -263,7 +325,7 @@ def _run_calendar(model: _Model, scenario: Scenario) -> None:
 
     def receipt(delay: float, index: np.ndarray, qty: np.ndarray):
         yield env.timeout(delay)
-        model.receive(index, qty, measured=int(env.now) >= warmup)
+        model.receive(index, qty, measured=int(env.now) >= warmup, day=int(env.now))
 
     def days():
         for day in range(scenario.horizon_days):
@@ -298,7 +360,7 @@ def _per_replication(model: _Model, days: int, current_value: float) -> pd.DataF
     shape = (model.reps, model.n)
     cost = model.cost.reshape(shape)
     inventory_value = (model.on_hand_days.reshape(shape) * cost).sum(axis=1) / days
-    annual_cogs = (model.served.reshape(shape) * cost).sum(axis=1) * DAYS_PER_YEAR / days
+    annual_cogs = (model.shipped.reshape(shape) * cost).sum(axis=1) * DAYS_PER_YEAR / days
     ito = _ratio(annual_cogs, inventory_value)
     return pd.DataFrame({
         "avg_inventory_value": inventory_value,
@@ -324,7 +386,29 @@ def _per_sku(model: _Model, params: pd.DataFrame, levels: pd.DataFrame, days: in
     table["cycle_service_level"] = _ratio(mean(model.ok_cycles.astype(float)), mean(model.cycles.astype(float)))
     table["stockout_days"] = mean(model.stockout_days.astype(float))
     table["orders"] = mean(model.orders.astype(float))
+    table["cycles"] = mean(model.cycles.astype(float))
+    table["demand_units"] = mean(model.demand)
+    target = levels["service_level"].to_numpy(float)
+    table["service_level"] = target
+    table["target_met"] = target_met(model, target, table["fill_rate" if model.scenario.service_target == "fill"
+                                                         else "cycle_service_level"].to_numpy(float))
     return table
+
+
+def target_met(model: _Model, target: np.ndarray, achieved: np.ndarray) -> pd.Series:
+    """Per SKU: did the simulation deliver the target? None where nothing was measured (no cycle, no demand).
+
+    Short by more than the tolerance the SPEC allows (0.02 of cycle service level, 0.005 of fill rate) plus
+    two standard errors of the SKU's own estimate over its cycles, so a few unlucky cycles do not flag a SKU.
+    """
+    cycles = model.cycles.reshape(model.reps, model.n).sum(axis=0)
+    if model.scenario.service_target == "fill":
+        tolerance = np.full_like(target, FILL_TOLERANCE)
+    else:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            tolerance = CSL_TOLERANCE + 2 * np.sqrt(target * (1 - target) / cycles)
+    met = pd.Series(achieved >= target - tolerance, dtype=object)
+    return met.where(~np.isnan(achieved) & (cycles > 0), None)
 
 
 def _summarise(values: pd.DataFrame) -> pd.DataFrame:
@@ -336,13 +420,17 @@ def simulate(params: pd.DataFrame, scenario: Scenario, current_inventory_value: 
              ) -> SimulationResult:
     """Run a scenario over every SKU of `params` (see `core.sim.planning`).
 
-    Cash release is measured against `current_inventory_value` (default: the parameters' on-hand × unit cost).
+    Cash release is measured against `current_inventory_value`: the lots' TIV at as-of when the parameters come
+    from lots. By default it is Σ on_hand × unit cost of the parameters, and the SKUs without an on_hand are
+    named in `skus_without_on_hand` (they start the simulation at the policy's level, stock that does not exist
+    today, so it is not counted as current stock).
     """
     if params.empty:
         raise ValueError("no SKUs to simulate")
     levels = plan_levels(params, scenario)
+    without = params["on_hand"].isna().to_numpy()
     if current_inventory_value is None:
-        current_inventory_value = float((initial_on_hand(params, levels) * params["unit_cost"].to_numpy(float)).sum())
+        current_inventory_value = float((params["on_hand"].fillna(0.0) * params["unit_cost"]).sum())
     model = _Model(params, levels, scenario)
     _run_calendar(model, scenario)
     days = scenario.horizon_days - scenario.warmup_days
@@ -353,7 +441,7 @@ def simulate(params: pd.DataFrame, scenario: Scenario, current_inventory_value: 
                           "p05": np.quantile(model.daily_value, 0.05, axis=1),
                           "p95": np.quantile(model.daily_value, 0.95, axis=1)})
     return SimulationResult(scenario, _per_sku(model, params, levels, days), totals, spread, replications, daily,
-                            current_inventory_value)
+                            current_inventory_value, params.loc[without, "sku"].astype(str).tolist())
 
 
 def compare(scenario: SimulationResult, baseline: SimulationResult) -> pd.DataFrame:
