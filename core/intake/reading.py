@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-import gzip
 import io
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from core.intake import limits
 from core.intake.problems import fail
 
 HEADER_SEARCH_ROWS = 20
@@ -62,6 +62,7 @@ def read_source(source: Source, name: str | None = None) -> tuple[bytes, str]:
         shown = name or path.name
         if not path.is_file():
             raise fail(shown, "file not found")
+        limits.check_file_size(path.stat().st_size, shown)
         return path.read_bytes(), shown
     if isinstance(source, bytes):
         return source, name or "upload"
@@ -124,16 +125,15 @@ def read_table(source: Source, matcher: HeaderMatcher, name: str | None = None,
     """Read CSV (optionally gzip-compressed) or XLSX."""
     data, name = read_source(source, name)
     if data[:2] == _GZIP_MAGIC:
-        try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError):
-            raise fail(name, "the compressed file is damaged") from None
+        data = limits.gunzip(data, name)
     if not data or data.isspace():
         raise fail(name, "the file is empty")
     if data.startswith(_ZIP_MAGIC):
+        limits.check_xlsx(data, name)
         return _read_xlsx(data, name, matcher)
     if data.startswith(_OLE_MAGIC):
         raise fail(name, "old Excel .xls format is not supported; save it as .xlsx or CSV")
+    limits.check_csv_shape(data, name)
     if encoding is None and _looks_like_utf8(data):
         try:
             return _read_csv(None, data, "utf-8", name, matcher)
