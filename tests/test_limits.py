@@ -53,15 +53,15 @@ def xlsx_bomb(path: Path) -> Path:
 
 
 def lying_xlsx(path: Path) -> Path:
-    """The same bomb with its worksheet declaring 1 KB (sizes patched in the local and central headers)."""
+    """The same bomb with its worksheet declaring 1 KB (sizes patched in the local and central headers): the zip
+    reader stops at the declared size, the CRC check fails, and the workbook is refused as damaged."""
     data = bytearray(xlsx_bomb(path).read_bytes())
-    archive = zipfile.ZipFile(io.BytesIO(bytes(data)))
-    member = archive.getinfo("xl/worksheets/sheet1.xml")
-    central = data.rfind(b"PK\x01\x02" + data[member.header_offset + 4:member.header_offset + 6])
-    for header, size_at in ((member.header_offset, 22), (central, 24)):
-        fields = data[header + size_at:header + size_at + 4]
-        if fields == b"\xff\xff\xff\xff":  # zip64: patch the extra field's sizes instead
-            extra = data.find(b"\x01\x00", header + 30)
+    name = b"xl/worksheets/sheet1.xml"
+    local = data.find(b"PK\x03\x04", 1)  # the second member's local header
+    central = data.rfind(b"PK\x01\x02", 0, data.rfind(name))  # its central-directory entry
+    for header, size_at in ((local, 22), (central, 24)):
+        if data[header + size_at:header + size_at + 4] == b"\xff\xff\xff\xff":  # zip64: the extra field holds it
+            extra = data.find(b"\x01\x00", header + 30 + len(name) + (16 if size_at == 24 else 0))
             data[extra + 4:extra + 12] = struct.pack("<Q", 1024)
         else:
             data[header + size_at:header + size_at + 4] = struct.pack("<I", 1024)
