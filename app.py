@@ -44,4 +44,5 @@ def sidebar_filters() -> None:
 
 
 sidebar_filters()
+state.warn_if_read_only()
 navigation.run()

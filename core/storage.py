@@ -219,7 +219,8 @@ class Store:
                 return engine
             except sa.exc.DBAPIError:
                 pass
-        engine = sa.create_engine("sqlite://")
+        engine = sa.create_engine("sqlite://", poolclass=sa.pool.StaticPool,  # one empty database for all threads
+                                  connect_args={"check_same_thread": False})
         metadata.create_all(engine)
         return engine
 

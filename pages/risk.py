@@ -5,9 +5,9 @@ import streamlit as st
 
 from core.formatting import money, number, percent
 from core.kpis.measures import SLOB_TARGET_SHARE
-from core.storage import edits_from_editor
+from core.storage import WORKLIST_FIELDS, EditConflict, edits_from_editor
 from ui import charts, state
-from ui.i18n import t
+from ui.i18n import plain, t
 from ui.page import dashboard_page
 from ui.widgets import csv_download, display_frame, no_data_note, table, workbook_download
 
@@ -62,13 +62,20 @@ def _merged_worklist() -> pd.DataFrame:
         stored = worklist["lot_key"].map(saved[field]) if len(saved) else None
         if stored is not None:
             worklist[field] = stored.where(worklist["lot_key"].isin(saved.index), worklist[field])
+    worklist["version"] = worklist["lot_key"].map(saved["version"]).fillna(0).astype(int) if len(saved) else 0
     return worklist
 
 
 def _save_edits() -> None:
-    edits = edits_from_editor(st.session_state["worklist_shown"], st.session_state["worklist_editor"]["edited_rows"])
+    editor = st.session_state[state.editor_key("worklist_editor")]
+    edits = edits_from_editor(st.session_state["worklist_shown"], editor["edited_rows"])
     if len(edits):
-        state.store().save_worklist_edits(edits)
+        try:
+            state.store().save_worklist_edits(edits)
+        except EditConflict as conflict:
+            state.tell_conflict("worklist_editor", conflict, lambda lot, row: t(
+                "risk.conflict_row", lot=plain(str(lot)), **{f: plain(str(row[f] or "—")) for f in WORKLIST_FIELDS}))
+            return
         st.toast(t("risk.saved", count=len(edits)), icon=":material/save:")
 
 
@@ -80,7 +87,7 @@ else:
     full = _merged_worklist()
     worklist = full.head(WORKLIST_ROWS).reset_index(drop=True)
     st.session_state["worklist_shown"] = worklist
-    shown, config = display_frame(worklist, cur, money=("value",))
+    shown, config = display_frame(worklist.drop(columns="version"), cur, money=("value",))
     options = sorted({*[t(f"risk.action.{a}") for a in ACTIONS], *worklist["action"].dropna().astype(str)})
     statuses = sorted({*[t(f"risk.status.{s}") for s in STATUSES], *worklist["action_status"].dropna().astype(str)})
     config |= {"owner": st.column_config.TextColumn(t("col.owner")),
@@ -88,10 +95,10 @@ else:
                "action_status": st.column_config.SelectboxColumn(t("col.action_status"), options=statuses)}
     locked = [c for c in shown.columns if c not in ("owner", "action", "action_status")]
     st.data_editor(shown, column_config=config, disabled=locked, hide_index=True, width="stretch",
-                   key="worklist_editor", on_change=_save_edits)
+                   key=state.editor_key("worklist_editor"), on_change=_save_edits)
     if len(full) > WORKLIST_ROWS:
         st.caption(t("common.rows_shown", shown=WORKLIST_ROWS, total=f"{len(full):,}"))
-    csv_download(full, "risk_worklist.csv", "download_risk_worklist")
+    csv_download(full.drop(columns="version"), "risk_worklist.csv", "download_risk_worklist")
 
 sheets = {t("risk.suppliers"): numbers.suppliers_top5, t("risk.worklist"): numbers.worklist}
 if numbers.slob_by_type is not None:
