@@ -1,5 +1,7 @@
 """Data: upload lots and movements, fix the column mapping, see what was set aside, pick the as-of date."""
 
+import contextlib
+
 import pandas as pd
 import streamlit as st
 
@@ -67,7 +69,8 @@ try:
 except InputError as error:
     st.error(plain(error), icon=":material/error:")
     if error.problem.file == source.lots.name:
-        mapping_editor(error)
+        with contextlib.suppress(InputError):  # a file that cannot be read at all has no headers to map
+            mapping_editor(error)
     st.stop()
 
 mapping_editor(None)
