@@ -46,4 +46,5 @@ def sidebar_filters() -> None:
 
 
 sidebar_filters()
+state.warn_if_read_only()
 navigation.run()

@@ -3,12 +3,21 @@
 SQLite in the user's data folder by default; any SQLAlchemy URL (e.g. PostgreSQL) by setting
 `IDB_DATABASE_URL`. The folder is `IDB_DATA_DIR`, else `$XDG_DATA_HOME/inventory-decision-board`,
 else `~/.local/share/inventory-decision-board`.
+
+Everything saved belongs to one dataset (`dataset_key`): the bundled sample's edits never show on an upload, and
+one company's plan never on another's. Worklist rows, targets and plan steps carry a version: a save names the
+version the user saw, and when another session saved first the save is refused (`EditConflict`) instead of
+silently overwriting it. SQLite runs in WAL mode with a busy timeout, so readers never wait for a writer and two
+writers queue; every save is one transaction, so a process killed mid-save leaves the old or the new value.
+A data folder that cannot be written leaves the store read-only: figures still show, saves do nothing.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import sqlite3
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -17,30 +26,40 @@ import sqlalchemy as sa
 
 APP_FOLDER = "inventory-decision-board"
 WORKLIST_FIELDS = ("owner", "action", "action_status")
+SAMPLE_DATASET = "sample"
+BUSY_TIMEOUT_MS = 10_000
 
 metadata = sa.MetaData()
 worklist = sa.Table(
     "worklist", metadata,
+    sa.Column("dataset", sa.String(64), primary_key=True, default=SAMPLE_DATASET),
     sa.Column("lot_key", sa.String(400), primary_key=True),
     sa.Column("owner", sa.String(200)), sa.Column("action", sa.String(200)), sa.Column("action_status", sa.String(100)),
     sa.Column("updated_at", sa.DateTime),
+    sa.Column("version", sa.Integer, nullable=False, default=1),
 )
 scenarios = sa.Table(
     "scenarios", metadata,
+    sa.Column("dataset", sa.String(64), primary_key=True, default=SAMPLE_DATASET),
     sa.Column("name", sa.String(200), primary_key=True),
     sa.Column("settings", sa.Text, nullable=False),
     sa.Column("saved_at", sa.DateTime),
+    sa.Column("version", sa.Integer, nullable=False, default=1),
 )
 targets = sa.Table(
     "targets", metadata,
+    sa.Column("dataset", sa.String(64), primary_key=True, default=SAMPLE_DATASET),
     sa.Column("kpi", sa.String(100), primary_key=True),
     sa.Column("value", sa.Float, nullable=False),
     sa.Column("due_date", sa.Date),
     sa.Column("updated_at", sa.DateTime),
+    sa.Column("version", sa.Integer, nullable=False, default=1),
 )
 plan_steps = sa.Table(
     "plan_steps", metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("dataset", sa.String(64), nullable=False, index=True, default=SAMPLE_DATASET),
+    sa.Column("version", sa.Integer, nullable=False, default=1),
     sa.Column("title", sa.String(500), nullable=False),
     sa.Column("owner", sa.String(200)),
     sa.Column("due_date", sa.Date),
@@ -50,13 +69,33 @@ plan_steps = sa.Table(
     sa.Column("evidence", sa.Text),
     sa.Column("created_at", sa.DateTime),
 )
-PLAN_COLUMNS = ["id", "title", "owner", "due_date", "status", "planned_cash", "released_cash", "evidence"]
+PLAN_COLUMNS = ["id", "title", "owner", "due_date", "status", "planned_cash", "released_cash", "evidence", "version"]
 header_mappings = sa.Table(
     "header_mappings", metadata,
     sa.Column("signature", sa.String(64), primary_key=True),
     sa.Column("mapping", sa.Text, nullable=False),
     sa.Column("saved_at", sa.DateTime),
 )
+
+
+class EditConflict(Exception):
+    """Another session saved first: `current` holds what is saved now, by key (lot key, KPI or plan step id)."""
+
+    def __init__(self, current: dict[object, dict]) -> None:
+        super().__init__(f"{len(current)} edit(s) were saved by someone else first")
+        self.current = current
+
+
+def dataset_key(headers: list[str], warehouses: list[str]) -> str:
+    """The key user data is saved under for an uploaded lots file: its header layout and its warehouses.
+
+    Not the file's content hash, or next month's export of the same report would start an empty plan; not the
+    file name, which users change (and which two companies may share). The ERP's header layout and the set of
+    the company's warehouses stay the same from one month's export to the next and differ between companies.
+    """
+    signature = json.dumps([sorted({h.strip().lower() for h in headers}), sorted({str(w) for w in warehouses})],
+                           ensure_ascii=False)
+    return "upload:" + hashlib.sha256(signature.encode("utf-8")).hexdigest()[:24]
 
 
 def data_dir() -> Path:
@@ -79,88 +118,251 @@ def _clean(value: object) -> object:
 
 
 def edits_from_editor(shown: pd.DataFrame, edited_rows: dict) -> pd.DataFrame:
-    """Rows to save from a data editor's `edited_rows` ({row position: {column: value}}) over the shown worklist."""
-    rows = [{**shown.iloc[int(position)][["lot_key", *WORKLIST_FIELDS]].to_dict(), **change}
-            for position, change in edited_rows.items()]
-    return pd.DataFrame(rows, columns=["lot_key", *WORKLIST_FIELDS])
+    """Rows to save from a data editor's `edited_rows` ({row position: {column: value}}) over the shown worklist.
+
+    Only rows that now differ from what is shown: the editor keeps every edit since it was drawn, and an edit
+    already saved (and so shown) must not be saved again over a newer one. With a `version` column in `shown`,
+    each row carries the version the user saw, for the optimistic check in `Store.save_worklist_edits`.
+    """
+    columns = ["lot_key", *WORKLIST_FIELDS, *(["version"] if "version" in shown.columns else [])]
+    rows = []
+    for position, change in edited_rows.items():
+        before = shown.iloc[int(position)][columns].to_dict()
+        row = {**before, **{k: v for k, v in change.items() if k in WORKLIST_FIELDS}}
+        if any(_clean(row[f]) != _clean(before[f]) for f in WORKLIST_FIELDS):
+            rows.append(row)
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _sqlite_pragmas(connection: sqlite3.Connection, _record: object) -> None:
+    """WAL: readers never block on a writer; the busy timeout makes a second writer wait instead of failing."""
+    connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    if connection.execute("PRAGMA query_only").fetchone()[0] == 0:
+        try:
+            connection.execute("PRAGMA journal_mode = WAL")
+            connection.execute("PRAGMA synchronous = NORMAL")  # in WAL, durable against a killed process
+        except sqlite3.OperationalError:
+            pass  # a read-only database keeps its journal mode
+
+
+def _begin_immediate(connection: sa.Connection) -> None:
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _engine(url: str) -> sa.Engine:
+    """An engine; for SQLite, transactions take the write lock when they begin (BEGIN IMMEDIATE).
+
+    With a deferred BEGIN, a transaction that read and then writes after another session committed fails at once
+    (a stale WAL snapshot cannot be upgraded, whatever the busy timeout); taken up front, the lock is waited for.
+    """
+    if not url.startswith("sqlite"):
+        return sa.create_engine(url)
+    engine = sa.create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "isolation_level": None})
+    sa.event.listen(engine, "connect", _sqlite_pragmas)
+    sa.event.listen(engine, "begin", _begin_immediate)
+    return engine
+
+
+def _migrate(engine: sa.Engine) -> None:
+    """Bring tables from before datasets and versions up to date: their rows become the sample's, at version 1."""
+    with engine.begin() as connection:
+        existing = sa.inspect(connection)
+        for table in metadata.sorted_tables:
+            if not existing.has_table(table.name):
+                continue
+            have = {c["name"] for c in existing.get_columns(table.name)}
+            if {c.name for c in table.columns} <= have:
+                continue
+            old = f"{table.name}_before_datasets"
+            connection.exec_driver_sql(f'ALTER TABLE "{table.name}" RENAME TO "{old}"')
+            for index in table.indexes:
+                connection.exec_driver_sql(f'DROP INDEX IF EXISTS "{index.name}"')
+            table.create(connection)
+            shared = [c.name for c in table.columns if c.name in have]
+            filled = {"dataset": f"'{SAMPLE_DATASET}'", "version": "1"}
+            added = [c for c in filled if c not in have]
+            columns = ", ".join(f'"{c}"' for c in [*shared, *added])
+            values = ", ".join([*(f'"{c}"' for c in shared), *(filled[c] for c in added)])
+            connection.exec_driver_sql(f'INSERT INTO "{table.name}" ({columns}) SELECT {values} FROM "{old}"')
+            connection.exec_driver_sql(f'DROP TABLE "{old}"')
 
 
 class Store:
-    """One small gateway to the database; tables are created on first use."""
+    """One small gateway to the database for one dataset's saved data; tables are created on first use.
 
-    def __init__(self, url: str | None = None) -> None:
+    `writable` is False when the data folder or database cannot be written: reads then come from the existing
+    database opened read-only (or an empty one in memory) and saves are ignored; the app says so once.
+    """
+
+    def __init__(self, url: str | None = None, dataset: str = SAMPLE_DATASET, *,
+                 _engine_of: Store | None = None) -> None:
+        self.dataset = dataset
+        if _engine_of is not None:
+            self.url, self.engine, self.writable = _engine_of.url, _engine_of.engine, _engine_of.writable
+            return
         self.url = url or database_url()
-        if self.url.startswith("sqlite:///"):
-            Path(self.url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-        self.engine = sa.create_engine(self.url)
-        metadata.create_all(self.engine)
+        try:
+            if self.url.startswith("sqlite:///"):
+                Path(self.url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+            self.engine = _engine(self.url)
+            _migrate(self.engine)
+            metadata.create_all(self.engine)
+            with self.engine.begin() as connection:  # a write that changes nothing proves the database writable
+                connection.execute(sa.update(targets).where(sa.false()).values(value=0.0))
+                connection.exec_driver_sql("CREATE TABLE IF NOT EXISTS write_probe (x)")
+                connection.exec_driver_sql("DROP TABLE write_probe")
+            self.writable = True
+        except (OSError, sa.exc.OperationalError, sa.exc.DatabaseError):
+            self.engine, self.writable = self._read_only_engine(), False
+
+    def _read_only_engine(self) -> sa.Engine:
+        path = Path(self.url.removeprefix("sqlite:///")) if self.url.startswith("sqlite:///") else None
+        if path is not None and path.is_file():
+            engine = sa.create_engine(f"sqlite:///file:{path}?mode=ro&immutable=1&uri=true")
+            try:
+                with engine.connect() as connection:
+                    connection.execute(sa.select(targets.c.kpi).limit(1)).all()
+                return engine
+            except sa.exc.DBAPIError:
+                pass
+        engine = sa.create_engine("sqlite://", poolclass=sa.pool.StaticPool,  # one empty database for all threads
+                                  connect_args={"check_same_thread": False})
+        metadata.create_all(engine)
+        return engine
+
+    def for_dataset(self, dataset: str) -> Store:
+        """The same database, saving under another dataset's key."""
+        return Store(dataset=dataset, _engine_of=self)
 
     def worklist_edits(self) -> pd.DataFrame:
         with self.engine.connect() as connection:
-            rows = connection.execute(sa.select(worklist)).mappings().all()
-        return pd.DataFrame(rows, columns=["lot_key", *WORKLIST_FIELDS, "updated_at"])
+            rows = connection.execute(sa.select(worklist).where(worklist.c.dataset == self.dataset)).mappings().all()
+        return pd.DataFrame(rows, columns=["lot_key", *WORKLIST_FIELDS, "updated_at", "version"])
 
     def save_worklist_edits(self, edits: pd.DataFrame) -> int:
-        """Upsert owner/action/status per lot key; returns the number of lots saved."""
+        """Upsert owner/action/status per lot key; returns the number of lots saved.
+
+        With a `version` column (the version each row had when the user saw it; 0 or empty for never saved) a
+        row saved since by someone else is not overwritten: the other rows are saved, then `EditConflict` says
+        which rows were refused and what they hold now.
+        """
+        if not self.writable:
+            return 0
+        checked = "version" in edits.columns
+        refused: list[object] = []
+        saved = 0
         with self.engine.begin() as connection:
             for row in edits.to_dict("records"):
                 values = {f: _clean(row.get(f)) for f in WORKLIST_FIELDS} | {"updated_at": _now()}
-                updated = connection.execute(sa.update(worklist).where(worklist.c.lot_key == row["lot_key"])
-                                             .values(**values)).rowcount
-                if not updated:
-                    connection.execute(sa.insert(worklist).values(lot_key=row["lot_key"], **values))
-        return len(edits)
+                seen = int(row["version"]) if checked and _clean(row.get("version")) is not None else 0
+                where = (worklist.c.dataset == self.dataset) & (worklist.c.lot_key == row["lot_key"])
+                if checked:
+                    where &= worklist.c.version == seen
+                updated = connection.execute(sa.update(worklist).where(where)
+                                             .values(**values, version=worklist.c.version + 1)).rowcount
+                if updated:
+                    saved += 1
+                elif checked and (seen or self._has_lot(connection, row["lot_key"])):
+                    refused.append(row["lot_key"])
+                else:
+                    connection.execute(sa.insert(worklist).values(dataset=self.dataset, lot_key=row["lot_key"],
+                                                                  version=1, **values))
+                    saved += 1
+        if refused:
+            current = self.worklist_edits().set_index("lot_key")
+            raise EditConflict({k: current.loc[k, [*WORKLIST_FIELDS, "version"]].to_dict() for k in refused})
+        return saved
+
+    def _has_lot(self, connection: sa.Connection, lot_key: str) -> bool:
+        return connection.execute(sa.select(worklist.c.version).where(
+            (worklist.c.dataset == self.dataset) & (worklist.c.lot_key == lot_key))).first() is not None
 
     def save_scenario(self, name: str, settings: dict) -> None:
         name = name.strip()
         if not name:
             raise ValueError("a scenario needs a name")
+        if not self.writable:
+            return
         text = json.dumps(settings, ensure_ascii=False, sort_keys=True)
         with self.engine.begin() as connection:
-            connection.execute(sa.delete(scenarios).where(scenarios.c.name == name))
-            connection.execute(sa.insert(scenarios).values(name=name, settings=text, saved_at=_now()))
+            connection.execute(sa.delete(scenarios).where(self._scenario(name)))
+            connection.execute(sa.insert(scenarios).values(dataset=self.dataset, name=name, settings=text,
+                                                           saved_at=_now()))
+
+    def _scenario(self, name: str) -> sa.ColumnElement[bool]:
+        return (scenarios.c.dataset == self.dataset) & (scenarios.c.name == name)
 
     def scenario_names(self) -> list[str]:
         with self.engine.connect() as connection:
-            return list(connection.execute(sa.select(scenarios.c.name).order_by(scenarios.c.saved_at.desc())).scalars())
+            return list(connection.execute(sa.select(scenarios.c.name).where(scenarios.c.dataset == self.dataset)
+                                           .order_by(scenarios.c.saved_at.desc())).scalars())
 
     def load_scenario(self, name: str) -> dict:
         with self.engine.connect() as connection:
-            text = connection.execute(sa.select(scenarios.c.settings).where(scenarios.c.name == name)).scalar()
+            text = connection.execute(sa.select(scenarios.c.settings).where(self._scenario(name))).scalar()
         if text is None:
             raise KeyError(name)
         return json.loads(text)
 
     def delete_scenario(self, name: str) -> None:
+        if not self.writable:
+            return
         with self.engine.begin() as connection:
-            connection.execute(sa.delete(scenarios).where(scenarios.c.name == name))
+            connection.execute(sa.delete(scenarios).where(self._scenario(name)))
 
     def targets(self) -> dict[str, dict]:
-        with self.engine.connect() as connection:
-            rows = connection.execute(sa.select(targets)).mappings().all()
-        return {r["kpi"]: {"value": r["value"], "due_date": r["due_date"]} for r in rows}
+        return {kpi: {"value": t["value"], "due_date": t["due_date"]} for kpi, t in self._target_rows().items()}
 
-    def set_target(self, kpi: str, value: float, due_date: date | None = None) -> None:
+    def target_versions(self) -> dict[str, int]:
+        """The version of each saved target, to hand back to `set_target` when the user saves."""
+        return {kpi: t["version"] for kpi, t in self._target_rows().items()}
+
+    def _target_rows(self) -> dict[str, dict]:
+        with self.engine.connect() as connection:
+            rows = connection.execute(sa.select(targets).where(targets.c.dataset == self.dataset)).mappings().all()
+        return {r["kpi"]: dict(r) for r in rows}
+
+    def set_target(self, kpi: str, value: float, due_date: date | None = None, version: int | None = None) -> None:
+        """Save a target; with `version` (what the user saw, 0 for none) a target saved since raises EditConflict."""
+        if not self.writable:
+            return
+        values = {"value": float(value), "due_date": due_date, "updated_at": _now()}
+        where = (targets.c.dataset == self.dataset) & (targets.c.kpi == kpi)
         with self.engine.begin() as connection:
-            connection.execute(sa.delete(targets).where(targets.c.kpi == kpi))
-            connection.execute(sa.insert(targets).values(kpi=kpi, value=float(value), due_date=due_date,
-                                                         updated_at=_now()))
+            current = connection.execute(sa.select(targets.c.version).where(where)).scalar()
+            stale = version is not None and (current or 0) != version
+            if not stale and current is None:
+                connection.execute(sa.insert(targets).values(dataset=self.dataset, kpi=kpi, version=1, **values))
+            elif not stale:
+                connection.execute(sa.update(targets).where(where).values(**values, version=current + 1))
+        if stale:
+            raise EditConflict({kpi: self._target_rows().get(kpi, {})})
 
     def plan(self) -> pd.DataFrame:
         with self.engine.connect() as connection:
-            rows = connection.execute(sa.select(plan_steps).order_by(plan_steps.c.id)).mappings().all()
+            rows = connection.execute(sa.select(plan_steps).where(plan_steps.c.dataset == self.dataset)
+                                      .order_by(plan_steps.c.id)).mappings().all()
         return pd.DataFrame(rows, columns=[*PLAN_COLUMNS, "created_at"])[PLAN_COLUMNS]
 
     def add_plan_step(self, title: str, owner: str | None = None, due_date: date | None = None,
                       planned_cash: float = 0.0, evidence: str | None = None) -> int:
+        if not self.writable:
+            return 0
         with self.engine.begin() as connection:
             result = connection.execute(sa.insert(plan_steps).values(
-                title=title, owner=_clean(owner), due_date=due_date, status="open", planned_cash=float(planned_cash),
-                released_cash=0.0, evidence=evidence, created_at=_now()))
+                dataset=self.dataset, version=1, title=title, owner=_clean(owner), due_date=due_date, status="open",
+                planned_cash=float(planned_cash), released_cash=0.0, evidence=evidence, created_at=_now()))
         return int(result.inserted_primary_key[0])
 
     def update_plan(self, steps: pd.DataFrame) -> None:
-        """Save edited steps (owner, due date, status, released cash); rows without an id are added."""
+        """Save edited steps (owner, due date, status, released cash); rows without an id are added.
+
+        A step whose `version` is no longer the saved one (another session saved it first) is left as saved, the
+        rest are saved, and `EditConflict` names the refused steps with what they hold now.
+        """
+        if not self.writable:
+            return
+        refused = []
         with self.engine.begin() as connection:
             for row in steps.to_dict("records"):
                 values = {k: _clean(row.get(k)) for k in ("title", "owner", "due_date", "status", "evidence")}
@@ -170,16 +372,30 @@ class Store:
                 values["status"] = values["status"] or "open"
                 if _clean(row.get("id")) is None:
                     if values["title"]:
-                        connection.execute(sa.insert(plan_steps).values(**values, created_at=_now()))
-                else:
-                    connection.execute(sa.update(plan_steps).where(plan_steps.c.id == int(row["id"])).values(**values))
+                        connection.execute(sa.insert(plan_steps).values(**values, dataset=self.dataset, version=1,
+                                                                        created_at=_now()))
+                    continue
+                where = (plan_steps.c.id == int(row["id"])) & (plan_steps.c.dataset == self.dataset)
+                if _clean(row.get("version")) is not None:
+                    where &= plan_steps.c.version == int(row["version"])
+                if not connection.execute(sa.update(plan_steps).where(where)
+                                          .values(**values, version=plan_steps.c.version + 1)).rowcount:
+                    refused.append(int(row["id"]))
+        if refused:
+            plan = self.plan().set_index("id")
+            raise EditConflict({i: plan.loc[i].to_dict() if i in plan.index else {} for i in refused})
 
     def delete_plan_step(self, step_id: int) -> None:
+        if not self.writable:
+            return
         with self.engine.begin() as connection:
-            connection.execute(sa.delete(plan_steps).where(plan_steps.c.id == step_id))
+            connection.execute(sa.delete(plan_steps).where((plan_steps.c.id == step_id)
+                                                           & (plan_steps.c.dataset == self.dataset)))
 
     def save_header_mapping(self, signature: str, mapping: dict) -> None:
         """Remember a hand mapping (and reading conventions) for a file layout, keyed by its header signature."""
+        if not self.writable:
+            return
         text = json.dumps(mapping, ensure_ascii=False, sort_keys=True)
         with self.engine.begin() as connection:
             connection.execute(sa.delete(header_mappings).where(header_mappings.c.signature == signature))

@@ -5,9 +5,9 @@ import streamlit as st
 
 from core.formatting import number, percent
 from core.kpis.measures import SLOB_TARGET_SHARE
-from core.storage import edits_from_editor
+from core.storage import WORKLIST_FIELDS, EditConflict, edits_from_editor
 from ui import charts, state
-from ui.i18n import money, t
+from ui.i18n import money, plain, t
 from ui.page import dashboard_page
 from ui.widgets import csv_download, display_frame, export_frame, no_data_note, table, workbook_download
 
@@ -65,13 +65,20 @@ def _merged_worklist() -> pd.DataFrame:
         stored = worklist["lot_key"].map(saved[field]) if len(saved) else None
         if stored is not None:
             worklist[field] = stored.where(worklist["lot_key"].isin(saved.index), worklist[field])
+    worklist["version"] = worklist["lot_key"].map(saved["version"]).fillna(0).astype(int) if len(saved) else 0
     return worklist
 
 
 def _save_edits() -> None:
-    edits = edits_from_editor(st.session_state["worklist_shown"], st.session_state["worklist_editor"]["edited_rows"])
+    editor = st.session_state[state.editor_key("worklist_editor")]
+    edits = edits_from_editor(st.session_state["worklist_shown"], editor["edited_rows"])
     if len(edits):
-        state.store().save_worklist_edits(edits)
+        try:
+            state.store().save_worklist_edits(edits)
+        except EditConflict as conflict:
+            state.tell_conflict("worklist_editor", conflict, lambda lot, row: t(
+                "risk.conflict_row", lot=plain(str(lot)), **{f: plain(str(row[f] or "—")) for f in WORKLIST_FIELDS}))
+            return
         st.toast(t("risk.saved", count=len(edits)), icon=":material/save:")
 
 
@@ -83,7 +90,7 @@ else:
     full = _merged_worklist()
     worklist = full.head(WORKLIST_ROWS).reset_index(drop=True)
     st.session_state["worklist_shown"] = worklist
-    shown, config = display_frame(worklist, cur, money=("value",))
+    shown, config = display_frame(worklist.drop(columns="version"), cur, money=("value",))
     options = sorted({*[t(f"risk.action.{a}") for a in ACTIONS], *worklist["action"].dropna().astype(str)})
     statuses = sorted({*[t(f"risk.status.{s}") for s in STATUSES], *worklist["action_status"].dropna().astype(str)})
     config |= {"owner": st.column_config.TextColumn(t("col.owner")),
@@ -91,15 +98,16 @@ else:
                "action_status": st.column_config.SelectboxColumn(t("col.action_status"), options=statuses)}
     locked = [c for c in shown.columns if c not in EDITABLE]
     st.data_editor(shown, column_config=config, disabled=locked, hide_index=True, width="stretch", placeholder="—",
-                   key="worklist_editor", on_change=_save_edits)
+                   key=state.editor_key("worklist_editor"), on_change=_save_edits)
     if len(full) > WORKLIST_ROWS:
         st.caption(t("common.rows_shown", shown=WORKLIST_ROWS, total=f"{len(full):,}"))
-    csv_download(export_frame(full, cur, money=("value",)), "risk_worklist", "download_risk_worklist")
+    csv_download(export_frame(full.drop(columns="version"), cur, money=("value",)), "risk_worklist",
+                 "download_risk_worklist")
 
 sheets = {t("risk.suppliers"): export_frame(backlog, cur, ("value",), ("share",))}
 if numbers.slob_by_type is not None:
     sheets = {t("risk.slob"): export_frame(numbers.slob_by_type, cur, ("value", "slob_value"), ("slob_share",)),
               **sheets}
 if not numbers.worklist.empty:
-    sheets[t("risk.worklist")] = export_frame(_merged_worklist(), cur, money=("value",))
+    sheets[t("risk.worklist")] = export_frame(_merged_worklist().drop(columns="version"), cur, money=("value",))
 workbook_download(sheets, "risk", "risk_workbook")

@@ -12,6 +12,7 @@ from core.kpis.actions import ActionSettings, bu_gap_contribution, recommend_act
 from core.kpis.dashboard import apply_filters
 from core.kpis.plan_report import render_plan_html
 from core.kpis.targets import DEFAULT_TARGETS, TARGET_KPIS, kpi_history, target_gaps
+from core.storage import EditConflict
 from ui import charts, state
 from ui.i18n import kpi_value, language, money, money_divisor, money_unit, plain, t
 from ui.page import dashboard_page
@@ -73,9 +74,17 @@ def save_targets(tiv: float, divisor: float) -> None:
     s = st.session_state
     entered = {"tiv": tiv - s["tg_tiv"] * divisor if s["tg_tiv"] else None, "ito": s["tg_ito"], "dio": s["tg_dio"],
                "slob_share": s["tg_slob_share"] / 100}
-    for kpi, value in entered.items():
-        if value is not None:
-            state.store().set_target(kpi, value, s[f"tg_{kpi}_due"])
+    store, seen = state.store(), s.get("tg_versions", {})
+    try:
+        for kpi, value in entered.items():
+            if value is not None:
+                store.set_target(kpi, value, s[f"tg_{kpi}_due"], version=seen.get(kpi, 0))
+    except EditConflict as conflict:
+        state.tell_conflict("targets_form", conflict, lambda kpi, row: t(
+            "targets.conflict_row", kpi=t(f"targets.kpi.{kpi}"), value=f"{row.get('value', 0):,.2f}"))
+        for kpi in TARGET_KPIS:  # the form then shows what is saved now
+            s.pop(f"tg_{kpi}", None)
+        return
     st.toast(t("targets.saved"), icon=":material/flag:")
 
 
@@ -193,9 +202,10 @@ def draw_actions(recommended: pd.DataFrame, contribution: pd.DataFrame, currency
 
 
 def save_plan(divisor: float) -> None:
-    """Save the plan editor's changes; its money columns are in the display unit (万 where CNY)."""
-    editor = st.session_state["plan_editor"]
-    plan = state.store().plan()
+    """Save the plan editor's changes against the plan as it was shown (its versions); money columns are in the
+    display unit (万 where CNY)."""
+    editor = st.session_state[state.editor_key("plan_editor")]
+    plan = st.session_state["plan_shown"]
     for position in editor["deleted_rows"]:
         state.store().delete_plan_step(int(plan.iloc[position]["id"]))
     edited = plan.copy()
@@ -206,12 +216,18 @@ def save_plan(divisor: float) -> None:
     for column in PLAN_MONEY:
         added[column] = pd.to_numeric(added[column], errors="coerce") * divisor
     keep = edited.drop(index=[int(p) for p in editor["deleted_rows"]])
-    state.store().update_plan(pd.concat([keep, added], ignore_index=True))
+    try:
+        state.store().update_plan(pd.concat([keep, added], ignore_index=True))
+    except EditConflict as conflict:
+        state.tell_conflict("plan_editor", conflict, lambda _, row: t(
+            "plan.conflict_row", step=plain(str(row.get("title", "—"))), status=row.get("status", "—"),
+            released=f"{row.get('released_cash', 0):,.2f}"))
 
 
 def draw_plan(currency: str) -> pd.DataFrame:
     st.subheader(t("plan.title"))
     plan = state.store().plan()
+    st.session_state["plan_shown"] = plan
     planned, released = float(plan["planned_cash"].sum()), float(plan["released_cash"].sum())
     a, b, c = st.columns(3)
     a.metric(t("plan.planned"), money(planned, currency))
@@ -220,7 +236,7 @@ def draw_plan(currency: str) -> pd.DataFrame:
     st.progress(min(1.0, released / planned) if planned else 0.0,
                 text=t("plan.progress", pct=percent(released / planned if planned else 0.0)))
     unit, divisor = money_unit(currency), money_divisor(currency)
-    config = {"id": None,
+    config = {"id": None, "version": None,
               "title": st.column_config.TextColumn(t("plan.step"), width="large", required=True),
               "owner": st.column_config.TextColumn(t("col.owner")),
               "due_date": st.column_config.DateColumn(t("plan.due")),
@@ -235,13 +251,14 @@ def draw_plan(currency: str) -> pd.DataFrame:
     shown = plan.assign(due_date=pd.to_datetime(plan["due_date"]),
                         **{c: (plan[c] / divisor).round(2) for c in PLAN_MONEY})
     st.data_editor(shown, column_config=config, num_rows="dynamic", hide_index=True, width="stretch", placeholder="—",
-                   key="plan_editor", on_change=save_plan, args=(divisor,))
+                   key=state.editor_key("plan_editor"), on_change=save_plan, args=(divisor,))
     st.caption(t("plan.help"))
-    return plan
+    return plan.drop(columns="version")
 
 
 numbers = dashboard_page("targets.title")
 cur = numbers.currency
+st.session_state["tg_versions"] = state.store().target_versions()
 gaps = draw_targets(numbers, state.store().targets(), cur)
 with st.expander(t("actions.settings")):
     left, right = st.columns(2)

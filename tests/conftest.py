@@ -40,6 +40,6 @@ def write_file(tmp_path: Path):
     return write
 
 
-# Helpers such as `ui.state.store.clear()` run outside a script run in the tests; Streamlit logs a harmless
+# Helpers such as `ui.state.database.clear()` run outside a script run in the tests; Streamlit logs a harmless
 # "missing ScriptRunContext" warning for each, which buries real output.
 logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").setLevel(logging.ERROR)

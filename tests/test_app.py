@@ -20,7 +20,7 @@ PAGES = ["pages/overview.py", "pages/turnover.py", "pages/risk.py", "pages/data.
 def data_folder(tmp_path, monkeypatch):
     monkeypatch.setenv("IDB_DATA_DIR", str(tmp_path / "data"))
     from ui import state
-    state.store.clear()
+    state.database.clear()
     return tmp_path / "data"
 
 

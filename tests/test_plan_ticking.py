@@ -19,7 +19,7 @@ TICKED = 8
 def store(tmp_path, monkeypatch):
     monkeypatch.setenv("IDB_DATA_DIR", str(tmp_path / "data"))
     from ui import state
-    state.store.clear()
+    state.database.clear()
     return Store()
 
 

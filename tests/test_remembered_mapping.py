@@ -31,7 +31,7 @@ def test_next_upload_of_the_same_layout_is_read_with_the_remembered_mapping(tmp_
     from ui import state
 
     monkeypatch.setenv("IDB_DATA_DIR", str(tmp_path))
-    state.store.clear()
+    state.database.clear()
     st.session_state.clear()
     january = (ODD + "A;Lager 1;2;1,50\n").encode()
     state.use_upload(("jan.csv", january), None)
@@ -42,7 +42,7 @@ def test_next_upload_of_the_same_layout_is_read_with_the_remembered_mapping(tmp_
     lots, _ = state.loaded()
     assert lots.data["value"].sum() == pytest.approx(8.25)
     assert lots.currency == "EUR"
-    state.store.clear()
+    state.database.clear()
     st.session_state.clear()
 
 
@@ -54,7 +54,7 @@ def test_data_page_corrects_the_currency_and_names_what_was_recognised(tmp_path,
     from ui import state
 
     monkeypatch.setenv("IDB_DATA_DIR", str(tmp_path / "data"))
-    state.store.clear()
+    state.database.clear()
     sap_mb52_de_csv(tmp_path / "sap.csv")
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     at.session_state["lang"] = "en"
@@ -72,4 +72,4 @@ def test_data_page_corrects_the_currency_and_names_what_was_recognised(tmp_path,
     shown = " ".join(m.value for m in at.markdown).replace("\\", "")
     assert "SAP MB52 / MB5B (German) · decimal comma · USD" in shown
     assert at.session_state["source"].conventions == (None, None, "USD")
-    state.store.clear()
+    state.database.clear()

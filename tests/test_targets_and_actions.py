@@ -129,7 +129,7 @@ def test_printable_plan_escapes_text_from_files():
 def app_store(tmp_path, monkeypatch):
     monkeypatch.setenv("IDB_DATA_DIR", str(tmp_path / "data"))
     from ui import state
-    state.store.clear()
+    state.database.clear()
     return Store()
 
 

@@ -16,7 +16,7 @@ FAST = {"wi_replications": 4, "wi_horizon": 180}
 def data_folder(tmp_path, monkeypatch):
     monkeypatch.setenv("IDB_DATA_DIR", str(tmp_path / "data"))
     from ui import state
-    state.store.clear()
+    state.database.clear()
 
 
 def what_if(query: dict[str, str] | None = None, **session) -> AppTest:

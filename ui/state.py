@@ -1,10 +1,17 @@
 """The data the pages share: the current source files (the bundled sample until the user uploads), the loaded
-dataset (cached per file content), filters, as-of date, and the dashboard numbers (cached per selection)."""
+dataset (cached per file content), filters, as-of date, and the dashboard numbers (cached per selection).
+
+Sessions are kept apart: a session's files live in its own `st.session_state` (dropped when replaced), and every
+cache below is keyed by `Source.key`, the content digests of that session's own files and mapping — never by a
+name two users could share — so a cached result can only be returned to a session holding the same bytes. The
+caches are bounded (`max_entries`, `ttl`) so a room of sessions cannot grow the server without limit.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,13 +28,15 @@ from core.kpis.dashboard import DashboardNumbers, Filters, apply_filters, build_
 from core.kpis.measures import KpiSettings
 from core.kpis.report import Dataset
 from core.sim.planning import PlanningParameters, derive_parameters, parameters_from_file
-from core.storage import Store
+from core.storage import SAMPLE_DATASET, EditConflict, Store, database_url, dataset_key
 from ui.i18n import t
 
 SAMPLE = Path(__file__).resolve().parents[1] / "sample_data"
 SCHEMAS: dict[str, FileSchema] = {"lots": LOTS, "movements": MOVEMENTS}
 SOURCE_KEY = "source"
 AS_OF_KEY = "as_of"
+DATASET_KEY = "dataset_key"
+CACHE_TTL = "2h"  # an idle session's cached figures go after two hours; its files stay in its own state
 
 
 @dataclass(frozen=True)
@@ -149,7 +158,7 @@ def use_sample() -> None:
     st.session_state.pop(AS_OF_KEY, None)
 
 
-@st.cache_resource(max_entries=4, show_spinner=False)
+@st.cache_resource(max_entries=4, ttl=CACHE_TTL, show_spinner=False)
 def _load(key: str, _source: Source) -> tuple[LoadResult, LoadResult | None, InputError | None]:
     """Both files; a movements file that cannot be used is reported, not fatal: the KPIs go on without it."""
     lots = load_lots(_source.lots.data, name=_source.lots.name, mapping=dict(_source.mapping) or None,
@@ -177,7 +186,7 @@ def movements_problem() -> InputError | None:
     return _load(source.key, source)[2]
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
+@st.cache_data(max_entries=8, ttl=CACHE_TTL, show_spinner=False)
 def file_headers(kind: str, digest: str, _file: SourceFile) -> tuple[list[str], dict[str, str]]:
     """Headers of a lots or movements file (read from its first rows) and the automatic mapping, even when a
     required column is missing."""
@@ -202,7 +211,7 @@ def as_of() -> pd.Timestamp | None:
     return st.session_state.get(AS_OF_KEY)
 
 
-@st.cache_data(max_entries=4, show_spinner=False)
+@st.cache_data(max_entries=16, ttl=CACHE_TTL, show_spinner=False)
 def _options(key: str, _data: Dataset) -> dict[str, list[str]]:
     return filter_options(_data.lots)
 
@@ -219,7 +228,7 @@ def settings() -> KpiSettings:
     return KpiSettings(day_basis=int(st.session_state.get("day_basis", 365)))
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@st.cache_data(max_entries=64, ttl=CACHE_TTL, show_spinner=False)
 def _numbers(key: str, _data: Dataset, as_of_date: pd.Timestamp | None, selection: Filters,
              kpi_settings: KpiSettings) -> DashboardNumbers:
     return build_dashboard(_data, as_of_date, kpi_settings, selection)
@@ -231,12 +240,52 @@ def numbers() -> DashboardNumbers:
         return _numbers(current_source().key, dataset(), as_of(), filters(), settings())
 
 
-@st.cache_resource
+@st.cache_resource(max_entries=4, show_spinner=False)
+def database(url: str) -> Store:
+    """One engine per database for the whole server (SQLite in WAL mode copes with concurrent sessions)."""
+    return Store(url)
+
+
+def dataset_key_of_source() -> str:
+    """The key the current files' saved data lives under: the sample's own, or the upload's layout and warehouses."""
+    source = current_source()
+    if source.is_sample:
+        return SAMPLE_DATASET
+    remembered = st.session_state.get(DATASET_KEY)
+    if remembered and remembered[0] == source.key:
+        return remembered[1]
+    lots, _ = loaded()
+    warehouses = lots.data["warehouse"].dropna().unique().tolist() if "warehouse" in lots.data else []
+    key = dataset_key([*lots.mapping.values(), *lots.unmatched], warehouses)
+    st.session_state[DATASET_KEY] = (source.key, key)
+    return key
+
+
 def store() -> Store:
-    return Store()
+    """Saved data (worklist, targets, plan, scenarios) of the dataset on screen."""
+    return database(database_url()).for_dataset(dataset_key_of_source())
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
+def warn_if_read_only() -> None:
+    """The one warning when nothing can be saved: the figures still show, edits are not kept."""
+    if not database(database_url()).writable:
+        st.warning(t("storage.read_only"), icon=":material/lock:")
+
+
+def editor_key(name: str) -> str:
+    """A data editor's key; a new one after a refused save, so the editor drops the user's edit and shows the
+    saved value."""
+    return f"{name}_{st.session_state.get(f'{name}_generation', 0)}"
+
+
+def tell_conflict(name: str, conflict: EditConflict, describe: Callable[[object, dict], str]) -> None:
+    """Tell the user their save lost to another session's, with what is saved now, and reset the editor."""
+    saved = "; ".join(describe(key, values) for key, values in conflict.current.items())
+    st.warning(t("storage.conflict", saved=saved), icon=":material/sync_problem:")
+    st.session_state[f"{name}_generation"] = st.session_state.get(f"{name}_generation", 0) + 1
+
+
+@st.cache_data(max_entries=8, ttl=CACHE_TTL, show_spinner=False)
 def _planning(key: str, _data: Dataset, is_sample: bool, default_lead_time: float,
               as_of_date: pd.Timestamp | None) -> PlanningParameters | None:
     if is_sample:
@@ -246,7 +295,7 @@ def _planning(key: str, _data: Dataset, is_sample: bool, default_lead_time: floa
     return derive_parameters(_data.lots, _data.movements, as_of_date, default_lead_time=default_lead_time)
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+@st.cache_data(max_entries=16, ttl=CACHE_TTL, show_spinner=False)
 def _skus_in_scope(key: str, _data: Dataset, selection: Filters) -> frozenset[str]:
     return frozenset(apply_filters(_data, selection).lots["sku"].unique())
 

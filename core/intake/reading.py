@@ -27,6 +27,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from core.intake import limits
 from core.intake.conventions import ConventionChoice, Conventions, infer
 from core.intake.problems import fail
 
@@ -73,6 +74,7 @@ def read_source(source: Source, name: str | None = None) -> tuple[bytes, str]:
         shown = name or path.name
         if not path.is_file():
             raise fail(shown, "file not found")
+        limits.check_file_size(path.stat().st_size, shown)
         return path.read_bytes(), shown
     if isinstance(source, bytes):
         return source, name or "upload"
@@ -220,14 +222,14 @@ def read_table(source: Source, matcher: HeaderMatcher, name: str | None = None,
     """Read CSV/TXT (optionally gzip-compressed), XLSX or XLS; `choice` overrides the inferred conventions."""
     data, name = read_source(source, name)
     if data[:2] == _GZIP_MAGIC:
-        try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError):
-            raise fail(name, "the compressed file is damaged") from None
+        data = limits.gunzip(data, name)
     if not data or data.isspace():
         raise fail(name, "the file is empty")
+    if data.startswith(_ZIP_MAGIC):
+        limits.check_xlsx(data, name)
     if data.startswith((_ZIP_MAGIC, _OLE_MAGIC)):
         return _read_excel(data, name, matcher, choice)
+    limits.check_csv_shape(data, name)
     if encoding is None and _looks_like_utf8(data):
         try:
             return _read_csv(None, data, "utf-8", name, matcher, choice)

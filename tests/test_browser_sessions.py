@@ -1,0 +1,132 @@
+"""A workshop room in the browser: sessions on one server see only their own uploads, and a compression bomb
+uploaded to the server is refused without the server's memory growing by 500 MB.
+
+Run only through the lock: `flock /tmp/browser.lock python -m pytest -q -m browser tests/test_browser_sessions.py`.
+"""
+
+from __future__ import annotations
+
+import gzip
+import time
+from pathlib import Path
+
+import psutil
+import pytest
+
+from core.formatting import money
+from core.intake.loading import load_lots
+from core.kpis.dashboard import build_dashboard
+from core.kpis.report import Dataset
+from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, serve_app
+
+pytestmark = pytest.mark.browser
+UPLOADER = '[data-testid="stFileUploader"] input[type="file"]'
+COMPANY_A = ("物料编码,仓库,数量,单价,入库日期\n"
+             "A-001,五金仓,1000,2.5,2026-01-05\nA-002,五金仓,40,12,2026-03-01\n")
+COMPANY_B = ("物料编码,仓库,数量,单价,入库日期\n"
+             "B-001,钢材仓,3,4800,2026-10-20\nB-002,钢材仓,7,950,2026-09-02\nB-003,成品仓,11,333,2026-08-15\n")
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    """One headless Chromium; each session of a test is a context of its own (separate cookies and storage)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+def server_process(url: str) -> psutil.Process:
+    """The `streamlit run` process listening on the URL's port."""
+    port = url.rsplit(":", 1)[1]
+    for process in psutil.process_iter(["cmdline"]):
+        cmdline = process.info["cmdline"] or []
+        if "streamlit" in " ".join(cmdline) and port in cmdline:
+            return process
+    raise LookupError(f"no streamlit process on port {port}")
+
+
+def peak_rss_mb(process: psutil.Process) -> float:
+    """The process's high-water mark of resident memory (VmHWM), in MB."""
+    status = Path(f"/proc/{process.pid}/status").read_text()
+    return int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM"))) / 1024
+
+
+def engine_tiv(path: Path) -> str:
+    lots = load_lots(path)
+    return money(build_dashboard(Dataset(lots.data, None, lots.currency)).tiv, "CNY")
+
+
+def open_data_page(context, url: str):
+    tab = context.new_page()
+    tab.goto(f"{url}/data")
+    tab.wait_for_selector(UPLOADER, state="attached", timeout=60_000)
+    return tab
+
+
+def upload_and_show_overview(tab, path: Path) -> None:
+    tab.locator(UPLOADER).first.set_input_files(str(path))
+    tab.get_by_text(path.name).first.wait_for(timeout=60_000)
+    tab.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=120_000)
+    tab.locator('[data-testid="stSidebarNav"] a').nth(0).click()  # the same session: no reload
+    tab.wait_for_selector('[data-testid="stMetricValue"]', timeout=120_000)
+    tab.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=120_000)
+
+
+def headline(tab) -> str:
+    return tab.locator('[data-testid="stMetricValue"]').first.inner_text()
+
+
+def test_two_sessions_with_different_uploads_see_only_their_own_numbers(chromium, tmp_path):
+    files = {}
+    for name, text in (("甲公司库存.csv", COMPANY_A), ("乙公司库存.csv", COMPANY_B)):
+        files[name] = tmp_path / name
+        files[name].write_bytes(text.encode("gbk"))
+    expected = {name: engine_tiv(path) for name, path in files.items()}
+    assert len(set(expected.values())) == 2
+    with serve_app(tmp_path / "data") as url:
+        contexts = [chromium.new_context(viewport={"width": 1440, "height": 1600}, locale="zh-CN") for _ in files]
+        try:
+            tabs = [open_data_page(context, url) for context in contexts]
+            for tab, path in zip(tabs, files.values(), strict=True):
+                upload_and_show_overview(tab, path)
+            for tab in tabs:  # each looks again after the other's upload
+                tab.locator('[data-testid="stSidebarNav"] a').nth(0).click()
+                tab.wait_for_timeout(1500)
+            for tab, (name, path) in zip(tabs, files.items(), strict=True):
+                other = next(n for n in files if n != name)
+                assert headline(tab) == expected[name]
+                text = tab.locator("body").inner_text()
+                assert expected[other] not in text
+                assert other not in text
+                assert path.name in text  # the sidebar names the session's own file
+        finally:
+            for context in contexts:
+                context.close()
+
+
+def test_a_gzip_bomb_uploaded_to_the_server_is_refused_and_the_server_stays_small(chromium, tmp_path):
+    bomb = tmp_path / "stock.csv.gz"
+    member = gzip.compress("物料编码,仓库,数量,金额\n".encode() + b"\0" * (10 << 20), compresslevel=9)
+    bomb.write_bytes(member * 500)  # 5 GB of zeros in about 5 MB
+    with serve_app(tmp_path / "data") as url:
+        context = chromium.new_context(viewport={"width": 1440, "height": 1600}, locale="zh-CN")
+        try:
+            tab = open_data_page(context, url)
+            tab.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')",
+                                  timeout=120_000)
+            server = server_process(url)
+            before = peak_rss_mb(server)
+            started = time.monotonic()
+            tab.locator(UPLOADER).first.set_input_files(str(bomb))
+            tab.get_by_text("stock.csv.gz: refused").first.wait_for(timeout=60_000)
+            seconds = time.monotonic() - started
+            growth = peak_rss_mb(server) - before
+            print(f"bomb upload refused in {seconds:.2f} s; server peak memory grew {growth:.0f} MB")
+            assert growth < 500
+            assert seconds < 5
+            assert tab.locator('[data-testid="stException"]').count() == 0
+        finally:
+            context.close()
