@@ -158,7 +158,7 @@ def use_sample() -> None:
     st.session_state.pop(AS_OF_KEY, None)
 
 
-@st.cache_resource(max_entries=4, ttl=CACHE_TTL, show_spinner=False)
+@st.cache_resource(max_entries=8, ttl=CACHE_TTL, show_spinner=False)
 def _load(key: str, _source: Source) -> tuple[LoadResult, LoadResult | None, InputError | None]:
     """Both files; a movements file that cannot be used is reported, not fatal: the KPIs go on without it."""
     lots = load_lots(_source.lots.data, name=_source.lots.name, mapping=dict(_source.mapping) or None,
@@ -228,7 +228,7 @@ def settings() -> KpiSettings:
     return KpiSettings(day_basis=int(st.session_state.get("day_basis", 365)))
 
 
-@st.cache_data(max_entries=64, ttl=CACHE_TTL, show_spinner=False)
+@st.cache_data(max_entries=32, ttl=CACHE_TTL, show_spinner=False)
 def _numbers(key: str, _data: Dataset, as_of_date: pd.Timestamp | None, selection: Filters,
              kpi_settings: KpiSettings) -> DashboardNumbers:
     return build_dashboard(_data, as_of_date, kpi_settings, selection)
