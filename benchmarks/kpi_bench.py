@@ -22,20 +22,23 @@ ROOT = Path(__file__).resolve().parents[1]
 WAREHOUSES = np.array(["成品仓", "原材料仓", "半成品仓", "包材仓", "五金仓", "产品余数仓", "客户仓", "工程样板仓"])
 
 
-def make_lots(rows: int, path: Path, seed: int = 7) -> None:
-    """Realistic lots: 13 month-end snapshots, 50k SKUs, Chinese warehouse names, ISO dates."""
+def make_lots(rows: int, path: Path, seed: int = 7, snapshots: int = 13, skus: int = 50_000,
+              suppliers: int = 20) -> None:
+    """Realistic lots: month-end snapshots ending 2025-12-31 (13 by default; 1 puts every row in the KPIs),
+    `skus` SKUs, `suppliers` suppliers, Chinese warehouse names, ISO dates."""
     rng = np.random.default_rng(seed)
-    snapshots = pd.date_range("2024-12-31", periods=13, freq="ME").strftime("%Y-%m-%d").to_numpy()
+    periods = snapshots
+    snapshots = pd.date_range(end="2025-12-31", periods=periods, freq="ME").strftime("%Y-%m-%d").to_numpy()
     receipt = pd.Timestamp("2025-12-31") - pd.to_timedelta(rng.integers(0, 900, rows), unit="D")
     moved = receipt + pd.to_timedelta(rng.integers(0, 200, rows), unit="D")
     qty = rng.integers(1, 5000, rows)
     cost = np.round(rng.lognormal(3, 1, rows), 2)
     frame = pd.DataFrame({
-        "snapshot_date": snapshots[np.sort(rng.integers(0, 13, rows))],
-        "sku": np.char.add("SKU-", rng.integers(0, 50_000, rows).astype(str)),
+        "snapshot_date": snapshots[np.sort(rng.integers(0, periods, rows))],
+        "sku": np.char.add("SKU-", rng.integers(0, skus, rows).astype(str)),
         "warehouse": WAREHOUSES[rng.integers(0, len(WAREHOUSES), rows)],
         "bu": np.char.add("BU", rng.integers(1, 5, rows).astype(str)),
-        "supplier": np.char.add("供应商", rng.integers(1, 21, rows).astype(str)),
+        "supplier": np.char.add("供应商", rng.integers(1, suppliers + 1, rows).astype(str)),
         "batch": np.char.add("B", rng.integers(0, 10**6, rows).astype(str)),
         "qty": qty, "unit": "pcs", "unit_cost": cost, "value": np.round(qty * cost, 2),
         "receipt_date": receipt.strftime("%Y-%m-%d"), "last_move_date": moved.strftime("%Y-%m-%d"),
