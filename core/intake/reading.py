@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
-import charset_normalizer
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -90,6 +89,8 @@ def decode_text(data: bytes, name: str, encoding: str | None = None) -> tuple[st
             return data.decode(strict), strict
         except UnicodeDecodeError:
             continue
+    import charset_normalizer  # only for files neither UTF-8 nor GB18030; too slow an import for every start-up
+
     best = charset_normalizer.from_bytes(data).best()
     if best is None or best.encoding is None:
         raise fail(name, "unknown text encoding; save the file as UTF-8 or GBK CSV")
