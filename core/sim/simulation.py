@@ -12,6 +12,7 @@ how many replications run.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
@@ -332,11 +333,13 @@ def _summarise(values: pd.DataFrame) -> pd.DataFrame:
                          "p05": values.quantile(0.05), "p95": values.quantile(0.95)})
 
 
-def simulate(params: pd.DataFrame, scenario: Scenario, current_inventory_value: float | None = None
-             ) -> SimulationResult:
+def simulate(params: pd.DataFrame, scenario: Scenario, current_inventory_value: float | None = None,
+             calendar: Callable[[_Model, Scenario], None] | None = None) -> SimulationResult:
     """Run a scenario over every SKU of `params` (see `core.sim.planning`).
 
     Cash release is measured against `current_inventory_value` (default: the parameters' on-hand × unit cost).
+    `calendar` runs the days on the model (default: here, in this process; `core.sim.parallel` splits the
+    replications across processes).
     """
     if params.empty:
         raise ValueError("no SKUs to simulate")
@@ -344,7 +347,7 @@ def simulate(params: pd.DataFrame, scenario: Scenario, current_inventory_value: 
     if current_inventory_value is None:
         current_inventory_value = float((initial_on_hand(params, levels) * params["unit_cost"].to_numpy(float)).sum())
     model = _Model(params, levels, scenario)
-    _run_calendar(model, scenario)
+    (calendar or _run_calendar)(model, scenario)
     days = scenario.horizon_days - scenario.warmup_days
     replications = _per_replication(model, days, current_inventory_value)
     spread = _summarise(replications)
