@@ -9,6 +9,7 @@ from pathlib import Path
 from core.cli.base import UsageError, dump_json
 from core.intake.loading import load_lots, load_movements, load_planning
 from core.intake.problems import fail
+from core.kpis.report import json_rows
 from core.sim.planning import PlanningParameters, derive_parameters, parameters_from_file
 from core.sim.simulation import TOTAL_METRICS, Scenario, SimulationResult, simulate
 
@@ -31,12 +32,11 @@ def _parameters(args: argparse.Namespace) -> PlanningParameters:
 
 def result_payload(result: SimulationResult) -> dict:
     """The JSON contract of SPEC §5: means over replications."""
-    skus = result.skus[SKU_FIELDS].astype(object).where(result.skus[SKU_FIELDS].notna(), None)
     return {
         "policy": result.scenario.policy,
         "service_level": result.scenario.service_level,
         "totals": {k: result.totals[k] for k in TOTAL_METRICS},
-        "skus": skus.to_dict("records"),
+        "skus": json_rows(result.skus, SKU_FIELDS),
     }
 
 

@@ -37,13 +37,18 @@ def _python_values(column: pd.Series) -> list:
     return values.tolist()
 
 
-def _records(table: pd.DataFrame, columns: list[str], money: tuple[str, ...] = ("value",)) -> list[dict]:
+def json_rows(table: pd.DataFrame, columns: list[str], money: tuple[str, ...] = ()) -> list[dict]:
     """JSON-ready rows: money rounded to the cent, missing values as None, numpy scalars as Python ones.
 
-    Built column by column from arrays: a hundred thousand SKUs are a hundred thousand small dicts."""
+    Built column by column from arrays (not `to_dict("records")`): a hundred thousand SKUs are a hundred
+    thousand small dicts."""
     values = [_python_values(table[key].astype(float).round(MONEY_DECIMALS) if key in money else table[key])
               for key in columns]
     return [dict(zip(columns, row, strict=True)) for row in zip(*values, strict=True)]
+
+
+def _records(table: pd.DataFrame, columns: list[str], money: tuple[str, ...] = ("value",)) -> list[dict]:
+    return json_rows(table, columns, money)
 
 
 def _dictionary_encoded(stock: pd.DataFrame) -> pd.DataFrame:
