@@ -187,7 +187,7 @@ def slob_lots(stock: pd.DataFrame, as_of: pd.Timestamp, settings: KpiSettings) -
 
 
 def slob_summary(stock: pd.DataFrame, as_of: pd.Timestamp, settings: KpiSettings) -> dict:
-    slob = stock[slob_lots(stock, as_of, settings)]
+    slob = stock.loc[slob_lots(stock, as_of, settings), ["value", "sku", "stock_type"]]
     value = float(slob["value"].sum())
     by_type = slob.groupby("stock_type", sort=True).agg(value=("value", "sum"), sku_count=("sku", "nunique"))
     tiv = total_inventory_value(stock)
@@ -242,7 +242,7 @@ def dead_stock(stock: pd.DataFrame, as_of: pd.Timestamp) -> dict:
     band = dead_stock_band(stock, as_of)
     out = {}
     for name in DEAD_STOCK_BANDS:
-        lots = stock[band == name]
+        lots = stock.loc[(band == name).to_numpy(), ["value", "qty", "sku"]]
         out[name] = {"value": float(lots["value"].sum()), "qty": float(lots["qty"].sum()),
                      "sku_count": int(lots["sku"].nunique())}
     return out
