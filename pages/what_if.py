@@ -1,5 +1,9 @@
 """What-if: change lead times, service levels and policies, and watch turnover, stockouts and cash move."""
 
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
 
 import pandas as pd
@@ -7,6 +11,7 @@ import streamlit as st
 
 from core.formatting import percent
 from core.intake.problems import InputError
+from core.sim.parallel import simulate_parallel
 from core.sim.policies import POLICIES
 from core.sim.scenarios import from_query, to_query, tradeoff_scenarios
 from core.sim.simulation import ClassSettings, Scenario, SimulationResult, compare, simulate
@@ -69,10 +74,27 @@ def initialise_controls() -> None:
                 st.toast(t("whatif.bad_link"), icon=":material/link_off:")
 
 
+CORES = os.cpu_count() or 1
+
+
+@st.cache_resource(show_spinner=False)
+def simulation_workers() -> ProcessPoolExecutor:
+    """Processes for all cores but this one, shared by every session: a scenario's replications run side by side."""
+    return ProcessPoolExecutor(max(1, CORES - 1), mp_context=multiprocessing.get_context("spawn"))
+
+
 @st.cache_data(max_entries=64, show_spinner=False)
 def run(key: str, _params: pd.DataFrame, scenario: Scenario, current_value: float | None = None) -> SimulationResult:
-    """`current_value`: the lots' TIV within the filters, the same figure the other pages show as TIV."""
-    return simulate(_params, scenario, current_value)
+    """`current_value`: the lots' TIV within the filters, the same figure the other pages show as TIV. The
+    replications run side by side on the other cores when there are some."""
+    if CORES < 2:
+        return simulate(_params, scenario, current_value)
+    try:
+        return simulate_parallel(_params, scenario, simulation_workers(), parts=CORES,
+                                 current_inventory_value=current_value)
+    except BrokenProcessPool:
+        simulation_workers.clear()
+        return simulate(_params, scenario, current_value)
 
 
 def policy_label(policy: str) -> str:

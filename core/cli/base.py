@@ -81,5 +81,11 @@ def _clean(value: object) -> object:
 
 
 def dump_json(payload: dict) -> str:
-    """Compact JSON (the C encoder; an indented dump of 100k SKUs takes seconds): pipe to `jq` to read it."""
-    return json.dumps(_clean(payload), ensure_ascii=False, separators=(",", ":"), default=_json_default)
+    """Compact JSON (the C encoder; an indented dump of 100k SKUs takes seconds): pipe to `jq` to read it.
+
+    Payloads are dumped as they are first; only when a NaN or infinity shows up (or text that looks like one)
+    is the payload walked to turn those into null — walking half a million values costs more than dumping them."""
+    text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), default=_json_default)
+    if "NaN" in text or "Infinity" in text:
+        text = json.dumps(_clean(payload), ensure_ascii=False, separators=(",", ":"), default=_json_default)
+    return text

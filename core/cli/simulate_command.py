@@ -10,6 +10,7 @@ from core.cli.base import UsageError, dump_json
 from core.intake.loading import load_lots, load_movements, load_planning
 from core.intake.mapping_file import MappingFile, read_mapping_file
 from core.intake.problems import fail
+from core.kpis.report import json_rows
 from core.sim.planning import PlanningParameters, derive_parameters, parameters_from_file
 from core.sim.simulation import TOTAL_METRICS, Scenario, SimulationResult, simulate
 
@@ -35,14 +36,13 @@ def _parameters(args: argparse.Namespace) -> PlanningParameters:
 
 def result_payload(result: SimulationResult) -> dict:
     """The JSON contract of SPEC §5 (means over replications), plus what was targeted beside what was achieved."""
-    skus = result.skus[SKU_FIELDS].astype(object).where(result.skus[SKU_FIELDS].notna(), None)
     return {
         "policy": result.scenario.policy,
         "service_level": result.scenario.service_level,
         "totals": {**{k: result.totals[k] for k in TOTAL_METRICS},
                    "service_level_target": result.scenario.service_level,
                    "service_level_achieved": result.achieved_service},
-        "skus": skus.to_dict("records"),
+        "skus": json_rows(result.skus, SKU_FIELDS),
         "service_target": result.scenario.service_target,
         "skus_missing_target": result.skus_missing_target["sku"].astype(str).tolist(),
         "skus_without_on_hand": result.skus_without_on_hand,

@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
-import charset_normalizer
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -111,6 +110,8 @@ def decode_text(data: bytes, name: str, encoding: str | None = None) -> tuple[st
         return data.decode("gb18030"), "gb18030"
     except UnicodeDecodeError:
         pass
+    import charset_normalizer  # only for files none of the above; too slow an import for every start-up
+
     best = charset_normalizer.from_bytes(data).best()
     if best is None or best.encoding is None:
         raise fail(name, "unknown text encoding; save the file as UTF-8 or GBK CSV")

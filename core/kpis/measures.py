@@ -42,7 +42,11 @@ class KpiSettings:
             raise ValueError("period_days must be at least 1")
 
     def slob_threshold(self, stock_type: pd.Series) -> pd.Series:
-        return stock_type.map(self.slob_days).fillna(self.slob_default_days)
+        """Idle days allowed per row, looked up once per distinct stock type (not once per row)."""
+        codes, types = pd.factorize(stock_type, use_na_sentinel=True)
+        per_type = np.array([self.slob_days.get(t, self.slob_default_days) for t in types] + [self.slob_default_days],
+                            dtype=float)
+        return pd.Series(per_type[codes], index=stock_type.index)
 
 
 def with_snapshots(lots: pd.DataFrame, as_of: pd.Timestamp | None) -> pd.DataFrame:
@@ -87,6 +91,21 @@ def total_inventory_value(stock: pd.DataFrame) -> float:
     return float(stock["value"].sum())
 
 
+def group_key(values: pd.Series) -> pd.Series:
+    """A text column to group by, missing as "": also for dictionary-encoded (categorical) text, which stays so."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        if not values.hasnans:
+            return values
+        if "" not in values.cat.categories:
+            values = values.cat.add_categories("")
+    return values.fillna("")
+
+
+def _plain_text(values: pd.Series) -> pd.Series:
+    """Grouped keys back as ordinary text, so sorting is by name whatever the input's encoding."""
+    return values.astype("str") if isinstance(values.dtype, pd.CategoricalDtype) else values
+
+
 def _share(values: pd.Series, total: float) -> pd.Series:
     return values / total if total else values * 0.0
 
@@ -95,7 +114,8 @@ def value_share(stock: pd.DataFrame, by: str) -> pd.DataFrame:
     """Value and share of TIV per `by`, value descending, ties by name ascending."""
     if by not in stock:
         return pd.DataFrame(columns=[by, "value", "share"])
-    grouped = stock.groupby(stock[by].fillna(""), sort=False, observed=True)["value"].sum().reset_index()
+    grouped = stock.groupby(group_key(stock[by]), sort=False, observed=True)["value"].sum().reset_index()
+    grouped[by] = _plain_text(grouped[by])
     grouped["share"] = _share(grouped["value"], total_inventory_value(stock))
     return grouped.sort_values(["value", by], ascending=[False, True], ignore_index=True)
 
@@ -179,7 +199,7 @@ def slob_lots(stock: pd.DataFrame, as_of: pd.Timestamp, settings: KpiSettings) -
 
 
 def slob_summary(stock: pd.DataFrame, as_of: pd.Timestamp, settings: KpiSettings) -> dict:
-    slob = stock[slob_lots(stock, as_of, settings)]
+    slob = stock.loc[slob_lots(stock, as_of, settings), ["value", "sku", "stock_type"]]
     value = float(slob["value"].sum())
     by_type = slob.groupby("stock_type", sort=True).agg(value=("value", "sum"), sku_count=("sku", "nunique"))
     tiv = total_inventory_value(stock)
@@ -206,31 +226,35 @@ def supplier_backlog(stock: pd.DataFrame, top: int | None = 5) -> pd.DataFrame:
     """Remaining qty (with its unit, `mixed` when units differ) and value per supplier, by value."""
     if "supplier" not in stock:
         return pd.DataFrame(columns=["supplier", "qty", "unit", "value", "share"])
-    suppliers = stock["supplier"].fillna("")
-    grouped = stock.groupby(suppliers, sort=False).agg(qty=("qty", "sum"), value=("value", "sum"))
+    suppliers = group_key(stock["supplier"])
+    grouped = stock.groupby(suppliers, sort=False, observed=True).agg(qty=("qty", "sum"), value=("value", "sum"))
     if "unit" in stock:
-        units = stock.groupby(suppliers, sort=False)["unit"].agg(lambda u: u.iloc[0] if u.nunique() == 1 else "mixed")
-        grouped["unit"] = units.fillna("")
+        units = stock["unit"].groupby(suppliers, sort=False, observed=True)
+        first = units.first(skipna=False).astype(object)
+        grouped["unit"] = first.where(units.nunique() == 1, "mixed").fillna("")
     else:
         grouped["unit"] = ""
     grouped["share"] = _share(grouped["value"], total_inventory_value(stock))
     table = grouped.rename_axis("supplier").reset_index()
+    table["supplier"] = _plain_text(table["supplier"])
     table = table.sort_values(["value", "supplier"], ascending=[False, True], ignore_index=True)
     return table[["supplier", "qty", "unit", "value", "share"]].head(top) if top else table
 
 
 def dead_stock_band(stock: pd.DataFrame, as_of: pd.Timestamp) -> pd.Series:
     """`over_365`, `d181_365` or None per lot, from its idle days."""
-    idle = idle_days(stock, as_of)
-    band = np.select([idle > days for days in DEAD_STOCK_BANDS.values()], list(DEAD_STOCK_BANDS), "")
-    return pd.Series(band, index=stock.index).replace("", None)
+    idle = idle_days(stock, as_of).to_numpy()
+    band = np.full(len(idle), None, dtype=object)
+    for name, days in reversed(DEAD_STOCK_BANDS.items()):  # the most severe band is written last and wins
+        band[idle > days] = name
+    return pd.Series(band, index=stock.index)
 
 
 def dead_stock(stock: pd.DataFrame, as_of: pd.Timestamp) -> dict:
     band = dead_stock_band(stock, as_of)
     out = {}
     for name in DEAD_STOCK_BANDS:
-        lots = stock[band == name]
+        lots = stock.loc[(band == name).to_numpy(), ["value", "qty", "sku"]]
         out[name] = {"value": float(lots["value"].sum()), "qty": float(lots["qty"].sum()),
                      "sku_count": int(lots["sku"].nunique())}
     return out

@@ -12,6 +12,7 @@ how many replications run.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
@@ -416,14 +417,16 @@ def _summarise(values: pd.DataFrame) -> pd.DataFrame:
                          "p05": values.quantile(0.05), "p95": values.quantile(0.95)})
 
 
-def simulate(params: pd.DataFrame, scenario: Scenario, current_inventory_value: float | None = None
-             ) -> SimulationResult:
+def simulate(params: pd.DataFrame, scenario: Scenario, current_inventory_value: float | None = None,
+             calendar: Callable[[_Model, Scenario], None] | None = None) -> SimulationResult:
     """Run a scenario over every SKU of `params` (see `core.sim.planning`).
 
     Cash release is measured against `current_inventory_value`: the lots' TIV at as-of when the parameters come
     from lots. By default it is Σ on_hand × unit cost of the parameters, and the SKUs without an on_hand are
     named in `skus_without_on_hand` (they start the simulation at the policy's level, stock that does not exist
     today, so it is not counted as current stock).
+    `calendar` runs the days on the model (default: here, in this process; `core.sim.parallel` splits the
+    replications across processes).
     """
     if params.empty:
         raise ValueError("no SKUs to simulate")
@@ -432,7 +435,7 @@ def simulate(params: pd.DataFrame, scenario: Scenario, current_inventory_value: 
     if current_inventory_value is None:
         current_inventory_value = float((params["on_hand"].fillna(0.0) * params["unit_cost"]).sum())
     model = _Model(params, levels, scenario)
-    _run_calendar(model, scenario)
+    (calendar or _run_calendar)(model, scenario)
     days = scenario.horizon_days - scenario.warmup_days
     replications = _per_replication(model, days, current_inventory_value)
     spread = _summarise(replications)

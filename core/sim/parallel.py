@@ -1,0 +1,68 @@
+"""One scenario's replications split across processes, with the result `simulate` gives in one, bit for bit.
+
+Replication r draws from its own random streams (the r-th spawned from the scenario's seed), whatever else
+runs, so a block of replications can run anywhere: each worker runs its block on a model of that many
+replications, hands back the model's per-(replication, SKU) arrays, and they are laid side by side in
+replication order — the layout a single run would have produced — before the usual means and spreads.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import Executor
+from dataclasses import replace
+from itertools import pairwise
+
+import numpy as np
+import pandas as pd
+
+from core.sim import simulation as sim
+from core.sim.simulation import Scenario
+
+
+def blocks(replications: int, parts: int) -> list[tuple[int, int]]:
+    """(first replication, count) of up to `parts` near-equal consecutive blocks."""
+    bounds = np.linspace(0, replications, min(parts, replications) + 1).round().astype(int)
+    return [(int(a), int(b - a)) for a, b in pairwise(bounds)]
+
+
+def _streams(seed: np.random.SeedSequence, total: int, first: int, count: int) -> list[np.random.Generator]:
+    return [np.random.default_rng(s) for s in seed.spawn(total)[first:first + count]]
+
+
+def run_block(params: pd.DataFrame, scenario: Scenario, first: int, count: int) -> dict[str, np.ndarray]:
+    """Replications first … first + count − 1 of `scenario`: the model's arrays after the last day."""
+    block = replace(scenario, replications=count)
+    model = sim._Model(params, sim.plan_levels(params, block), block)
+    demand, lead = np.random.SeedSequence(scenario.seed).spawn(2)
+    model.demand_streams = _streams(demand, scenario.replications, first, count)
+    model.lead_streams = _streams(lead, scenario.replications, first, count)
+    sim._run_calendar(model, block)
+    return {name: value for name, value in vars(model).items() if isinstance(value, np.ndarray)}
+
+
+def _stitch(model: sim._Model, parts: list[dict[str, np.ndarray]]) -> None:
+    """Lay the blocks' arrays side by side: per-(replication, SKU) arrays end to end, day × replication tables
+    column by column. Arrays of another shape (the draw buffers) are left alone."""
+    width = model.reps * model.n
+    for name, value in vars(model).copy().items():
+        if not isinstance(value, np.ndarray):
+            continue
+        if value.ndim == 1 and len(value) == width:
+            setattr(model, name, np.concatenate([part[name] for part in parts]))
+        elif value.ndim == 2 and value.shape == (model.scenario.horizon_days, model.reps):
+            setattr(model, name, np.hstack([part[name] for part in parts]))
+
+
+def simulate_parallel(params: pd.DataFrame, scenario: Scenario, workers: Executor, parts: int = 2,
+                      current_inventory_value: float | None = None) -> sim.SimulationResult:
+    """`simulate`, with the replications in `parts` blocks: the first here, the others on `workers`."""
+    spans = blocks(scenario.replications, parts)
+    if len(spans) == 1:
+        return sim.simulate(params, scenario, current_inventory_value)
+
+    def calendar(model: sim._Model, _: Scenario) -> None:
+        pending = [workers.submit(run_block, params, scenario, first, count) for first, count in spans[1:]]
+        here = run_block(params, scenario, *spans[0])
+        _stitch(model, [here, *(job.result() for job in pending)])
+
+    return sim.simulate(params, scenario, current_inventory_value, calendar=calendar)
