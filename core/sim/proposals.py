@@ -114,8 +114,47 @@ def by_supplier(skus: pd.DataFrame) -> pd.DataFrame:
     keyed = skus.assign(_key=skus["supplier"].fillna("\uffff"), _line=skus["order_qty"] > 0)
     table = keyed.groupby("_key", sort=True).agg(sku_count=("sku", "size"), order_qty_lines=("_line", "sum"),
                                                  order_value=("order_value", "sum")).reset_index()
-    table["supplier"] = table["_key"].where(table["_key"] != "\uffff", None)
+    table["supplier"] = pd.Series([None if key == "\uffff" else key for key in table["_key"]], dtype=object,
+                                  index=table.index)
     table["_none"] = table["supplier"].isna()
     table = table.sort_values(["_none", "order_value", "supplier"], ascending=[True, False, True], kind="stable")
     table["order_qty_lines"] = table["order_qty_lines"].astype(int)
     return table[SUPPLIER_COLUMNS].reset_index(drop=True)
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+LINE_COLUMNS = ["supplier", "sku", "policy", "on_hand", "on_order", "backorders", "position", "reorder_point",
+                "order_up_to", "order_qty", "unit_cost", "order_value", "rule", "lead_time_days", "arrival"]
+
+
+def inert_text(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """Text cells a spreadsheet would run as a formula (starting with = + - @, tab or CR) get a leading
+    apostrophe; numbers are left alone. (To be replaced by the shared export path's own neutraliser.)"""
+    out = {}
+    for name, frame in tables.items():
+        safe = frame.copy()
+        for column in safe.columns:
+            if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
+                text = safe[column]
+                risky = text.map(lambda v: isinstance(v, str) and v.startswith(FORMULA_STARTS))
+                safe[column] = text.astype(object).where(~risky, "'" + text.astype(str))
+        safe.columns = [("'" + c) if isinstance(c, str) and c.startswith(FORMULA_STARTS) else c
+                        for c in safe.columns]
+        out[name] = safe
+    return out
+
+
+def proposal_tables(proposal: Proposal, labels: dict[str, str]) -> dict[str, pd.DataFrame]:
+    """The purchase-proposal workbook's sheets — suppliers with a total, the order lines, every SKU — with
+    sheet names and column headers from `labels` (the caller's language; a missing label keeps the key)."""
+    label = lambda key: labels.get(key, key)  # noqa: E731
+    suppliers = proposal.suppliers.copy()
+    suppliers.loc[len(suppliers)] = [label("total"), int(suppliers["sku_count"].sum()),
+                                     int(suppliers["order_qty_lines"].sum()), proposal.total_value]
+    skus = proposal.skus[LINE_COLUMNS].sort_values(["supplier", "sku"], na_position="last", kind="stable")
+    skus = skus.assign(arrival=skus["arrival"].dt.date)
+    lines = skus[skus["order_qty"] > 0]
+    rename = {c: label(c) for c in [*SUPPLIER_COLUMNS, *LINE_COLUMNS]}
+    return {label("sheet_suppliers"): suppliers.rename(columns=rename),
+            label("sheet_order_lines"): lines.rename(columns=rename),
+            label("sheet_all_skus"): skus.rename(columns=rename)}
