@@ -165,7 +165,8 @@ def draw_proposals(params: pd.DataFrame, currency: str, today: pd.Timestamp) -> 
     st.dataframe(shown, column_config=config, hide_index=True, width="stretch", key="po_suppliers")
     st.subheader(t("orders.lines"))
     columns = ["supplier", "sku", "position", "order_qty", "order_value", "arrival", "rule"]
-    shown, config = display_frame(lines[columns].head(SHOWN_ROWS), currency, money=("order_value",))
+    biggest = lines.sort_values("order_value", ascending=False)[columns].round({"position": 1, "order_qty": 1})
+    shown, config = display_frame(biggest.head(SHOWN_ROWS), currency, money=("order_value",))
     st.dataframe(shown, column_config=config, hide_index=True, width="stretch", key="po_lines")
     tables = inert_text(proposal_tables(proposal, proposal_labels()))
     st.download_button(t("orders.download_workbook"), excel_workbook(tables), file_name="purchase_proposal.xlsx",

@@ -24,10 +24,13 @@ def frontier_chart(result: Optimisation, currency: str) -> alt.LayerChart:
     y = alt.Y("fill:Q", title=fill, scale=alt.Scale(zero=False))
     tooltip = [alt.Tooltip("kind:N", title=" "), alt.Tooltip("fill:Q", title=fill, format=".2f"),
                alt.Tooltip("amount:Q", title=money, format=",.2f")]
-    lines = alt.Chart(curve).mark_line(point=True).encode(
-        x=x, y=y, tooltip=tooltip,
-        color=alt.Color("kind:N", title=None, scale=alt.Scale(domain=list(kinds.values()), range=[GREY, BLUE]),
-                        legend=alt.Legend(orient="bottom")))
+    color = alt.Color("kind:N", title=None, scale=alt.Scale(domain=list(kinds.values()), range=[GREY, BLUE]),
+                      legend=alt.Legend(orient="bottom"))
+    optimised = alt.Chart(curve[curve["kind"] == kinds["optimised"]]).mark_line(point=True).encode(
+        x=x, y=y, tooltip=tooltip, color=color)
+    uniform = alt.Chart(curve[curve["kind"] == kinds["uniform"]]).mark_line(
+        strokeDash=[6, 3], strokeWidth=2.5, point=alt.OverlayMarkDef(shape="square", size=70, filled=True)).encode(
+        x=x, y=y, tooltip=tooltip, color=color)
     marks = pd.DataFrame({
         "amount": [result.achieved["avg_inventory_value"] / divisor, result.uniform["avg_inventory_value"] / divisor],
         "fill": [result.achieved["fill_rate"] * 100, result.uniform["fill_rate"] * 100],
@@ -36,11 +39,15 @@ def frontier_chart(result: Optimisation, currency: str) -> alt.LayerChart:
     points = alt.Chart(marks).mark_point(size=200, shape="diamond", filled=True).encode(
         x="amount:Q", y="fill:Q", tooltip=tooltip,
         color=alt.Color("kind:N", scale=alt.Scale(range=[GREEN, RED]), legend=None))
-    labels = alt.Chart(marks).mark_text(dx=10, align="left").encode(x="amount:Q", y="fill:Q", text="kind:N")
+    # the plan sits just left of and below the uniform point: its label goes below-left, the other above-right
+    plan_label = alt.Chart(marks.head(1)).mark_text(dx=-10, dy=16, align="right", fontWeight="bold",
+                                                    color=GREEN).encode(x="amount:Q", y="fill:Q", text="kind:N")
+    uniform_label = alt.Chart(marks.tail(1)).mark_text(dx=10, dy=-16, align="left", fontWeight="bold",
+                                                       color=RED).encode(x="amount:Q", y="fill:Q", text="kind:N")
     target = alt.Chart(pd.DataFrame({"fill": [result.target_fill * 100], "kind": [t("orders.target")]})).mark_rule(
         strokeDash=[4, 4], color=RED).encode(y="fill:Q", tooltip=[alt.Tooltip("kind:N", title=" "),
                                                                   alt.Tooltip("fill:Q", title=fill, format=".2f")])
-    layers = [lines, target, points, labels]
+    layers = [uniform, optimised, target, points, plan_label, uniform_label]
     if result.current_inventory_value is not None:
         today = pd.DataFrame({"amount": [result.current_inventory_value / divisor], "kind": [t("orders.today")]})
         layers.append(alt.Chart(today).mark_rule(strokeDash=[2, 3], color=GREY).encode(
