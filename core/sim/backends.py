@@ -76,7 +76,9 @@ def local_cluster(workers: int | None = None, processes: bool = True) -> DaskBac
     from distributed import Client, LocalCluster
 
     count = workers or os.cpu_count() or 1
-    cluster = LocalCluster(n_workers=count, threads_per_worker=1, processes=processes, dashboard_address=None)
+    where = {"host": "127.0.0.1"} if processes else {}  # loopback only; threads talk in-process
+    cluster = LocalCluster(n_workers=count, threads_per_worker=1, processes=processes,
+                           dashboard_address="127.0.0.1:0", **where)
     return DaskBackend(Client(cluster), cluster, name=f"dask-local-{count}")
 
 
