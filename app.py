@@ -8,7 +8,7 @@ from core.intake.problems import InputError
 from ui import state
 from ui.i18n import language_switch, plain, stock_type_label, t
 
-PERSISTENT_PREFIXES = ("day_basis", "filter_", "wi_")  # value widgets only: never buttons or uploads
+PERSISTENT_PREFIXES = ("day_basis", "filter_", "wi_", "po_")  # value widgets only: never buttons or uploads
 
 st.set_page_config(page_title="库存决策看板 · Inventory Decision Board", page_icon=":material/inventory_2:",
                    layout="wide")
@@ -23,6 +23,7 @@ pages = [
     st.Page("pages/turnover.py", title=t("nav.turnover"), icon=":material/autorenew:"),
     st.Page("pages/risk.py", title=t("nav.risk"), icon=":material/warning:"),
     st.Page("pages/what_if.py", title=t("nav.what_if"), icon=":material/tune:"),
+    st.Page("pages/plan_orders.py", title=t("nav.plan_orders"), icon=":material/shopping_cart:"),
     st.Page("pages/targets.py", title=t("nav.targets"), icon=":material/flag:"),
     st.Page("pages/data.py", title=t("nav.data"), icon=":material/upload_file:"),
 ]

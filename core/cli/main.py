@@ -55,12 +55,37 @@ def build_parser() -> argparse.ArgumentParser:
     simulate.add_argument("--service-target", choices=("csl", "fill"), default="csl",
                           help="what --service-level means: cycle service level, or fill rate")
     simulate.add_argument("--format", choices=("json", "text"), default="json")
+
+    optimize = commands.add_parser("optimize", help="least-inventory service levels for a target fill rate (SPEC §5)")
+    optimize.add_argument("params", help="planning-parameters file (SPEC §2.3)")
+    optimize.add_argument("--target-fill", type=fraction_arg, required=True, help="overall fill rate to reach")
+    optimize.add_argument("--weight", choices=("value", "units"), default="value", help="how the fill rate weighs SKUs")
+    optimize.add_argument("--by", choices=("class", "sku"), default="class", help="a level per ABC class or per SKU")
+    optimize.add_argument("--policy", choices=("rop", "periodic", "minmax"), default="periodic")
+    optimize.add_argument("--review-days", type=positive_arg(int), default=7)
+    optimize.add_argument("--horizon-days", type=positive_arg(int), default=365)
+    optimize.add_argument("--replications", type=positive_arg(int), default=20)
+    optimize.add_argument("--seed", type=int, default=1)
+    optimize.add_argument("--demand-distribution", choices=("gamma", "normal"), default="gamma")
+    optimize.add_argument("--default-lead-time", type=positive_arg(float), default=None)
+    optimize.add_argument("--format", choices=("json", "text"), default="json")
+
+    propose = commands.add_parser("propose", help="what to order today, per SKU and supplier (SPEC §5)")
+    propose.add_argument("params", help="planning-parameters file with on_hand (SPEC §2.3)")
+    propose.add_argument("--policy", choices=("rop", "periodic", "minmax"), default="periodic")
+    propose.add_argument("--service-level", type=fraction_arg, default=0.95)
+    propose.add_argument("--review-days", type=positive_arg(int), default=7)
+    propose.add_argument("--as-of", type=date_arg, help="today, for the expected arrival dates (default: today)")
+    propose.add_argument("--default-lead-time", type=positive_arg(float), default=None)
+    propose.add_argument("--format", choices=("json", "text"), default="json")
     return parser
 
 
 COMMANDS = {
     "report": "core.cli.report_command:run_report",
     "simulate": "core.cli.simulate_command:simulate_from_args",
+    "optimize": "core.cli.optimize_command:optimize_from_args",
+    "propose": "core.cli.propose_command:propose_from_args",
 }
 
 

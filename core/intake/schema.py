@@ -155,6 +155,9 @@ PLANNING = FileSchema(
         Column("abc_class", "text", ("abc_class", "abc class", "abc", "abc分类")),
         Column("ordering_cost", "number", ("ordering_cost", "ordering cost", "订货成本")),
         Column("holding_cost", "number", ("holding_cost", "holding cost", "annual holding cost", "持有成本")),
+        Column("service_level", "number", ("service_level", "service level", "服务水平", "目标服务水平")),
+        Column("supplier", "text", LOTS.column("supplier").aliases),
+        Column("backorders", "number", ("backorders", "back orders", "backorder qty", "欠交数量", "欠货数量")),
     ),
 )
 

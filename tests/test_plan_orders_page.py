@@ -1,0 +1,98 @@
+"""The plan-and-orders page, headless: the optimiser's frontier and levels, "apply these levels" into the
+what-if scenario, and today's proposal with its workbook — on the sample data, in both languages."""
+
+from __future__ import annotations
+
+import io
+
+import openpyxl
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import ROOT
+from ui.i18n import catalog
+
+FAST = {"po_replications": 2, "lang": "en"}
+ZH = catalog("zh")
+
+
+@pytest.fixture(autouse=True)
+def data_folder(tmp_path, monkeypatch):
+    monkeypatch.setenv("IDB_DATA_DIR", str(tmp_path / "data"))
+    from ui import state
+    state.database.clear()
+
+
+def open_plan(**session) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
+    for key, value in session.items():
+        at.session_state[key] = value
+    at.run()
+    at.switch_page("pages/plan_orders.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+@pytest.fixture(scope="module")
+def page() -> AppTest:
+    return open_plan(**FAST)
+
+
+def metric(at: AppTest, label: str) -> str:
+    return next(m.value for m in at.metric if m.label.startswith(label))
+
+
+def test_optimiser_shows_the_plan_against_the_best_uniform_level(page):
+    assert page.title[0].value == "From what-if to what to do"
+    fill = float(metric(page, "Fill rate of the plan").rstrip("%"))
+    assert fill >= 97.0  # the default target, met on fresh seeds
+    assert any(m.label.startswith("One level for all (") for m in page.metric)
+    assert not metric(page, "Cash released at equal service").startswith("-")
+    assert len(page.get("vega_lite_chart")) == 1  # the frontier
+
+
+def test_class_levels_are_listed_with_an_apply_button(page):
+    table = next(d.value for d in page.dataframe if "abc_class" in list(d.value.columns))
+    assert sorted(table["abc_class"]) == ["A", "B", "C"]
+    assert table["sku_count"].sum() == 2000
+    assert table["service_level"].between(80, 99.9).all()  # shown in %
+    assert any(b.label == "Apply these levels in what-if" for b in page.button)
+
+
+def test_apply_puts_the_class_levels_into_the_what_if_scenario():
+    """In Chinese, the default: AppTest formats select boxes outside the app's session, hence in Chinese."""
+    at = open_plan(po_replications=2)
+    plan = at.session_state["po_plan"]
+    next(b for b in at.button if b.label == ZH["orders.apply"]).click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    state = at.session_state
+    assert state["wi_by_class"] is True and state["wi_policy"] == plan.scenario.policy
+    for name, level in plan.class_levels.items():
+        assert state[f"wi_{name}_service_level"] == pytest.approx(level * 100)
+    assert at.title[0].value == ZH["whatif.title"]
+    assert any(e.label == ZH["whatif.by_class"] for e in at.expander)
+
+
+def test_proposal_lists_suppliers_and_order_lines():
+    at = open_plan(**FAST)
+    lines = int(metric(at, "Order lines").replace(",", ""))
+    suppliers = next(d.value for d in at.dataframe if "order_qty_lines" in list(d.value.columns))
+    assert suppliers["order_qty_lines"].sum() == lines > 0
+    assert suppliers["supplier"].nunique() > 1  # the sample's suppliers, taken from the lots
+    button = next(b for b in at.get("download_button") if "purchase proposal" in b.proto.label)
+    assert button.proto.label == "Download the purchase proposal (Excel)"
+
+
+def test_proposal_workbook_has_both_sheets_and_no_formulas():
+    from core.export import excel_workbook
+    from core.intake.loading import load_planning
+    from core.sim.planning import parameters_from_file
+    from core.sim.proposals import inert_text, proposal_tables, propose
+    from core.sim.simulation import Scenario
+
+    params = parameters_from_file(load_planning(ROOT / "sample_data" / "planning_parameters.csv")).params
+    proposal = propose(params, Scenario(policy="periodic"))
+    book = openpyxl.load_workbook(io.BytesIO(excel_workbook(inert_text(proposal_tables(proposal, {})))))
+    assert book.sheetnames == ["sheet_suppliers", "sheet_order_lines", "sheet_all_skus"]
+    assert book["sheet_all_skus"].max_row == len(params) + 1  # every SKU, zero lines too
