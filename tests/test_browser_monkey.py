@@ -80,10 +80,10 @@ def monkey(page, name: str, language: str) -> None:
     for i in range(page.locator(f'{MAIN} [data-testid="stExpander"] summary').count()):
         page.locator(f'{MAIN} [data-testid="stExpander"] summary').nth(i).click()
     settle(page)
-    click_each(page, f'{SIDEBAR} [data-testid="stButtonGroup"] button', "language")
+    click_each(page, f'{SIDEBAR} [data-testid="stRadio"] [role="radiogroup"] label', "language")
     choose_language(page, language)  # the monkey left the other one selected
     click_each(page, f'{MAIN} [data-testid="stButtonGroup"] button', "segmented control")
-    click_each(page, f'{MAIN} [data-testid="stRadio"] label', "radio")
+    click_each(page, f'{MAIN} [data-testid="stRadio"] [role="radiogroup"] label', "radio")
     click_each(page, f'{MAIN} [data-testid="stCheckbox"] label', "checkbox")
     click_each(page, f'{MAIN} [data-testid="stNumberInputStepUp"]', "number up")
     click_each(page, f'{MAIN} [data-testid="stNumberInputStepDown"]', "number down")
@@ -96,7 +96,7 @@ def monkey(page, name: str, language: str) -> None:
 
 
 def choose_language(page, language: str) -> None:
-    act(page, "language", lambda: page.locator(f'{SIDEBAR} [data-testid="stButtonGroup"] button').nth(
+    act(page, "language", lambda: page.locator(f'{SIDEBAR} [data-testid="stRadio"] [role="radiogroup"] label').nth(
         ["zh", "en"].index(language)).click())
 
 

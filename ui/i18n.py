@@ -66,8 +66,8 @@ def kpi_delta(kpi: str, change: float | None, currency: str) -> str | None:
 
 
 def language_switch() -> None:
-    """中文 / English; `required` keeps a click on the selected language from clearing the choice."""
+    """中文 / English as a radio: a click on the selected language changes nothing (it cannot be cleared)."""
     if st.session_state.get("lang") not in LANGUAGES:  # set before the widget is drawn, never after
         st.session_state["lang"] = DEFAULT_LANGUAGE
-    st.sidebar.segmented_control(" ", options=list(LANGUAGES), format_func=LANGUAGES.get, key="lang",
-                                 required=True, label_visibility="collapsed")
+    st.sidebar.radio(" ", options=list(LANGUAGES), format_func=LANGUAGES.get, key="lang", horizontal=True,
+                     label_visibility="collapsed")
