@@ -129,8 +129,11 @@ def upload(rows: int) -> float:
             page.get_by_text(path.name).first.wait_for(timeout=300_000)
             page.wait_for_function(IDLE, timeout=300_000)
             page.locator('[data-testid="stSidebarNav"] a').nth(0).click()
-            page.wait_for_function("t => document.querySelector('[data-testid=\"stMetricValue\"]')?.innerText === t",
-                                   arg=expected, timeout=300_000)
+            try:
+                page.wait_for_function("t => document.querySelector('[data-testid=\"stMetricValue\"]')?.innerText"
+                                       " === t", arg=expected, timeout=600_000)
+            finally:
+                page.screenshot(path=Path(tempfile.gettempdir()) / "upload_bench.png", full_page=True)
             seconds = time.perf_counter() - started
     print(f"upload {rows:,}-row CSV → Overview headline {expected}: {seconds:.2f} s (aim ≤ 5 s); "
           f"pyarrow parse in process {parse:.2f} s: {seconds / parse:.1f}×")
