@@ -66,7 +66,7 @@ def expected_headlines(path: Path) -> tuple[str, str]:
     lots = load_lots(path)
     data = Dataset(lots.data, None, lots.currency)
     whole = build_dashboard(data).tiv
-    one = build_dashboard(data, selection=Filters(warehouse=(WAREHOUSES[0],))).tiv
+    one = build_dashboard(data, filters=Filters(warehouse=(WAREHOUSES[0],))).tiv
     return money(whole, "CNY"), money(one, "CNY")
 
 
