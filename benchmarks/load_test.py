@@ -66,7 +66,7 @@ def expected_headlines(path: Path) -> tuple[str, str]:
     lots = load_lots(path)
     data = Dataset(lots.data, None, lots.currency)
     whole = build_dashboard(data).tiv
-    one = build_dashboard(data, selection=Filters(warehouse=(WAREHOUSES[0],))).tiv
+    one = build_dashboard(data, filters=Filters(warehouse=(WAREHOUSES[0],))).tiv
     return money(whole, "CNY"), money(one, "CNY")
 
 
@@ -105,7 +105,7 @@ async def session(browser, url: str, upload: Path, expected: tuple[str, str], st
     tab = await context.new_page()
     try:
         started = time.monotonic()
-        await tab.goto(url)
+        await tab.goto(url, timeout=SESSION_SECONDS * 1000)
         await tab.wait_for_selector(HEADLINE, timeout=SESSION_SECONDS * 1000)
         timings["first figure"].append(time.monotonic() - started)
         await tab.wait_for_function(IDLE, timeout=SESSION_SECONDS * 1000)
@@ -124,7 +124,8 @@ async def session(browser, url: str, upload: Path, expected: tuple[str, str], st
             await nav(tab, 5)
             started = time.monotonic()
             await tab.locator('[data-testid="stFileUploader"] input[type="file"]').first.set_input_files(str(upload))
-            await tab.get_by_text(upload.name).first.wait_for(timeout=SESSION_SECONDS * 1000)
+            switched = tab.locator('[data-testid="stAlertContentSuccess"]', has_text=upload.name)
+            await switched.first.wait_for(timeout=SESSION_SECONDS * 1000)  # the server now shows this file
             await tab.wait_for_function(IDLE, timeout=SESSION_SECONDS * 1000)
             await nav(tab, 0)
             await tab.wait_for_selector(HEADLINE, timeout=SESSION_SECONDS * 1000)
