@@ -22,7 +22,7 @@ import pytest
 from core.intake import limits
 from core.intake.loading import SchemaMatcher
 from core.intake.problems import InputError
-from core.intake.reading import read_table
+from core.intake.reading import read_header, read_table
 from core.intake.schema import LOTS
 from tests.conftest import ROOT
 
@@ -119,6 +119,13 @@ def test_a_compression_bomb_is_refused_quickly_in_bounded_memory_through_the_rea
     assert outcome["message"] is not None and outcome["message"].startswith(bombs[kind].name + ":")
     assert outcome["growth_mb"] < 500
     assert outcome["seconds"] < 5
+
+
+@pytest.mark.parametrize("kind", ["gzip", "xlsx", "lying xlsx"])
+def test_reading_a_bombs_header_for_the_mapping_editor_is_a_clear_refusal_not_a_crash(kind, bombs):
+    with pytest.raises(InputError) as refused:
+        read_header(bombs[kind].read_bytes(), SchemaMatcher(LOTS), name=bombs[kind].name)
+    assert str(refused.value).startswith(bombs[kind].name + ":")
 
 
 def test_the_gzip_bomb_message_names_the_limit_and_says_how_to_split_the_file(bombs):

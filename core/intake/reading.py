@@ -249,6 +249,8 @@ def read_header(source: Source, matcher: HeaderMatcher, name: str | None = None)
             data = gzip.GzipFile(fileobj=io.BytesIO(data)).read(1 << 18)
         except (OSError, EOFError):
             raise fail(name, "the compressed file is damaged") from None
+    if data.startswith(_ZIP_MAGIC):
+        limits.check_xlsx(data, name)  # calamine would expand a bomb's whole sheet to read its first rows
     if data.startswith((_ZIP_MAGIC, _OLE_MAGIC)):
         try:
             cells = pd.read_excel(io.BytesIO(data), sheet_name=0, header=None, dtype=object, engine="calamine",
@@ -265,7 +267,10 @@ def read_header(source: Source, matcher: HeaderMatcher, name: str | None = None)
     lines = text.lstrip("\ufeff").splitlines()[:HEADER_SEARCH_ROWS]
     if not lines:
         raise fail(name, "the file is empty")
-    _, rows, at = _choose_delimiter(lines, matcher)
+    try:
+        _, rows, at = _choose_delimiter(lines, matcher)
+    except csv.Error:
+        raise fail(name, "not a CSV file: its first lines cannot be split into columns") from None
     below = rows[at + 1] if at + 1 < len(rows) else []
     return _unique_headers(joined_header(rows[at], below, matcher) or rows[at])
 
