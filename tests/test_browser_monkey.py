@@ -100,14 +100,17 @@ def choose_language(page, language: str) -> None:
         ["zh", "en"].index(language)).click())
 
 
-def go_to(page, position: int) -> None:
-    page.locator('[data-testid="stSidebarNav"] a').nth(position).click()
+NAVIGATION = ["overview", "turnover", "risk", "what_if", "plan_orders", "targets", "data"]  # app.py's order
+
+
+def go_to(page, name: str) -> None:
+    page.locator('[data-testid="stSidebarNav"] a').nth(NAVIGATION.index(name)).click()
     page.wait_for_selector('[data-testid="stTitle"], h1', timeout=60_000)
     settle(page)
 
 
 def save_a_target_and_filter(page) -> None:
-    go_to(page, 4)  # targets
+    go_to(page, "targets")
     reduction = page.locator(f'{MAIN} [data-testid="stNumberInput"] input').first
     reduction.fill(TARGET_REDUCTION)
     page.locator(f'{MAIN} [data-testid="stForm"] button').first.click()
@@ -139,8 +142,8 @@ def test_every_control_clicked_twice_on_every_page_shows_no_error(language, brow
             _open(page, url, "")
             choose_language(page, language)
             save_a_target_and_filter(page)
-            for position, name in enumerate(["overview", "turnover", "risk", "what_if", "targets", "data"]):
-                go_to(page, position)
+            for name in NAVIGATION:
+                go_to(page, name)
                 if name == "what_if":
                     cut_the_simulator(page)
                 monkey(page, f"{language}/{name}", language)
