@@ -5,18 +5,18 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from core.export import csv_bytes, excel_workbook
+from core.export import csv_bytes
 from core.formatting import money
 from core.intake.problems import InputError
 from core.sim.optimise import Optimisation, class_settings, optimise
 from core.sim.policies import POLICIES
-from core.sim.proposals import LINE_COLUMNS, SUPPLIER_COLUMNS, Proposal, inert_text, proposal_tables, propose
+from core.sim.proposals import LINE_COLUMNS, SUPPLIER_COLUMNS, Proposal, proposal_tables, propose
 from core.sim.simulation import Scenario
 from ui import state
 from ui.i18n import plain, t
 from ui.page import through_app
 from ui.plan_charts import frontier_chart
-from ui.widgets import display_frame
+from ui.widgets import display_frame, workbook_download
 
 DEFAULTS = {"po_target": 97.0, "po_weight": "value", "po_by": "class", "po_policy": "periodic",
             "po_review_days": 7, "po_replications": 5, "po_service_level": 95.0, "po_use_plan": False}
@@ -168,10 +168,8 @@ def draw_proposals(params: pd.DataFrame, currency: str, today: pd.Timestamp) -> 
     biggest = lines.sort_values("order_value", ascending=False)[columns].round({"position": 1, "order_qty": 1})
     shown, config = display_frame(biggest.head(SHOWN_ROWS), currency, money=("order_value",))
     st.dataframe(shown, column_config=config, hide_index=True, width="stretch", key="po_lines")
-    tables = inert_text(proposal_tables(proposal, proposal_labels()))
-    st.download_button(t("orders.download_workbook"), excel_workbook(tables), file_name="purchase_proposal.xlsx",
-                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                       key="dl_po_workbook", icon=":material/table_view:")
+    workbook_download(proposal_tables(proposal, proposal_labels()), "purchase_proposal", "dl_po_workbook",
+                      label=t("orders.download_workbook"))
 
 
 through_app()

@@ -88,11 +88,11 @@ def test_proposal_workbook_has_both_sheets_and_no_formulas():
     from core.export import excel_workbook
     from core.intake.loading import load_planning
     from core.sim.planning import parameters_from_file
-    from core.sim.proposals import inert_text, proposal_tables, propose
+    from core.sim.proposals import proposal_tables, propose
     from core.sim.simulation import Scenario
 
     params = parameters_from_file(load_planning(ROOT / "sample_data" / "planning_parameters.csv")).params
     proposal = propose(params, Scenario(policy="periodic"))
-    book = openpyxl.load_workbook(io.BytesIO(excel_workbook(inert_text(proposal_tables(proposal, {})))))
+    book = openpyxl.load_workbook(io.BytesIO(excel_workbook(proposal_tables(proposal, {}))))
     assert book.sheetnames == ["sheet_suppliers", "sheet_order_lines", "sheet_all_skus"]
     assert book["sheet_all_skus"].max_row == len(params) + 1  # every SKU, zero lines too

@@ -106,9 +106,9 @@ def csv_download(shown: pd.DataFrame, name: str, key: str, label: str | None = N
                        on_click="ignore")
 
 
-def workbook_download(tables: dict[str, pd.DataFrame], name: str, key: str) -> None:
+def workbook_download(tables: dict[str, pd.DataFrame], name: str, key: str, label: str | None = None) -> None:
     """One workbook of tables already in their shown form (`export_frame`), built when clicked."""
-    st.download_button(t("common.download_excel"), _later(lambda: excel_workbook(tables)),
+    st.download_button(label or t("common.download_excel"), _later(lambda: excel_workbook(tables)),
                        file_name=file_name(name, "xlsx"), key=key, mime=XLSX_MIME, icon=":material/table_view:",
                        on_click="ignore")
 

@@ -122,26 +122,8 @@ def by_supplier(skus: pd.DataFrame) -> pd.DataFrame:
     return table[SUPPLIER_COLUMNS].reset_index(drop=True)
 
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 LINE_COLUMNS = ["supplier", "sku", "policy", "on_hand", "on_order", "backorders", "position", "reorder_point",
                 "order_up_to", "order_qty", "unit_cost", "order_value", "rule", "lead_time_days", "arrival"]
-
-
-def inert_text(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-    """Text cells a spreadsheet would run as a formula (starting with = + - @, tab or CR) get a leading
-    apostrophe; numbers are left alone. (To be replaced by the shared export path's own neutraliser.)"""
-    out = {}
-    for name, frame in tables.items():
-        safe = frame.copy()
-        for column in safe.columns:
-            if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
-                text = safe[column]
-                risky = text.map(lambda v: isinstance(v, str) and v.startswith(FORMULA_STARTS))
-                safe[column] = text.astype(object).where(~risky, "'" + text.astype(str))
-        safe.columns = [("'" + c) if isinstance(c, str) and c.startswith(FORMULA_STARTS) else c
-                        for c in safe.columns]
-        out[name] = safe
-    return out
 
 
 def proposal_tables(proposal: Proposal, labels: dict[str, str]) -> dict[str, pd.DataFrame]:
