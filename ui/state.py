@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -138,8 +138,7 @@ def set_mapping(mapping: dict[str, str], kind: str = "lots") -> None:
     """Reload the same files with the user's column mapping for `kind`, and remember it for this layout."""
     source = current_source()
     chosen = tuple(sorted(mapping.items()))
-    updated = Source(source.lots, source.movements, chosen if kind == "lots" else source.mapping, source.is_sample,
-                     chosen if kind == "movements" else source.movements_mapping, source.conventions)
+    updated = replace(source, **{"mapping" if kind == "lots" else "movements_mapping": chosen})
     st.session_state[SOURCE_KEY] = updated
     _remember(kind, updated)
 
@@ -147,8 +146,7 @@ def set_mapping(mapping: dict[str, str], kind: str = "lots") -> None:
 def set_conventions(decimal: str | None, day_first: bool | None, currency: str | None) -> None:
     """Reload with the decimal mark, date order and currency set by hand (None = from the evidence); remembered."""
     source = current_source()
-    updated = Source(source.lots, source.movements, source.mapping, source.is_sample, source.movements_mapping,
-                     (decimal, day_first, currency))
+    updated = replace(source, conventions=(decimal, day_first, currency))
     st.session_state[SOURCE_KEY] = updated
     _remember("lots", updated)
 
