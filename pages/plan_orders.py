@@ -6,14 +6,13 @@ import pandas as pd
 import streamlit as st
 
 from core.export import csv_bytes
-from core.formatting import money
 from core.intake.problems import InputError
 from core.sim.optimise import Optimisation, class_settings, optimise
 from core.sim.policies import POLICIES
 from core.sim.proposals import LINE_COLUMNS, SUPPLIER_COLUMNS, Proposal, proposal_tables, propose
 from core.sim.simulation import Scenario
 from ui import state
-from ui.i18n import plain, t
+from ui.i18n import money, plain, t
 from ui.page import through_app
 from ui.plan_charts import frontier_chart
 from ui.widgets import display_frame, workbook_download

@@ -5,10 +5,9 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from core.formatting import money_divisor
 from core.sim.optimise import Optimisation
 from ui.charts import BLUE, GREEN, GREY, RED
-from ui.i18n import money_unit, t
+from ui.i18n import money_divisor, money_unit, t
 
 
 def frontier_chart(result: Optimisation, currency: str) -> alt.LayerChart:
