@@ -247,9 +247,10 @@ def test_random_lead_time_draws_have_the_parameters_mean_and_spread():
     # max(1, round(10 + 3 Z)): truncation is negligible (P(Z < −3.17) < 0.001), rounding adds 1/12 to the variance:
     # mean 10, std √(9 + 1/12) = 3.0139. A 1-day lead time with σ_L 0.3 rounds to 1 unless Z > 1.667 (→ 2).
     params = params_frame(2, lead_time_days=[10.0, 1.0], lead_time_std_days=[3.0, 0.3])
-    scenario = Scenario(policy="rop", replications=4, seed=8)
+    scenario = Scenario(policy="rop", replications=4, seed=8, horizon_days=6400)
     model = _Model(params, plan_levels(params, scenario), scenario)
-    draws = np.concatenate([model._lead_time_draws() for _ in range(200)]).reshape(-1, 2)
+    every_sku = np.arange(4 * 2)
+    draws = np.concatenate([model.lead_times(day, every_sku) for day in range(6400)]).reshape(-1, 2)
     assert np.array_equal(draws, np.round(draws)) and draws.min() >= 1
     assert draws[:, 0].mean() == pytest.approx(10.0, abs=0.1)
     assert draws[:, 0].std() == pytest.approx(3.0139, abs=0.06)

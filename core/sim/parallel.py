@@ -25,17 +25,10 @@ def blocks(replications: int, parts: int) -> list[tuple[int, int]]:
     return [(int(a), int(b - a)) for a, b in pairwise(bounds)]
 
 
-def _streams(seed: np.random.SeedSequence, total: int, first: int, count: int) -> list[np.random.Generator]:
-    return [np.random.default_rng(s) for s in seed.spawn(total)[first:first + count]]
-
-
 def run_block(params: pd.DataFrame, scenario: Scenario, first: int, count: int) -> dict[str, np.ndarray]:
     """Replications first … first + count − 1 of `scenario`: the model's arrays after the last day."""
     block = replace(scenario, replications=count)
-    model = sim._Model(params, sim.plan_levels(params, block), block)
-    demand, lead = np.random.SeedSequence(scenario.seed).spawn(2)
-    model.demand_streams = _streams(demand, scenario.replications, first, count)
-    model.lead_streams = _streams(lead, scenario.replications, first, count)
+    model = sim._Model(params, sim.plan_levels(params, block), block, first_replication=first)
     sim._run_calendar(model, block)
     return {name: value for name, value in vars(model).items() if isinstance(value, np.ndarray)}
 

@@ -7,7 +7,7 @@ review of day t with lead time L is one simpy event at t + L + 0.5: after that d
 Randomness: one stream per source (demand, lead time) per replication, spawned from
 `np.random.SeedSequence(seed)`, drawn every day for every SKU whether or not it is used — so two scenarios
 with the same seed see the same demand (common random numbers), and replication r's numbers do not depend on
-how many replications run.
+how many replications run. The draws are kept for the next run when they fit (`core.sim.draws`).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 import simpy
 
+from core.sim import draws
 from core.sim.policies import (
     DAYS_PER_YEAR,
     ORDER_RULES,
@@ -32,7 +33,6 @@ from core.sim.policies import (
 
 RECEIPT_AT = 0.5
 REVIEW_AT = 0.75
-DRAW_BLOCK_DAYS = 32  # random numbers are drawn a block of days at a time per replication
 DEMAND_DISTRIBUTIONS = ("normal", "gamma")
 CSL_TOLERANCE, FILL_TOLERANCE = 0.02, 0.005
 TOTAL_METRICS = ("avg_inventory_value", "ito", "dio", "fill_rate", "cycle_service_level", "stockout_days", "orders",
@@ -200,7 +200,10 @@ def plan_levels(params: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
 class _Model:
     """State of n SKUs × r replications as flat arrays of length r·n; simpy processes move it."""
 
-    def __init__(self, params: pd.DataFrame, levels: pd.DataFrame, scenario: Scenario) -> None:
+    def __init__(self, params: pd.DataFrame, levels: pd.DataFrame, scenario: Scenario,
+                 first_replication: int = 0) -> None:
+        """Replications first_replication … + scenario.replications − 1 (a block of a larger run: each draws
+        from its own streams, the same wherever it runs)."""
         reps, n = scenario.replications, len(params)
         self.scenario, self.reps, self.n = scenario, reps, n
         tile = lambda values: np.tile(np.asarray(values, dtype=float), reps)  # noqa: E731
@@ -212,54 +215,67 @@ class _Model:
         policy = np.tile(levels["policy"].to_numpy(str), reps)
         self.periodic, self.rop, self.minmax = policy == "periodic", policy == "rop", policy == "minmax"
         self.continuous = self.rop | self.minmax
+        self.any_continuous = bool(self.continuous.any())
+        self.reviewed_every = {int(period): np.flatnonzero(self.periodic & (self.review_days == period))
+                               for period in np.unique(self.review_days[self.periodic])}
         self.on_hand = tile(initial_on_hand(params, levels))
         self.backorders = np.zeros(reps * n)
         self.on_order = tile(params["on_order"].fillna(0))
         self.short = np.zeros(reps * n, dtype=bool)
         self.cycle_day = np.full(reps * n, -1)
         self.random_lead = bool((self.lead_std > 0).any())
-        seeds = np.random.SeedSequence(scenario.seed).spawn(2)
-        self.demand_streams = [np.random.default_rng(s) for s in seeds[0].spawn(reps)]
-        self.lead_streams = [np.random.default_rng(s) for s in seeds[1].spawn(reps)]
         mu, var = self.mu[:n], np.square(self.sigma[:n])
         self.gamma_skus = np.flatnonzero((mu > 0) & (var > 0))
         self.gamma_shape = np.square(mu[self.gamma_skus]) / var[self.gamma_skus]
         self.gamma_scale = var[self.gamma_skus] / mu[self.gamma_skus]
-        self.demand_block = self.lead_block = np.empty((0, reps * n))
+        self._open_streams(first_replication)
+        self.demand_block = self.lead_z = np.empty((0, reps * n))
         zeros = lambda dtype=float: np.zeros(reps * n, dtype=dtype)  # noqa: E731
         self.demand, self.served, self.shipped, self.on_hand_days = zeros(), zeros(), zeros(), zeros()
         self.stockout_days, self.orders, self.cycles, self.ok_cycles = zeros(int), zeros(int), zeros(int), zeros(int)
         self.daily_value = np.zeros((scenario.horizon_days, reps))
 
-    def _demand_draws(self) -> np.ndarray:
-        """A block of days × (replication, SKU) demands: normal truncated at zero, or gamma with μ and σ²."""
-        days, n = DRAW_BLOCK_DAYS, self.n
+    def _open_streams(self, first: int) -> None:
+        """The demand and lead-time streams of this model's replications, kept across runs when they fit."""
+        reps, n, horizon = self.reps, self.n, self.scenario.horizon_days
+        demand_seeds, lead_seeds = (s.spawn(first + reps)[first:]
+                                    for s in np.random.SeedSequence(self.scenario.seed).spawn(2))
         if self.scenario.demand_distribution == "gamma":
-            block = np.tile(self.mu[:n], (days, self.reps))
-            for r, stream in enumerate(self.demand_streams):
-                unit = stream.standard_gamma(self.gamma_shape, (days, len(self.gamma_skus)), dtype=np.float32)
-                block[:, r * n + self.gamma_skus] = unit * self.gamma_scale
-            return block
-        z = np.concatenate([stream.standard_normal((days, n), dtype=np.float32) for stream in self.demand_streams],
-                           axis=1)
-        return np.maximum(0.0, self.mu + self.sigma * z)
+            draw, kind = draws.gamma_units(self.gamma_shape), ("gamma", draws.fingerprint(self.gamma_shape))
+        else:
+            draw, kind = draws.standard_normals(n), ("normal", n)
+        columns = (len(self.gamma_skus) if kind[0] == "gamma" else n) + (n if self.random_lead else 0)
+        keep = draws.worth_keeping(reps, horizon, columns)
+        self.demand_units = draws.StreamBlocks(demand_seeds, draw, kind, horizon, keep)
+        if self.random_lead:
+            self.lead_units = draws.StreamBlocks(lead_seeds, draws.standard_normals(n), ("normal", n), horizon, keep)
 
-    def _lead_time_draws(self) -> np.ndarray:
-        z = np.concatenate([stream.standard_normal((DRAW_BLOCK_DAYS, self.n), dtype=np.float32)
-                            for stream in self.lead_streams], axis=1)
-        return np.maximum(1.0, np.round(self.lead + self.lead_std * z))
+    def _demand_draws(self, start: int) -> np.ndarray:
+        """Days start … start + 31 × (replication, SKU) demands: normal truncated at zero, or gamma with μ, σ²."""
+        units, n = self.demand_units.block(start), self.n
+        if self.scenario.demand_distribution == "gamma":
+            if len(self.demand_block) != draws.BLOCK_DAYS:  # the first block; later ones only rewrite gamma SKUs
+                self.demand_block = np.tile(self.mu[:n], (draws.BLOCK_DAYS, self.reps))
+            block = self.demand_block
+            for r, unit in enumerate(units):
+                block[:len(unit), r * n + self.gamma_skus] = unit * self.gamma_scale
+            return block
+        return np.maximum(0.0, self.mu + self.sigma * np.concatenate(units, axis=1))
 
     def _draw_demand(self, day: int) -> np.ndarray:
-        if day % DRAW_BLOCK_DAYS == 0:
-            self.demand_block = self._demand_draws()
-        return self.demand_block[day % DRAW_BLOCK_DAYS]
+        if day % draws.BLOCK_DAYS == 0:
+            self.demand_block = self._demand_draws(day)
+        return self.demand_block[day % draws.BLOCK_DAYS]
 
-    def _draw_lead_times(self, day: int) -> np.ndarray:
+    def lead_times(self, day: int, index: np.ndarray) -> np.ndarray:
+        """Lead times of the orders placed today by the SKUs at `index` (call every day, in order: the day's
+        draws are made for every SKU whether or not it orders)."""
         if not self.random_lead:
-            return self.lead
-        if day % DRAW_BLOCK_DAYS == 0:
-            self.lead_block = self._lead_time_draws()
-        return self.lead_block[day % DRAW_BLOCK_DAYS]
+            return self.lead[index]
+        if day % draws.BLOCK_DAYS == 0:
+            self.lead_z = np.concatenate(self.lead_units.block(day), axis=1)
+        z = self.lead_z[day % draws.BLOCK_DAYS, index]
+        return np.maximum(1.0, np.round(self.lead[index] + self.lead_std[index] * z))
 
     def serve_demand(self, day: int, measured: bool) -> None:
         wanted = self._draw_demand(day)
@@ -268,12 +284,13 @@ class _Model:
         unmet = wanted - served
         if not self.scenario.lost_sales:
             self.backorders += unmet
-        self.short |= (unmet > 0) | (self.backorders > 0)
+        stocked_out = (unmet > 0) | (self.backorders > 0)
+        self.short |= stocked_out
         if measured:
             self.demand += wanted
             self.served += served
             self.shipped += served
-            self.stockout_days += (unmet > 0) | (self.backorders > 0)
+            self.stockout_days += stocked_out
 
     def receive(self, index: np.ndarray, qty: np.ndarray, measured: bool, day: int = -1) -> None:
         """A receipt closes a replenishment cycle: it was served without shortage unless `short` is set.
@@ -286,28 +303,30 @@ class _Model:
             self.cycles[closing] += 1
             self.ok_cycles[closing] += ~self.short[closing]
         self.on_order[index] -= qty
-        on_hand = self.on_hand[index] + qty
-        filled = np.minimum(on_hand, self.backorders[index])
+        on_hand, backorders = self.on_hand[index] + qty, self.backorders[index]
+        filled = np.minimum(on_hand, backorders)
         self.on_hand[index] = on_hand - filled
-        self.backorders[index] -= filled
+        backorders -= filled
+        self.backorders[index] = backorders
         if measured:
             self.shipped[index] += filled
-        self.short[index] = self.backorders[index] > 0
+        self.short[index] = backorders > 0
 
-    def review(self, day: int) -> tuple[np.ndarray, np.ndarray]:
+    def review(self, day: int) -> np.ndarray:
         """Order quantities placed today, per SKU."""
         position = self.on_hand + self.on_order - self.backorders
         qty = np.zeros_like(position)
-        due = np.flatnonzero(self.periodic & (day % self.review_days == 0))
-        qty[due] = np.maximum(0.0, self.S[due] - position[due])
-        below = np.flatnonzero(self.continuous & (position <= self.s))
+        for period, skus in self.reviewed_every.items():
+            if day % period == 0:
+                qty[skus] = np.maximum(0.0, self.S[skus] - position[skus])
+        below = np.flatnonzero(self.continuous & (position <= self.s)) if self.any_continuous else ()
         if len(below):
             rop, minmax = below[self.rop[below]], below[self.minmax[below]]
             q = self.Q[rop]
             with np.errstate(divide="ignore", invalid="ignore"):
                 qty[rop] = np.where(q > 0, (np.floor((self.s[rop] - position[rop]) / q) + 1) * q, 0.0)
             qty[minmax] = np.maximum(0.0, self.S[minmax] - position[minmax])
-        return qty, self._draw_lead_times(day)
+        return qty
 
     def record(self, day: int, measured: bool) -> None:
         self.daily_value[day] = (self.on_hand * self.cost).reshape(self.reps, self.n).sum(axis=1)
@@ -333,13 +352,15 @@ def _run_calendar(model: _Model, scenario: Scenario) -> None:
             measured = day >= warmup
             model.serve_demand(day, measured)
             yield env.timeout(REVIEW_AT)
-            qty, lead = model.review(day)
+            qty = model.review(day)
             ordering = qty > 0
-            model.on_order += qty
+            placed = np.flatnonzero(ordering)
+            lead = model.lead_times(day, placed)
+            model.on_order[placed] += qty[placed]
             if measured:
-                model.orders += ordering
-            for lead_days in np.unique(lead[ordering]):
-                index = np.flatnonzero(ordering & (lead == lead_days))
+                model.orders[placed] += 1
+            for lead_days in np.unique(lead):
+                index = placed[lead == lead_days]
                 env.process(receipt(lead_days - (REVIEW_AT - RECEIPT_AT), index, qty[index]))
             model.record(day, measured)
             yield env.timeout(1 - REVIEW_AT)
