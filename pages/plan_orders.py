@@ -185,7 +185,7 @@ except (InputError, ValueError) as error:
 if inputs is None:
     st.info(t("whatif.needs_movements"), icon=":material/info:")
     st.stop()
-params, excluded, key = inputs
+params, excluded, key = inputs.params, inputs.excluded, inputs.key
 if params.empty:
     st.info(t("whatif.no_skus"), icon=":material/info:")
     st.stop()

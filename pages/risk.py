@@ -101,7 +101,7 @@ else:
                    key=state.editor_key("worklist_editor"), on_change=_save_edits)
     if len(full) > WORKLIST_ROWS:
         st.caption(t("common.rows_shown", shown=WORKLIST_ROWS, total=f"{len(full):,}"))
-    csv_download(export_frame(full.drop(columns="version"), cur, money=("value",)), "risk_worklist",
+    csv_download(lambda: export_frame(full.drop(columns="version"), cur, money=("value",)), "risk_worklist",
                  "download_risk_worklist")
 
 sheets = {t("risk.suppliers"): export_frame(backlog, cur, ("value",), ("share",))}

@@ -201,7 +201,8 @@ def draw_results(params: pd.DataFrame, key: str, scenario: Scenario, currency: s
     series = {baseline_name: base.daily_value, t("whatif.scenario"): result.daily_value}
     st.altair_chart(charts.daily_value_chart(series, currency), width="stretch")
     draw_tradeoff(params, key, scenario, result, currency)
-    csv_download(sku_results(result.skus, currency), "scenario_skus", "dl_scenario_skus", t("whatif.download_skus"))
+    csv_download(lambda: sku_results(result.skus, currency), "scenario_skus", "dl_scenario_skus",
+                 t("whatif.download_skus"))
 
 
 def sku_results(skus: pd.DataFrame, currency: str) -> pd.DataFrame:
@@ -299,7 +300,7 @@ def what_if(currency: str) -> None:
     if inputs is None:
         st.info(t("whatif.needs_movements"), icon=":material/info:")
         return
-    params, excluded, key = inputs
+    params, excluded, key, current_value = inputs.params, inputs.excluded, inputs.key, inputs.current_value
     if params.empty:
         st.info(t("whatif.no_skus"), icon=":material/info:")
         return
@@ -307,7 +308,6 @@ def what_if(currency: str) -> None:
                (" · " + t("whatif.excluded", count=len(excluded)) if len(excluded) else ""))
     draw_controls()
     scenario = scenario_from_state()
-    current_value = state.numbers().tiv
     st.query_params.from_dict(to_query(scenario))
     draw_results(params, key, scenario, currency, current_value)
     draw_scenarios(params, key, scenario, currency, current_value)

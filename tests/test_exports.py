@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import csv
 import io
+import threading
 
 import openpyxl
 import pandas as pd
 import pytest
 
 from core.export import FORMULA_STARTS, csv_bytes, excel_workbook, file_name
-from ui import i18n
+from ui import i18n, widgets
 from ui.widgets import export_frame
 
 HOSTILE = ['=HYPERLINK("http://evil.example","点我")', "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1:A9)",
@@ -104,3 +105,17 @@ def test_workbook_numbers_are_rounded_as_shown(language):
 ])
 def test_download_file_names_have_one_extension_and_no_path(stem, extension, name):
     assert file_name(stem, extension) == name
+
+
+@pytest.mark.parametrize("drawn_in", ["zh", "en"])
+def test_a_download_built_when_clicked_speaks_the_language_its_page_was_drawn_in(drawn_in, monkeypatch):
+    monkeypatch.setattr(widgets, "language", lambda: drawn_in)
+    build = widgets._later(lambda: csv_bytes(export_frame(hostile_mix(), "CNY", ("value",), ("share",))))
+    built = []
+    clicked = threading.Thread(target=lambda: built.append(build()))  # the server's thread: no session to ask
+    clicked.start()
+    clicked.join()
+    rows = list(csv.reader(io.StringIO(built[0].decode("utf-8-sig"))))
+    spoken = i18n.catalog(drawn_in)
+    assert rows[0][:2] == [spoken["col.warehouse"], spoken["col.stock_type"]]
+    assert rows[1][1] == spoken["stock_type.finished_goods"]

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import re
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import streamlit as st
@@ -23,9 +26,26 @@ def catalog(language: str) -> dict[str, str]:
     return json.loads((LOCALES / f"{language}.json").read_text(encoding="utf-8"))
 
 
+_SPOKEN = threading.local()
+
+
 def language() -> str:
+    spoken = getattr(_SPOKEN, "language", None)
+    if spoken:
+        return spoken
     chosen = st.session_state.get("lang")
     return chosen if chosen in LANGUAGES else DEFAULT_LANGUAGE
+
+
+@contextlib.contextmanager
+def speaking(chosen: str) -> Iterator[None]:
+    """Labels in `chosen` on this thread, with no session to ask: a download built when clicked runs outside the
+    script, so it carries the language its page was drawn in."""
+    before, _SPOKEN.language = getattr(_SPOKEN, "language", None), chosen
+    try:
+        yield
+    finally:
+        _SPOKEN.language = before
 
 
 def t(key: str, **values: object) -> str:

@@ -293,20 +293,35 @@ def _planning(key: str, _data: Dataset, is_sample: bool, default_lead_time: floa
     return derive_parameters(_data.lots, _data.movements, as_of_date, default_lead_time=default_lead_time)
 
 
+@dataclass(frozen=True)
+class SimulationInputs:
+    """What the what-if and plan pages simulate: the parameters of the SKUs in the filters with their ABC class,
+    the SKUs left out and why, the cache key of the parameters, and the lots' TIV within the filters."""
+
+    params: pd.DataFrame
+    excluded: pd.DataFrame
+    key: str
+    current_value: float
+
+
 @st.cache_data(max_entries=16, ttl=CACHE_TTL, show_spinner=False)
-def _skus_in_scope(key: str, _data: Dataset, selection: Filters) -> frozenset[str]:
-    return frozenset(apply_filters(_data, selection).lots["sku"].unique())
-
-
-def simulation_inputs(default_lead_time: float) -> tuple[pd.DataFrame, pd.DataFrame, str] | None:
-    """(parameters of the SKUs in the filters with their ABC class, SKUs left out and why, cache key)."""
-    source, data, selection = current_source(), dataset(), filters()
-    planning = _planning(source.key, data, source.is_sample, default_lead_time, as_of())
+def _simulation_inputs(key: str, _data: Dataset, is_sample: bool, default_lead_time: float,
+                       as_of_date: pd.Timestamp | None, selection: Filters,
+                       kpi_settings: KpiSettings) -> SimulationInputs | None:
+    planning = _planning(key.split("|")[0], _data, is_sample, default_lead_time, as_of_date)
     if planning is None:
         return None
-    scope = _skus_in_scope(source.key, data, selection)
+    scope = apply_filters(_data, selection).lots["sku"].unique()
     params = planning.params[planning.params["sku"].isin(scope)].reset_index(drop=True)
-    classes = numbers().abc.set_index("sku")["abc"]
-    params["abc_class"] = params["abc_class"].fillna(params["sku"].map(classes)).fillna("C")
-    key = f"{source.key}|{selection}|{default_lead_time}|{as_of()}"
-    return params, planning.excluded, key
+    figures = _numbers(key.split("|")[0], _data, as_of_date, selection, kpi_settings)
+    params["abc_class"] = params["abc_class"].fillna(params["sku"].map(figures.abc.set_index("sku")["abc"]))
+    params["abc_class"] = params["abc_class"].fillna("C")
+    return SimulationInputs(params, planning.excluded, key, figures.tiv)
+
+
+def simulation_inputs(default_lead_time: float) -> SimulationInputs | None:
+    """The inputs of a simulation for the current data, filters and as-of date (None without movements)."""
+    source, selection, as_of_date = current_source(), filters(), as_of()
+    key = f"{source.key}|{selection}|{default_lead_time}|{as_of_date}"
+    return _simulation_inputs(key, dataset(), source.is_sample, default_lead_time, as_of_date, selection,
+                              settings())

@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from core.export import csv_bytes, excel_workbook, file_name
-from ui.i18n import catalog, money_divisor, money_unit, t
+from ui.i18n import catalog, language, money_divisor, money_unit, speaking, t
 
 SHOWN_ROWS = 500
 CODE_PREFIXES = {"stock_type": "stock_type", "band": "band", "bucket": "bucket", "status": "plan.status_code",
@@ -51,7 +51,8 @@ def display_frame(frame: pd.DataFrame, currency: str, money: tuple[str, ...] = (
             shown[column] = (values * 100).round(1)
             config[column] = st.column_config.NumberColumn(f"{label} (%)", format="%.1f")
         elif column in CODE_PREFIXES:
-            shown[column] = values.map(lambda code, c=column: code_label(c, code))
+            shown[column] = values.map({code: code_label(column, code) for code in values.dropna().unique()})
+            shown[column] = shown[column].astype(object).where(values.notna(), "")
             config[column] = st.column_config.TextColumn(label)
         elif pd.api.types.is_bool_dtype(values):
             config[column] = st.column_config.CheckboxColumn(label)
@@ -91,17 +92,26 @@ def table(frame: pd.DataFrame, key: str, currency: str, money: tuple[str, ...] =
                  placeholder="—")
     if len(frame) > SHOWN_ROWS:
         st.caption(t("common.rows_shown", shown=SHOWN_ROWS, total=f"{len(frame):,}"))
-    csv_download(export_frame(frame, currency, money, shares), key, f"download_{key}")
+    csv_download(lambda: export_frame(frame, currency, money, shares), key, f"download_{key}")
 
 
 def _later(build: Callable[[], bytes]) -> Callable[[], bytes]:
-    """Streamlit runs a callable `data` only when the button is clicked, on another thread: no rerun pays for it."""
-    return build
+    """Streamlit runs a callable `data` only when the button is clicked, on another thread: no rerun pays for it.
+    The file is built in the language the page was drawn in."""
+    drawn_in = language()
+
+    def built() -> bytes:
+        with speaking(drawn_in):
+            return build()
+    return built
 
 
-def csv_download(shown: pd.DataFrame, name: str, key: str, label: str | None = None) -> None:
-    """A button that downloads a table already in its shown form (`export_frame`) as CSV Excel opens intact."""
-    st.download_button(label or t("common.download_csv"), _later(lambda: csv_bytes(shown)),
+def csv_download(shown: pd.DataFrame | Callable[[], pd.DataFrame], name: str, key: str,
+                 label: str | None = None) -> None:
+    """A button that downloads a table in its shown form (`export_frame`) as CSV Excel opens intact; pass a
+    function that makes it to have it made only when the button is clicked."""
+    make = shown if callable(shown) else lambda: shown
+    st.download_button(label or t("common.download_csv"), _later(lambda: csv_bytes(make())),
                        file_name=file_name(name, "csv"), mime="text/csv", key=key, icon=":material/download:",
                        on_click="ignore")
 
