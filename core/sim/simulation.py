@@ -304,6 +304,10 @@ class _Model:
             self.ok_cycles[closing] += ~self.short[closing]
         self.on_order[index] -= qty
         on_hand, backorders = self.on_hand[index] + qty, self.backorders[index]
+        if not backorders.any():  # nothing owed: the receipt goes on the shelf
+            self.on_hand[index] = on_hand
+            self.short[index] = False
+            return
         filled = np.minimum(on_hand, backorders)
         self.on_hand[index] = on_hand - filled
         backorders -= filled
