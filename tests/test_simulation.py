@@ -270,6 +270,26 @@ def test_two_receipts_on_one_day_close_one_cycle():
     assert (model.cycles[0], model.ok_cycles[0]) == (2, 1)
 
 
+def test_a_days_receipts_taken_together_leave_each_sku_as_one_by_one_would():
+    # SKU 1 gets three receipts today (the second clears its back-orders), SKU 0 two, SKU 3 one.
+    params = params_frame(4)
+    scenario = Scenario(policy="rop", replications=1)
+    together, apart = (_Model(params, plan_levels(params, scenario), scenario) for _ in range(2))
+    for model in (together, apart):
+        model.on_hand[:], model.backorders[:] = [5.0, 0.0, 2.0, 1.0], [0.0, 30.0, 0.0, 4.0]
+        model.on_order[:], model.short[:] = 100.0, [False, True, False, True]
+    receipts = [(np.array([1, 0]), np.array([10.0, 7.0])), (np.array([3, 1]), np.array([2.0, 25.0])),
+                (np.array([1, 0]), np.array([4.0, 1.0]))]
+    together.receive_all(receipts, measured=True, day=8)
+    for index, qty in receipts:
+        apart.receive(index, qty, measured=True, day=8)
+    for name in ("on_hand", "backorders", "on_order", "shipped", "short", "cycles", "ok_cycles", "cycle_day"):
+        assert np.array_equal(getattr(together, name), getattr(apart, name)), name
+    assert together.on_hand.tolist() == [13.0, 9.0, 2.0, 0.0]  # SKU 1: 30 owed, 10 + 25 in → 5 left, then + 4
+    assert together.backorders.tolist() == [0.0, 0.0, 0.0, 1.0]  # SKU 3: 1 + 2 in, 4 owed
+    assert together.cycles.tolist() == [1, 1, 0, 1]
+
+
 def test_cash_release_against_current_stock_and_against_another_scenario():
     params = params_frame(mean_daily_demand=10.0, std_daily_demand=0.0, lead_time_days=5.0, unit_cost=2.0,
                           on_hand=150.0)

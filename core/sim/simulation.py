@@ -2,7 +2,8 @@
 
 simpy drives the calendar — each day demand is served at t, receipts land at t + 0.5, the policy reviews at
 t + 0.75 — while the state of every SKU in every replication moves as one numpy array. An order placed at the
-review of day t with lead time L is one simpy event at t + L + 0.5: after that day's demand, before its review.
+review of day t with lead time L lands at t + L + 0.5: after that day's demand, before its review. The receipts
+landing on one day are one simpy event.
 
 Randomness: one stream per source (demand, lead time) per replication, spawned from
 `np.random.SeedSequence(seed)`, drawn every day for every SKU whether or not it is used — so two scenarios
@@ -316,6 +317,23 @@ class _Model:
             self.shipped[index] += filled
         self.short[index] = backorders > 0
 
+    def receive_all(self, receipts: list[tuple[np.ndarray, np.ndarray]], measured: bool, day: int) -> None:
+        """The day's receipts in the order they were placed, in rounds: every SKU's first receipt of the day,
+        then every second one, … Each SKU's arithmetic is the same as receipt by receipt, in fewer passes."""
+        if len(receipts) == 1:
+            self.receive(*receipts[0], measured, day)
+            return
+        index = np.concatenate([index for index, _ in receipts])
+        qty = np.concatenate([qty for _, qty in receipts])
+        order = np.argsort(index, kind="stable")
+        ordered = index[order]
+        first = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+        rank = np.empty_like(order)
+        rank[order] = np.arange(len(index)) - np.repeat(first, np.diff(np.r_[first, len(index)]))
+        for round_ in range(int(rank.max()) + 1):
+            taken = rank == round_
+            self.receive(index[taken], qty[taken], measured, day)
+
     def review(self, day: int) -> np.ndarray:
         """Order quantities placed today, per SKU."""
         position = self.on_hand + self.on_order - self.backorders
@@ -346,10 +364,18 @@ def initial_on_hand(params: pd.DataFrame, levels: pd.DataFrame) -> np.ndarray:
 def _run_calendar(model: _Model, scenario: Scenario) -> None:
     env = simpy.Environment()
     warmup = scenario.warmup_days
+    arriving: dict[int, list[tuple[np.ndarray, np.ndarray]]] = {}  # day → the receipts landing that day
 
-    def receipt(delay: float, index: np.ndarray, qty: np.ndarray):
-        yield env.timeout(delay)
-        model.receive(index, qty, measured=int(env.now) >= warmup, day=int(env.now))
+    def arrival(day: int):
+        yield env.timeout(day + RECEIPT_AT - env.now)
+        model.receive_all(arriving.pop(day), measured=day >= warmup, day=day)
+
+    def expect(day: int, index: np.ndarray, qty: np.ndarray) -> None:
+        """Receipts landing on one day are one simpy event, taken in the order they were placed."""
+        if day not in arriving:
+            arriving[day] = []
+            env.process(arrival(day))
+        arriving[day].append((index, qty))
 
     def days():
         for day in range(scenario.horizon_days):
@@ -365,14 +391,14 @@ def _run_calendar(model: _Model, scenario: Scenario) -> None:
                 model.orders[placed] += 1
             for lead_days in np.unique(lead):
                 index = placed[lead == lead_days]
-                env.process(receipt(lead_days - (REVIEW_AT - RECEIPT_AT), index, qty[index]))
+                expect(day + int(lead_days), index, qty[index])
             model.record(day, measured)
             yield env.timeout(1 - REVIEW_AT)
 
     pending = np.flatnonzero(model.on_order > 0)
     for lead_days in np.unique(model.lead[pending]):
         index = pending[model.lead[pending] == lead_days]
-        env.process(receipt(lead_days - 1 + RECEIPT_AT, index, model.on_order[index].copy()))
+        expect(int(lead_days) - 1, index, model.on_order[index].copy())
     env.process(days())
     env.run(until=scenario.horizon_days)
 
