@@ -23,12 +23,12 @@ PLAN_MONEY = ("planned_cash", "released_cash")
 SHOWN_ACTIONS = 50
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
+@st.cache_data(max_entries=8, ttl=state.CACHE_TTL, show_spinner=False)
 def history(key: str, _data, selection, settings) -> pd.DataFrame:
     return kpi_history(apply_filters(_data, selection), settings)
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
+@st.cache_data(max_entries=8, ttl=state.CACHE_TTL, show_spinner=False)
 def actions(key: str, _data, as_of, selection, settings, rules: ActionSettings) -> tuple[pd.DataFrame, pd.DataFrame]:
     scoped = apply_filters(_data, selection)
     _, snapshot, stock = kpis.as_of_stock(scoped.lots, as_of)
