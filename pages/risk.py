@@ -103,6 +103,7 @@ else:
                "action": st.column_config.SelectboxColumn(t("col.action"), options=options),
                "action_status": st.column_config.SelectboxColumn(t("col.action_status"), options=statuses)}
     locked = [c for c in shown.columns if c not in EDITABLE]
+    state.show_conflict("worklist_editor")
     st.data_editor(shown, column_config=config, disabled=locked, hide_index=True, width="stretch", placeholder="—",
                    key=state.editor_key("worklist_editor"), on_change=_save_edits)
     if len(full) > WORKLIST_ROWS:

@@ -179,9 +179,13 @@ def test_two_sessions_editing_one_worklist_row_end_on_one_value_and_the_loser_is
             bob.wait_for_function(IDLE, timeout=60_000)
             bob_grid = bob.locator('[data-testid="stDataFrame"]').last
             bob_grid.locator("#glide-cell-0-0").wait_for(state="attached", timeout=60_000)
+            bob_grid.scroll_into_view_if_needed()
             SCREENSHOTS.mkdir(exist_ok=True)
-            bob.screenshot(path=SCREENSHOTS / "worklist_conflict_loser.png", full_page=True)
+            bob.screenshot(path=SCREENSHOTS / "worklist_conflict_loser.png")
 
+            assert told.count() == 1 and told.first.is_visible()
+            gap = bob_grid.bounding_box()["y"] - (told.first.bounding_box()["y"] + told.first.bounding_box()["height"])
+            assert 0 <= gap < 100, "the message is told beside the table, not at the top of the page"
             assert "他人已先保存" in told.first.inner_text() and "王芳" in told.first.inner_text()
             assert "李雷" not in told.first.inner_text()
             assert owner_shown(bob_grid) == "王芳", "the loser's table shows the winner's value"
