@@ -201,3 +201,51 @@ def test_two_sessions_editing_one_worklist_row_end_on_one_value_and_the_loser_is
     saved = Store(f"sqlite:///{data / 'board.sqlite'}").worklist_edits()
     assert saved[["owner", "version"]].values.tolist() == [["王芳", 1]]
     assert saved["lot_key"].iloc[0].startswith(lot)
+
+
+def open_what_if(context, url: str):
+    tab = context.new_page()
+    tab.goto(f"{url}/what_if?replications=3&horizon_days=180&policy=periodic")
+    tab.wait_for_selector('[data-testid="stMetricValue"]', timeout=180_000)
+    tab.wait_for_function(IDLE, timeout=180_000)
+    return tab
+
+
+def save_scenario_as(tab, name: str) -> None:
+    tab.get_by_label("情景名称").fill(name)
+    tab.get_by_role("button", name="保存情景").click()
+    tab.wait_for_function(IDLE, timeout=120_000)
+
+
+def test_a_scenario_replaced_by_another_browser_while_the_replace_question_is_open_is_not_overwritten(chromium,
+                                                                                                         tmp_path):
+    data = tmp_path / "data"
+    with serve_app(data) as url:
+        contexts = [chromium.new_context(viewport={"width": 1440, "height": 1600}, locale="zh-CN") for _ in "AB"]
+        try:
+            alice, bob = [open_what_if(c, url) for c in contexts]
+            save_scenario_as(alice, "基准")
+            alice.get_by_text("已保存：基准").first.wait_for(timeout=30_000)
+            save_scenario_as(alice, "基准")  # the replace question is now open for Alice
+            alice.get_by_text("已有名为“基准”的情景").first.wait_for(timeout=30_000)
+            bob.get_by_text("再订货点 (s,Q)").first.click()  # Bob picks another policy and replaces the scenario
+            bob.wait_for_function(IDLE, timeout=180_000)
+            save_scenario_as(bob, "基准")
+            bob.get_by_role("button", name="覆盖").click()
+            bob.get_by_text("已保存：基准").first.wait_for(timeout=30_000)
+
+            alice.get_by_role("button", name="覆盖").click()
+            told = alice.locator('[data-testid="stAlertContentWarning"]').filter(has_text="未保存")
+            told.first.wait_for(timeout=60_000)
+            alice.wait_for_function(IDLE, timeout=120_000)
+            told.first.scroll_into_view_if_needed()
+            SCREENSHOTS.mkdir(exist_ok=True)
+            alice.screenshot(path=SCREENSHOTS / "scenario_conflict_loser.png")
+            assert "他人已保存了“基准”" in told.first.inner_text() and "再订货点" in told.first.inner_text()
+            alice.get_by_role("button", name="载入已保存的").click()  # the page's address holds every setting
+            alice.wait_for_function("() => new URLSearchParams(location.search).get('policy') === 'rop'",
+                                    timeout=120_000)
+        finally:
+            for context in contexts:
+                context.close()
+    assert Store(f"sqlite:///{data / 'board.sqlite'}").load_scenario("基准")["policy"] == "rop"
