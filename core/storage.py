@@ -5,9 +5,9 @@ SQLite in the user's data folder by default; any SQLAlchemy URL (e.g. PostgreSQL
 else `~/.local/share/inventory-decision-board`.
 
 Everything saved belongs to one dataset (`dataset_key`): the bundled sample's edits never show on an upload, and
-one company's plan never on another's. Worklist rows, targets and plan steps carry a version: a save names the
-version the user saw, and when another session saved first the save is refused (`EditConflict`) instead of
-silently overwriting it. SQLite runs in WAL mode with a busy timeout, so readers never wait for a writer and two
+one company's plan never on another's. Worklist rows, targets, plan steps and scenarios carry a version: a save
+names the version the user saw, and when another session saved first the save is refused (`EditConflict`) instead
+of silently overwriting it. SQLite runs in WAL mode with a busy timeout, so readers never wait for a writer and two
 writers queue; every save is one transaction, so a process killed mid-save leaves the old or the new value.
 A data folder that cannot be written leaves the store read-only: figures still show, saves do nothing.
 """
@@ -277,17 +277,37 @@ class Store:
         return connection.execute(sa.select(worklist.c.version).where(
             (worklist.c.dataset == self.dataset) & (worklist.c.lot_key == lot_key))).first() is not None
 
-    def save_scenario(self, name: str, settings: dict) -> None:
+    def save_scenario(self, name: str, settings: dict, version: int | None = None) -> int:
+        """Save a scenario under its name; returns the version it now has (0 when nothing can be saved).
+
+        With `version` (the one the user last saw, 0 for a name they saw free) a scenario saved by someone else
+        since is not overwritten: `EditConflict` says what it holds now (`settings`, `version`; empty if deleted).
+        """
         name = name.strip()
         if not name:
             raise ValueError("a scenario needs a name")
         if not self.writable:
-            return
-        text = json.dumps(settings, ensure_ascii=False, sort_keys=True)
+            return 0
+        values = {"settings": json.dumps(settings, ensure_ascii=False, sort_keys=True), "saved_at": _now()}
         with self.engine.begin() as connection:
-            connection.execute(sa.delete(scenarios).where(self._scenario(name)))
-            connection.execute(sa.insert(scenarios).values(dataset=self.dataset, name=name, settings=text,
-                                                           saved_at=_now()))
+            current = connection.execute(sa.select(scenarios.c.version).where(self._scenario(name))).scalar()
+            stale = version is not None and (current or 0) != version
+            if not stale and current is None:
+                connection.execute(sa.insert(scenarios).values(dataset=self.dataset, name=name, version=1, **values))
+            elif not stale:
+                connection.execute(sa.update(scenarios).where(self._scenario(name))
+                                   .values(**values, version=current + 1))
+        if stale:
+            raise EditConflict({name: self._scenario_now(name)})
+        return (current or 0) + 1
+
+    def _scenario_now(self, name: str) -> dict:
+        """What a scenario holds now, `settings` and `version`; empty when it was deleted."""
+        try:
+            settings, version = self.saved_scenario(name)
+        except KeyError:
+            return {}
+        return {"settings": settings, "version": version}
 
     def _scenario(self, name: str) -> sa.ColumnElement[bool]:
         return (scenarios.c.dataset == self.dataset) & (scenarios.c.name == name)
@@ -297,12 +317,24 @@ class Store:
             return list(connection.execute(sa.select(scenarios.c.name).where(scenarios.c.dataset == self.dataset)
                                            .order_by(scenarios.c.saved_at.desc())).scalars())
 
-    def load_scenario(self, name: str) -> dict:
+    def scenario_versions(self) -> dict[str, int]:
+        """The version of each saved scenario, to hand back to `save_scenario` when the user saves over it."""
         with self.engine.connect() as connection:
-            text = connection.execute(sa.select(scenarios.c.settings).where(self._scenario(name))).scalar()
-        if text is None:
+            rows = connection.execute(sa.select(scenarios.c.name, scenarios.c.version)
+                                      .where(scenarios.c.dataset == self.dataset)).all()
+        return {name: version for name, version in rows}
+
+    def saved_scenario(self, name: str) -> tuple[dict, int]:
+        """A scenario's settings and version, read together (so the version is that of these settings)."""
+        with self.engine.connect() as connection:
+            row = connection.execute(sa.select(scenarios.c.settings, scenarios.c.version)
+                                     .where(self._scenario(name))).first()
+        if row is None:
             raise KeyError(name)
-        return json.loads(text)
+        return json.loads(row.settings), int(row.version)
+
+    def load_scenario(self, name: str) -> dict:
+        return self.saved_scenario(name)[0]
 
     def delete_scenario(self, name: str) -> None:
         if not self.writable:

@@ -33,7 +33,7 @@ def policy_label(policy: str) -> str:
     return t(f"whatif.policy.{policy}")
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
+@st.cache_data(max_entries=8, ttl=state.CACHE_TTL, show_spinner=False)
 def run_optimiser(key: str, _params: pd.DataFrame, base: Scenario, target: float, weight: str,
                   by: str) -> Optimisation:
     return optimise(_params, base, target, weight=weight, by=by)

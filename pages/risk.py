@@ -69,6 +69,13 @@ def _merged_worklist() -> pd.DataFrame:
     return worklist
 
 
+def _saved_row(lot: object, row: dict) -> str:
+    """A refused row as saved now; the catalog names the status field `status`."""
+    shown = {f: "—" if pd.isna(row[f]) or row[f] == "" else plain(str(row[f])) for f in WORKLIST_FIELDS}
+    return t("risk.conflict_row", lot=plain(str(lot)), owner=shown["owner"], action=shown["action"],
+             status=shown["action_status"])
+
+
 def _save_edits() -> None:
     editor = st.session_state[state.editor_key("worklist_editor")]
     edits = edits_from_editor(st.session_state["worklist_shown"], editor["edited_rows"])
@@ -76,8 +83,7 @@ def _save_edits() -> None:
         try:
             state.store().save_worklist_edits(edits)
         except EditConflict as conflict:
-            state.tell_conflict("worklist_editor", conflict, lambda lot, row: t(
-                "risk.conflict_row", lot=plain(str(lot)), **{f: plain(str(row[f] or "—")) for f in WORKLIST_FIELDS}))
+            state.tell_conflict("worklist_editor", conflict, _saved_row)
             return
         st.toast(t("risk.saved", count=len(edits)), icon=":material/save:")
 
@@ -97,6 +103,7 @@ else:
                "action": st.column_config.SelectboxColumn(t("col.action"), options=options),
                "action_status": st.column_config.SelectboxColumn(t("col.action_status"), options=statuses)}
     locked = [c for c in shown.columns if c not in EDITABLE]
+    state.show_conflict("worklist_editor")
     st.data_editor(shown, column_config=config, disabled=locked, hide_index=True, width="stretch", placeholder="—",
                    key=state.editor_key("worklist_editor"), on_change=_save_edits)
     if len(full) > WORKLIST_ROWS:

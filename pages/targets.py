@@ -23,12 +23,12 @@ PLAN_MONEY = ("planned_cash", "released_cash")
 SHOWN_ACTIONS = 50
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
+@st.cache_data(max_entries=8, ttl=state.CACHE_TTL, show_spinner=False)
 def history(key: str, _data, selection, settings) -> pd.DataFrame:
     return kpi_history(apply_filters(_data, selection), settings)
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
+@st.cache_data(max_entries=8, ttl=state.CACHE_TTL, show_spinner=False)
 def actions(key: str, _data, as_of, selection, settings, rules: ActionSettings) -> tuple[pd.DataFrame, pd.DataFrame]:
     scoped = apply_filters(_data, selection)
     _, snapshot, stock = kpis.as_of_stock(scoped.lots, as_of)
@@ -92,6 +92,7 @@ def draw_targets(numbers, saved: dict, currency: str) -> pd.DataFrame:
     st.subheader(t("targets.targets"))
     current = {"tiv": numbers.tiv, "ito": numbers.turnover["ito"], "dio": numbers.turnover["dio"],
                "slob_share": numbers.slob["share"] if numbers.slob else None}
+    state.show_conflict("targets_form")
     with st.form("targets_form"):
         for column, kpi in zip(st.columns(4), TARGET_KPIS, strict=True):
             with column:
@@ -250,6 +251,7 @@ def draw_plan(currency: str) -> pd.DataFrame:
               "evidence": st.column_config.TextColumn(t("actions.evidence"), width="medium")}
     shown = plan.assign(due_date=pd.to_datetime(plan["due_date"]),
                         **{c: (plan[c] / divisor).round(2) for c in PLAN_MONEY})
+    state.show_conflict("plan_editor")
     st.data_editor(shown, column_config=config, num_rows="dynamic", hide_index=True, width="stretch", placeholder="—",
                    key=state.editor_key("plan_editor"), on_change=save_plan, args=(divisor,))
     st.caption(t("plan.help"))

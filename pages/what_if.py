@@ -15,6 +15,7 @@ from core.sim.parallel import simulate_parallel
 from core.sim.policies import POLICIES
 from core.sim.scenarios import from_query, to_query, tradeoff_scenarios
 from core.sim.simulation import ClassSettings, Scenario, SimulationResult, compare, simulate
+from core.storage import EditConflict
 from ui import charts, state
 from ui.i18n import kpi_delta, kpi_value, money, plain, t
 from ui.page import through_app
@@ -83,7 +84,7 @@ def simulation_workers() -> ProcessPoolExecutor:
     return ProcessPoolExecutor(max(1, CORES - 1), mp_context=multiprocessing.get_context("spawn"))
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@st.cache_data(max_entries=64, ttl=state.CACHE_TTL, show_spinner=False)
 def run(key: str, _params: pd.DataFrame, scenario: Scenario, current_value: float | None = None) -> SimulationResult:
     """`current_value`: the lots' TIV within the filters, the same figure the other pages show as TIV. The
     replications run side by side on the other cores when there are some."""
@@ -221,38 +222,85 @@ def draw_tradeoff(params: pd.DataFrame, key: str, scenario: Scenario, result: Si
     st.altair_chart(charts.tradeoff_chart(pd.DataFrame(rows), result.totals, currency), width="stretch")
 
 
+def seen_versions() -> dict[str, int]:
+    """The version of each scenario of the dataset on screen this session last loaded, saved or was asked to
+    replace."""
+    return st.session_state.setdefault("wi_seen_versions", {}).setdefault(state.store().dataset, {})
+
+
 def save_scenario(scenario: Scenario, overwrite: bool = False) -> None:
-    """Save under the typed name in one click; an existing name is only replaced once the user confirms."""
+    """Save under the typed name in one click; an existing name is only replaced once the user confirms, and a
+    scenario someone else saved since this session last saw it is not replaced: the user is told what it holds."""
     name = str(st.session_state.get("wi_name") or "").strip()
     st.session_state.pop("wi_overwrite", None)
+    st.session_state.pop("wi_conflict", None)
     if not name:
         st.toast(t("whatif.name_needed"), icon=":material/edit:")
         return
-    if name in state.store().scenario_names() and not overwrite:
-        st.session_state["wi_overwrite"] = (name, scenario)
-        return
-    state.store().save_scenario(name, scenario.to_dict())
-    st.toast(t("whatif.saved", name=plain(name)), icon=":material/check:")
+    current = state.store().scenario_versions().get(name, 0)
+    seen = seen_versions().get(name, current) if current else 0
+    if current and seen == current and not overwrite:
+        st.session_state["wi_overwrite"] = (name, scenario, current)
+    else:  # a stale `seen` is refused by the store, and the user told
+        overwrite_scenario(name, scenario, seen)
 
 
 def confirm_overwrite() -> None:
-    name, scenario = st.session_state["wi_overwrite"]
+    name, scenario, version = st.session_state["wi_overwrite"]
     st.warning(t("whatif.overwrite_question", name=plain(name)), icon=":material/warning:")
     yes, no = st.columns(2)
     yes.button(t("whatif.overwrite"), key="btn_overwrite_scenario", type="primary", on_click=overwrite_scenario,
-               args=(name, scenario))
+               args=(name, scenario, version))
     no.button(t("whatif.keep"), key="btn_keep_scenario", on_click=st.session_state.pop, args=("wi_overwrite",))
 
 
-def overwrite_scenario(name: str, scenario: Scenario) -> None:
+def overwrite_scenario(name: str, scenario: Scenario, version: int) -> None:
+    """Save over `version` of the scenario, the one the user saw (0: the name was free)."""
     st.session_state.pop("wi_overwrite", None)
-    state.store().save_scenario(name, scenario.to_dict())
+    try:
+        seen_versions()[name] = state.store().save_scenario(name, scenario.to_dict(), version=version)
+    except EditConflict as conflict:
+        tell_scenario_conflict(name, conflict)
+        return
     st.toast(t("whatif.saved", name=plain(name)), icon=":material/check:")
 
 
+def tell_scenario_conflict(name: str, conflict: EditConflict) -> None:
+    """Keep the refused save's story for the page to tell, and count the winner's version as seen."""
+    now = conflict.current[name]
+    if now:
+        seen_versions()[name] = now["version"]
+    else:
+        seen_versions().pop(name, None)
+    st.session_state["wi_conflict"] = (name, now.get("settings"))
+
+
+def settings_summary(settings: dict) -> str:
+    scenario = Scenario.from_dict(settings)
+    return t("whatif.conflict_settings", policy=policy_label(scenario.policy),
+             service=percent(scenario.service_level),
+             target=t(f"whatif.service_target.{'fill' if scenario.service_target == 'fill' else 'csl'}"),
+             lead=f"{scenario.lead_time_scale:.1f}", horizon=scenario.horizon_days)
+
+
+def draw_scenario_conflict() -> None:
+    """The refused save: whose settings won, and a button to load them."""
+    name, settings = st.session_state["wi_conflict"]
+    if settings is None:
+        st.warning(t("whatif.conflict_deleted", name=plain(name)), icon=":material/sync_problem:")
+        return
+    st.warning(t("whatif.conflict", name=plain(name), settings=settings_summary(settings)),
+               icon=":material/sync_problem:")
+    st.button(t("whatif.load_theirs"), key="btn_load_winner", on_click=load_scenario, args=(name,),
+              icon=":material/restore:")
+
+
 def load_scenario(name: str) -> None:
-    scenario_to_state(Scenario.from_dict(state.store().load_scenario(name)))
+    settings, version = state.store().saved_scenario(name)
+    scenario_to_state(Scenario.from_dict(settings))
     st.session_state["wi_name"] = name
+    seen_versions()[name] = version
+    st.session_state.pop("wi_conflict", None)
 
 
 def draw_scenarios(params: pd.DataFrame, key: str, scenario: Scenario, currency: str,
@@ -268,6 +316,8 @@ def draw_scenarios(params: pd.DataFrame, key: str, scenario: Scenario, currency:
                                   on_click=save_scenario, args=(scenario,))
         if "wi_overwrite" in st.session_state:
             confirm_overwrite()
+        if "wi_conflict" in st.session_state:
+            draw_scenario_conflict()
     with load:
         chosen = st.selectbox(t("whatif.saved_scenarios"), names, index=None, key="wi_load_choice",
                               placeholder=t("whatif.none_saved") if not names else t("whatif.pick"))

@@ -1,5 +1,6 @@
-"""A workshop room in the browser: sessions on one server see only their own uploads, and a compression bomb
-uploaded to the server is refused without the server's memory growing by 500 MB.
+"""A workshop room in the browser: sessions on one server see only their own uploads, two editing one worklist row
+end on one value with the loser told, and a compression bomb uploaded to the server is refused without the server's
+memory growing by 500 MB.
 
 Run only through the lock: `flock /tmp/browser.lock python -m pytest -q -m browser tests/test_browser_sessions.py`.
 """
@@ -17,10 +18,13 @@ from core.formatting import money
 from core.intake.loading import load_lots
 from core.kpis.dashboard import build_dashboard
 from core.kpis.report import Dataset
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, serve_app
+from core.storage import Store
+from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, serve_app
 
 pytestmark = pytest.mark.browser
 UPLOADER = '[data-testid="stFileUploader"] input[type="file"]'
+IDLE = "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+ROW_HEIGHT = 35  # the data grid's row (and header) height in pixels
 COMPANY_A = ("物料编码,仓库,数量,单价,入库日期\n"
              "A-001,五金仓,1000,2.5,2026-01-05\nA-002,五金仓,40,12,2026-03-01\n")
 COMPANY_B = ("物料编码,仓库,数量,单价,入库日期\n"
@@ -130,3 +134,118 @@ def test_a_gzip_bomb_uploaded_to_the_server_is_refused_and_the_server_stays_smal
             assert tab.locator('[data-testid="stException"]').count() == 0
         finally:
             context.close()
+
+
+def open_risk_worklist(context, url: str):
+    """A session on the risk page, its worklist (the page's last data grid) in view; returns (tab, grid)."""
+    tab = context.new_page()
+    tab.goto(f"{url}/risk")
+    tab.wait_for_selector('[data-testid="stMetricValue"]', timeout=120_000)
+    tab.wait_for_function(IDLE, timeout=120_000)
+    grid = tab.locator('[data-testid="stDataFrame"]').last
+    grid.scroll_into_view_if_needed()
+    grid.locator("#glide-cell-3-0").wait_for(state="attached", timeout=60_000)
+    return tab, grid
+
+
+def owner_shown(grid) -> str:
+    """The owner of the worklist's first row, as the grid's accessible table holds it (owner is column 0)."""
+    return grid.locator("#glide-cell-0-0").inner_text()
+
+
+def type_owner(tab, grid, name: str) -> None:
+    """Edit the first row's owner as a user does: double-click the cell, type, Enter."""
+    grid.dblclick(position={"x": 40, "y": ROW_HEIGHT * 1.5})
+    editor = tab.get_by_test_id("portal").locator("textarea")
+    editor.wait_for(timeout=10_000)
+    editor.fill(name)
+    editor.press("Enter")
+
+
+def test_two_sessions_editing_one_worklist_row_end_on_one_value_and_the_loser_is_told(chromium, tmp_path):
+    data = tmp_path / "data"
+    with serve_app(data) as url:
+        contexts = [chromium.new_context(viewport={"width": 1440, "height": 1600}, locale="zh-CN") for _ in "AB"]
+        try:
+            (alice, alice_grid), (bob, bob_grid) = [open_risk_worklist(c, url) for c in contexts]
+            assert owner_shown(alice_grid) == owner_shown(bob_grid) == ""  # both drawn before either saves
+            lot = bob_grid.locator("#glide-cell-3-0").inner_text()
+
+            type_owner(alice, alice_grid, "王芳")
+            alice.get_by_text("已保存 1 条").first.wait_for(timeout=60_000)
+            type_owner(bob, bob_grid, "李雷")
+            told = bob.locator('[data-testid="stAlertContentWarning"]').filter(has_text="未保存")
+            told.first.wait_for(timeout=60_000)
+            bob.wait_for_function(IDLE, timeout=60_000)
+            bob_grid = bob.locator('[data-testid="stDataFrame"]').last
+            bob_grid.locator("#glide-cell-0-0").wait_for(state="attached", timeout=60_000)
+            bob_grid.scroll_into_view_if_needed()
+            SCREENSHOTS.mkdir(exist_ok=True)
+            bob.screenshot(path=SCREENSHOTS / "worklist_conflict_loser.png")
+
+            assert told.count() == 1 and told.first.is_visible()
+            gap = bob_grid.bounding_box()["y"] - (told.first.bounding_box()["y"] + told.first.bounding_box()["height"])
+            assert 0 <= gap < 100, "the message is told beside the table, not at the top of the page"
+            assert "他人已先保存" in told.first.inner_text() and "王芳" in told.first.inner_text()
+            assert "李雷" not in told.first.inner_text()
+            assert owner_shown(bob_grid) == "王芳", "the loser's table shows the winner's value"
+            alice.reload()
+            alice.wait_for_function(IDLE, timeout=120_000)
+            alice_grid = alice.locator('[data-testid="stDataFrame"]').last
+            alice_grid.locator("#glide-cell-0-0").wait_for(state="attached", timeout=60_000)
+            assert owner_shown(alice_grid) == "王芳"
+            assert alice.get_by_text("李雷").count() == 0
+        finally:
+            for context in contexts:
+                context.close()
+    saved = Store(f"sqlite:///{data / 'board.sqlite'}").worklist_edits()
+    assert saved[["owner", "version"]].values.tolist() == [["王芳", 1]]
+    assert saved["lot_key"].iloc[0].startswith(lot)
+
+
+def open_what_if(context, url: str):
+    tab = context.new_page()
+    tab.goto(f"{url}/what_if?replications=3&horizon_days=180&policy=periodic")
+    tab.wait_for_selector('[data-testid="stMetricValue"]', timeout=180_000)
+    tab.wait_for_function(IDLE, timeout=180_000)
+    return tab
+
+
+def save_scenario_as(tab, name: str) -> None:
+    tab.get_by_label("情景名称").fill(name)
+    tab.get_by_role("button", name="保存情景").click()
+    tab.wait_for_function(IDLE, timeout=120_000)
+
+
+def test_a_scenario_replaced_by_another_browser_while_the_replace_question_is_open_is_not_overwritten(chromium,
+                                                                                                         tmp_path):
+    data = tmp_path / "data"
+    with serve_app(data) as url:
+        contexts = [chromium.new_context(viewport={"width": 1440, "height": 1600}, locale="zh-CN") for _ in "AB"]
+        try:
+            alice, bob = [open_what_if(c, url) for c in contexts]
+            save_scenario_as(alice, "基准")
+            alice.get_by_text("已保存：基准").first.wait_for(timeout=30_000)
+            save_scenario_as(alice, "基准")  # the replace question is now open for Alice
+            alice.get_by_text("已有名为“基准”的情景").first.wait_for(timeout=30_000)
+            bob.get_by_text("再订货点 (s,Q)").first.click()  # Bob picks another policy and replaces the scenario
+            bob.wait_for_function(IDLE, timeout=180_000)
+            save_scenario_as(bob, "基准")
+            bob.get_by_role("button", name="覆盖").click()
+            bob.get_by_text("已保存：基准").first.wait_for(timeout=30_000)
+
+            alice.get_by_role("button", name="覆盖").click()
+            told = alice.locator('[data-testid="stAlertContentWarning"]').filter(has_text="未保存")
+            told.first.wait_for(timeout=60_000)
+            alice.wait_for_function(IDLE, timeout=120_000)
+            told.first.scroll_into_view_if_needed()
+            SCREENSHOTS.mkdir(exist_ok=True)
+            alice.screenshot(path=SCREENSHOTS / "scenario_conflict_loser.png")
+            assert "他人已保存了“基准”" in told.first.inner_text() and "再订货点" in told.first.inner_text()
+            alice.get_by_role("button", name="载入已保存的").click()  # the page's address holds every setting
+            alice.wait_for_function("() => new URLSearchParams(location.search).get('policy') === 'rop'",
+                                    timeout=120_000)
+        finally:
+            for context in contexts:
+                context.close()
+    assert Store(f"sqlite:///{data / 'board.sqlite'}").load_scenario("基准")["policy"] == "rop"

@@ -106,6 +106,65 @@ def test_a_plan_step_saved_by_someone_else_since_it_was_shown_is_not_overwritten
     assert alice.plan().loc[0, "released_cash"] == bob.plan().loc[0, "released_cash"] == 200.0
 
 
+def test_a_scenario_saved_by_someone_else_since_it_was_seen_is_not_overwritten(url):
+    alice, bob = Store(url), Store(url)
+    first = alice.save_scenario("基准", {"policy": "rop"}, version=0)
+    seen_by_alice, seen_by_bob = alice.saved_scenario("基准")[1], bob.saved_scenario("基准")[1]
+    assert first == seen_by_alice == seen_by_bob == 1
+    assert bob.save_scenario("基准", {"policy": "minmax"}, version=seen_by_bob) == 2
+    with pytest.raises(EditConflict) as refused:
+        alice.save_scenario("基准", {"policy": "periodic"}, version=seen_by_alice)
+    assert refused.value.current["基准"] == {"settings": {"policy": "minmax"}, "version": 2}
+    assert alice.load_scenario("基准") == bob.load_scenario("基准") == {"policy": "minmax"}
+    assert alice.save_scenario("基准", {"policy": "periodic"}, version=2) == 3  # after seeing Bob's
+    assert bob.scenario_versions() == {"基准": 3} and bob.load_scenario("基准") == {"policy": "periodic"}
+
+
+def test_a_new_scenario_name_taken_by_someone_else_meanwhile_is_not_overwritten(url):
+    alice, bob = Store(url), Store(url)
+    alice.save_scenario("短提前期", {"lead_time_scale": 0.8}, version=0)
+    with pytest.raises(EditConflict) as refused:
+        bob.save_scenario("短提前期", {"lead_time_scale": 0.5}, version=0)  # Bob saw the name free
+    assert refused.value.current["短提前期"]["settings"] == {"lead_time_scale": 0.8}
+
+
+def test_a_scenario_deleted_since_it_was_seen_is_reported_empty_and_an_unchecked_save_still_replaces(url):
+    alice, bob = Store(url), Store(url)
+    alice.save_scenario("基准", {"policy": "rop"})
+    bob.delete_scenario("基准")
+    with pytest.raises(EditConflict) as refused:
+        alice.save_scenario("基准", {"policy": "minmax"}, version=1)
+    assert refused.value.current == {"基准": {}}
+    alice.save_scenario("基准", {"policy": "minmax"})
+    alice.save_scenario("基准", {"policy": "periodic"})
+    assert bob.saved_scenario("基准") == ({"policy": "periodic"}, 2)
+
+
+def test_concurrent_saves_of_one_scenario_from_threads_lose_none_silently(url):
+    """Twenty threads each save their scenario over version 1: exactly one wins, nineteen are told."""
+    Store(url).save_scenario("基准", {"policy": "rop"})
+    stores = [Store(url) for _ in range(20)]
+    outcomes: list[str] = []
+    start = threading.Barrier(20)
+
+    def save(store: Store, review_days: int) -> None:
+        seen = store.saved_scenario("基准")[1]
+        start.wait()
+        try:
+            store.save_scenario("基准", {"policy": "periodic", "review_days": review_days}, version=seen)
+            outcomes.append("saved")
+        except EditConflict:
+            outcomes.append("told")
+
+    threads = [threading.Thread(target=save, args=(s, i + 1)) for i, s in enumerate(stores)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["saved"] + ["told"] * 19
+    assert stores[0].saved_scenario("基准")[1] == 2
+
+
 def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(url):
     store = Store(url)
     with store.engine.connect() as connection:
@@ -146,6 +205,20 @@ def test_a_database_from_before_datasets_keeps_its_rows_as_the_samples(tmp_path)
     assert store.worklist_edits().loc[0, ["lot_key", "owner", "version"]].tolist() == [LOT, "张伟", 1]
     assert store.targets()["ito"]["value"] == 5.5
     assert Store(f"sqlite:///{path}", "upload:x").targets() == {}
+
+
+def test_scenarios_saved_before_versions_keep_their_settings_at_version_1(tmp_path):
+    path = tmp_path / "old.sqlite"
+    with sqlite3.connect(path) as old:
+        old.execute("CREATE TABLE scenarios (dataset VARCHAR(64) NOT NULL, name VARCHAR(200) NOT NULL, "
+                    "settings TEXT NOT NULL, saved_at DATETIME, PRIMARY KEY (dataset, name))")
+        old.execute("INSERT INTO scenarios (dataset, name, settings) VALUES (?, ?, ?)",
+                    ("sample", "基准", '{"policy": "rop"}'))
+    store = Store(f"sqlite:///{path}")
+    assert store.saved_scenario("基准") == ({"policy": "rop"}, 1)
+    with pytest.raises(EditConflict):
+        store.save_scenario("基准", {"policy": "minmax"}, version=0)
+    assert store.save_scenario("基准", {"policy": "minmax"}, version=1) == 2
 
 
 def test_a_folder_that_cannot_be_created_leaves_a_read_only_store_that_reads_nothing_and_saves_nothing(tmp_path):

@@ -160,3 +160,16 @@ def test_saving_targets_in_the_form_persists_them(app_store):
     next(b for b in at.button if b.label == "Save targets").click().run()
     assert app_store.targets()["ito"]["value"] == 7.5
     assert app_store.targets()["slob_share"]["value"] == pytest.approx(0.04)
+
+
+def test_targets_saved_by_another_session_since_the_form_was_drawn_are_not_overwritten_and_the_loser_is_told(
+        app_store):
+    alice, bob = open_targets(), open_targets()  # both drawn before either saves
+    alice.number_input(key="tg_ito").set_value(7.5)
+    next(b for b in alice.button if b.label == "保存目标").click().run()
+    bob.number_input(key="tg_ito").set_value(9.0)
+    next(b for b in bob.button if b.label == "保存目标").click().run()
+    assert app_store.targets()["ito"]["value"] == 7.5
+    told = [w.value for w in bob.warning if "他人已先保存" in w.value]
+    assert len(told) == 1, [w.value for w in bob.warning]
+    assert bob.number_input(key="tg_ito").value == 7.5, "the form now shows what is saved"

@@ -277,10 +277,20 @@ def editor_key(name: str) -> str:
 
 
 def tell_conflict(name: str, conflict: EditConflict, describe: Callable[[object, dict], str]) -> None:
-    """Tell the user their save lost to another session's, with what is saved now, and reset the editor."""
+    """Tell the user their save lost to another session's, with what is saved now, and reset the editor.
+
+    Called from the editor's callback; the message waits for `show_conflict` beside the editor (a callback's own
+    output lands at the top of the page, out of sight of a user editing further down)."""
     saved = "; ".join(describe(key, values) for key, values in conflict.current.items())
-    st.warning(t("storage.conflict", saved=saved), icon=":material/sync_problem:")
+    st.session_state[f"{name}_conflict"] = t("storage.conflict", saved=saved)
     st.session_state[f"{name}_generation"] = st.session_state.get(f"{name}_generation", 0) + 1
+
+
+def show_conflict(name: str) -> None:
+    """Where the editor is drawn: the news of its refused save, once."""
+    told = st.session_state.pop(f"{name}_conflict", None)
+    if told:
+        st.warning(told, icon=":material/sync_problem:")
 
 
 @st.cache_data(max_entries=8, ttl=CACHE_TTL, show_spinner=False)
