@@ -348,6 +348,20 @@ def test_risk_worklist_keeps_every_lot_without_a_batch_column():
     assert worklist["value"].sum() == 30.0
 
 
+def test_worklist_ties_in_value_go_by_lot_key_and_lots_without_a_value_go_last():
+    table = pd.DataFrame({"value": [5.0, None, 7.5, 5.0, None, 0.0, -0.0, 5.0],
+                          "lot_key": ["b|仓|1", "a|仓|", "z|仓|", "a|仓|2", "Z|仓|", "y|仓|", "x|仓|", "a|仓|10"]})
+    ordered = table["lot_key"].take(kpis.most_valuable_first(table)).tolist()
+    assert ordered == ["z|仓|", "a|仓|10", "a|仓|2", "b|仓|1", "x|仓|", "y|仓|", "Z|仓|", "a|仓|"]
+
+
+def test_lots_sharing_a_key_are_numbered_in_file_order_and_the_others_keep_theirs():
+    stock = lots_frame([{"sku": sku, "batch": batch, "value": 1.0} for sku, batch in
+                        [("A", "B1"), ("A", None), ("C", "B1"), ("A", ""), ("A", "B1"), ("A", None)]])
+    assert kpis.lot_keys(stock).tolist() == ["A|成品仓|B1", "A|成品仓|", "C|成品仓|B1", "A|成品仓|#2",
+                                             "A|成品仓|B1#2", "A|成品仓|#3"]
+
+
 def test_movements_without_a_unit_cost_are_counted_and_warned_on_the_command_line(write_file, capsys):
     lots = write_file("lots.csv", "snapshot_date,sku,warehouse,qty,value\n2024-12-31,A,成品仓,10,100\n"
                                   "2025-12-31,A,成品仓,10,100\n")

@@ -226,16 +226,30 @@ def settings() -> KpiSettings:
     return KpiSettings(day_basis=int(st.session_state.get("day_basis", 365)))
 
 
-@st.cache_data(max_entries=32, ttl=CACHE_TTL, show_spinner=False)
+@st.cache_resource(max_entries=32, ttl=CACHE_TTL, show_spinner=False)
 def _numbers(key: str, _data: Dataset, as_of_date: pd.Timestamp | None, selection: Filters,
              kpi_settings: KpiSettings) -> DashboardNumbers:
+    """Kept as built, not pickled: a million-row file's worklist took seconds to pickle, and as long again to
+    unpickle on every rerun of every page. `numbers` hands out copies a page may change."""
     return build_dashboard(_data, as_of_date, kpi_settings, selection)
+
+
+def _own_copy(value: object) -> object:
+    if isinstance(value, pd.DataFrame):
+        return value.copy(deep=False)  # copy on write: a change copies the changed column only
+    return dict(value) if isinstance(value, dict) else value
+
+
+def handed_out(kept: DashboardNumbers) -> DashboardNumbers:
+    """The kept figures with tables and dictionaries of their own, which a page may change without touching the
+    kept ones (they are shared by every session on the same file)."""
+    return replace(kept, **{name: _own_copy(getattr(kept, name)) for name in DashboardNumbers.__dataclass_fields__})
 
 
 def numbers() -> DashboardNumbers:
     """Dashboard figures for the current data, as-of date, filters and settings."""
     with st.spinner(t("common.computing")):
-        return _numbers(current_source().key, dataset(), as_of(), filters(), settings())
+        return handed_out(_numbers(current_source().key, dataset(), as_of(), filters(), settings()))
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 AGING_BUCKETS: tuple[str, ...] = ("0-7", "8-15", "16-30", "31-90", "91-180", ">180")
 AGING_EDGES: tuple[float, ...] = (-np.inf, 7, 15, 30, 90, 180, np.inf)
@@ -269,8 +271,12 @@ def lot_keys(stock: pd.DataFrame) -> pd.Series:
     batch column, or a blank batch) are told apart by their order in the file: the second gets `#2`, and so on."""
     batch = stock["batch"].fillna("") if "batch" in stock else ""
     keys = stock["sku"].astype(str) + "|" + stock["warehouse"].astype(str) + "|" + batch
-    order = keys.groupby(keys, sort=False).cumcount()
-    return keys.where(order == 0, keys + "#" + (order + 1).astype(str))
+    shared = keys.duplicated(keep=False)
+    if not shared.any():
+        return keys
+    repeats = keys[shared]
+    order = repeats.groupby(repeats, sort=False).cumcount()
+    return keys.mask(shared, repeats.where(order == 0, repeats + "#" + (order + 1).astype(str)))
 
 
 def risk_worklist(stock: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
@@ -282,8 +288,16 @@ def risk_worklist(stock: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
     for column in WORKLIST_COLUMNS:
         if column not in table:
             table[column] = lots.get(column, None)
-    table = table[WORKLIST_COLUMNS].sort_values(["value", "lot_key"], ascending=[False, True])
-    return table.reset_index(drop=True)
+    table = table[WORKLIST_COLUMNS]
+    return table.take(most_valuable_first(table)).reset_index(drop=True)
+
+
+def most_valuable_first(table: pd.DataFrame) -> np.ndarray:
+    """Row order by value, largest first (no value last), then lot key: pandas' `sort_values` order, sorted by
+    Arrow, which sorts text a few times faster."""
+    columns = pa.table({"value": pa.array(table["value"].to_numpy(float), from_pandas=True),
+                        "lot_key": pa.array(table["lot_key"].astype(str))})
+    return pc.sort_indices(columns, sort_keys=[("value", "descending"), ("lot_key", "ascending")]).to_numpy()
 
 
 def unit_costs(lots: pd.DataFrame, as_of: pd.Timestamp) -> pd.Series:
