@@ -281,15 +281,18 @@ def lot_keys(stock: pd.DataFrame) -> pd.Series:
 
 def risk_worklist(stock: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
     """Dead-stock lots (idle > 180 days) as a worklist, most valuable first, with the file's tracker fields."""
+    idle = idle_days(stock, as_of)
     band = dead_stock_band(stock, as_of)
-    lots = stock[band.notna()]
-    table = pd.DataFrame({"lot_key": lot_keys(stock)[band.notna()], "idle_days": idle_days(lots, as_of),
-                          "band": band[band.notna()]})
-    for column in WORKLIST_COLUMNS:
-        if column not in table:
-            table[column] = lots.get(column, None)
-    table = table[WORKLIST_COLUMNS]
-    return table.take(most_valuable_first(table)).reset_index(drop=True)
+    dead = np.flatnonzero(band.notna().to_numpy())
+    keys = lot_keys(stock)
+    order = dead[most_valuable_first(pd.DataFrame({"value": stock["value"].to_numpy()[dead],
+                                                   "lot_key": keys.to_numpy()[dead]}))]
+    made = {"lot_key": keys, "idle_days": idle, "band": band}
+    columns = {}
+    for column in WORKLIST_COLUMNS:  # each column taken once, in worklist order, from the whole stock
+        source = made.get(column, stock.get(column))
+        columns[column] = None if source is None else source.take(order).reset_index(drop=True)
+    return pd.DataFrame(columns, index=pd.RangeIndex(len(order)))
 
 
 def most_valuable_first(table: pd.DataFrame) -> np.ndarray:
