@@ -89,20 +89,44 @@ def expected_headlines(path: Path) -> tuple[str, str]:
 
 
 class MemorySampler(threading.Thread):
-    """The peak RSS (MB) of a process and its children while the load runs."""
+    """The peak RSS (MB) of a process and its children while the load runs, and the CPU seconds spent by them and
+    by the browsers (Chromium's processes) — on this machine the browsers share the server's cores."""
 
     def __init__(self, pid: int) -> None:
         super().__init__(daemon=True)
         self.root, self.peak_mb, self.running = psutil.Process(pid), 0.0, True
+        self.cpu: dict[str, dict[int, float]] = {"server": {}, "browsers": {}}  # last CPU seconds seen per process
+        self.started = {"server": self._cpu_now("server"), "browsers": self._cpu_now("browsers")}
+
+    def _processes(self, side: str) -> list[psutil.Process]:
+        if side == "server":
+            return [self.root, *self.root.children(recursive=True)]
+        return [p for p in psutil.process_iter(["name"]) if "chrom" in (p.info["name"] or "")]
+
+    def _cpu_now(self, side: str) -> float:
+        total = 0.0
+        for process in self._processes(side):
+            try:
+                times = process.cpu_times()
+                self.cpu[side][process.pid] = times.user + times.system
+                total += times.user + times.system
+            except psutil.Error:
+                pass
+        return total
+
+    def cpu_seconds(self, side: str) -> float:
+        """CPU seconds used since the sampler was made (a process that ended counts as last seen)."""
+        return sum(self.cpu[side].values()) - self.started[side]
 
     def run(self) -> None:
         while self.running:
             try:
-                processes = [self.root, *self.root.children(recursive=True)]
-                total = sum(p.memory_info().rss for p in processes) / (1 << 20)
+                total = sum(p.memory_info().rss for p in self._processes("server")) / (1 << 20)
                 self.peak_mb = max(self.peak_mb, total)
             except psutil.Error:
                 pass
+            self._cpu_now("server")
+            self._cpu_now("browsers")
             time.sleep(0.2)
 
 
@@ -257,6 +281,10 @@ def main() -> int:
                   f"{len(updated):>6}")
             print(f"N={n}: errors {len(errors)}; wall {wall:.1f} s; server RSS at start {base_mb:,.0f} MB, "
                   f"peak {sampler.peak_mb:,.0f} MB ({(sampler.peak_mb - base_mb) / n:,.0f} MB per session)")
+            server_cpu, browser_cpu = sampler.cpu_seconds("server"), sampler.cpu_seconds("browsers")
+            print(f"N={n}: CPU seconds: server {server_cpu:,.1f}, browsers {browser_cpu:,.1f} "
+                  f"(of {wall * (os.cpu_count() or 1):,.1f} the cores had); the server's share "
+                  f"{server_cpu / max(server_cpu + browser_cpu, 1e-9):.0%}")
             for error in errors[:10]:
                 print("  error:", error)
             print()
