@@ -38,7 +38,8 @@ from playwright.async_api import TimeoutError as PlaywrightTimeout
 
 from core.formatting import money
 from core.intake.loading import load_lots
-from core.kpis.dashboard import Filters, build_dashboard
+from core.kpis import measures as kpis
+from core.kpis.dashboard import Filters, apply_filters
 from core.kpis.report import Dataset
 from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, serve_app
 from ui.i18n import catalog
@@ -83,9 +84,11 @@ def expected_headlines(path: Path) -> tuple[str, str]:
     """The engine's TIV for the whole file and for the first warehouse alone, as the overview shows them."""
     lots = load_lots(path)
     data = Dataset(lots.data, None, lots.currency)
-    whole = build_dashboard(data).tiv
-    one = build_dashboard(data, filters=Filters(warehouse=(WAREHOUSES[0],))).tiv
-    return money(whole, "CNY"), money(one, "CNY")
+
+    def headline(selection: Filters) -> str:
+        stock = kpis.as_of_stock(apply_filters(data, selection).lots, None)[2]
+        return money(kpis.total_inventory_value(stock), "CNY")
+    return headline(Filters()), headline(Filters(warehouse=(WAREHOUSES[0],)))
 
 
 class MemorySampler(threading.Thread):
@@ -190,7 +193,8 @@ async def session(browser, url: str, upload: Path, expected: tuple[str, str], st
             await open_page(tab, "data")
             await figure(tab, "data")
             started = time.monotonic()
-            await tab.locator('[data-testid="stFileUploader"] input[type="file"]').first.set_input_files(str(upload))
+            await tab.locator('[data-testid="stFileUploader"] input[type="file"]').first.set_input_files(
+                str(upload), timeout=SESSION_SECONDS * 1000)  # twenty big files handed to one browser at once
             switched = tab.locator('[data-testid="stAlertContentSuccess"]', has_text=upload.name)
             await switched.first.wait_for(timeout=SESSION_SECONDS * 1000)  # the server now shows this file
             await tab.wait_for_function(IDLE, timeout=SESSION_SECONDS * 1000)
