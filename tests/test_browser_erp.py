@@ -21,12 +21,13 @@ def corpus(tmp_path_factory):
     return write_corpus(tmp_path_factory.mktemp("erp_corpus"))
 
 
-def _upload_and_read(page, url: str, path, shot: str) -> tuple[str, str]:
-    """Upload a lots file on the Data page; returns (the Data page's text, the Overview headline)."""
+def _upload_and_read(page, url: str, path, shot: str, recognised: str) -> tuple[str, str]:
+    """Upload a lots file on the Data page; returns (the Data page's text, the Overview headline). Waits for the
+    `recognised` line, which only this file's run draws (an earlier upload's page may still be on screen)."""
     _open(page, url, "data")
     page.locator('[data-testid="stFileUploader"] input[type="file"]').first.set_input_files(str(path))
     page.get_by_text(path.name).first.wait_for(timeout=60_000)
-    page.get_by_text("识别为").first.wait_for(timeout=60_000)
+    page.get_by_text(recognised).first.wait_for(timeout=60_000)
     page.wait_for_timeout(1500)
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=SCREENSHOTS / f"{shot}_data.png", full_page=True)
@@ -39,12 +40,14 @@ def _upload_and_read(page, url: str, path, shot: str) -> tuple[str, str]:
 
 
 def test_german_sap_export_shows_the_true_tiv_in_euro_and_names_profile_and_locale(page, app_url, corpus):
-    text, headline = _upload_and_read(page, app_url, corpus["sap_mb52_de.csv"], "erp_sap_de")
-    assert "SAP MB52 / MB5B (German) · 小数点为逗号 · EUR" in text
+    recognised = "SAP MB52 / MB5B (German) · 小数点为逗号 · EUR"
+    text, headline = _upload_and_read(page, app_url, corpus["sap_mb52_de.csv"], "erp_sap_de", recognised)
+    assert recognised in text
     assert headline == money(TRUE_TIV, "EUR")
 
 
 def test_kingdee_xls_shows_the_true_tiv_and_names_the_profile(page, app_url, corpus):
-    text, headline = _upload_and_read(page, app_url, corpus["kingdee_k3.xls"], "erp_kingdee_xls")
-    assert "Kingdee K/3 即时库存 · 小数点为句点 · CNY" in text
+    recognised = "Kingdee K/3 即时库存 · 小数点为句点 · CNY"
+    text, headline = _upload_and_read(page, app_url, corpus["kingdee_k3.xls"], "erp_kingdee_xls", recognised)
+    assert recognised in text
     assert headline == money(TRUE_TIV, "CNY")
