@@ -62,9 +62,15 @@ def scenario_to_state(scenario: Scenario) -> None:
         s[f"wi_{name}_review_days"] = settings.review_days or scenario.review_days
 
 
-def initialise_controls() -> None:
+def default_controls() -> None:
+    """Every control's value, at its default where unset. Streamlit drops the value of a control a run did not
+    draw (review days under min-max), so each run of the page and of its fragment puts the defaults back."""
     for key, value in DEFAULTS.items():
         st.session_state.setdefault(key, value)
+
+
+def initialise_controls() -> None:
+    default_controls()
     if not st.session_state.get("wi_query_applied"):
         st.session_state["wi_query_applied"] = True
         query = st.query_params.to_dict()
@@ -346,6 +352,7 @@ def draw_scenarios(params: pd.DataFrame, key: str, scenario: Scenario, currency:
 
 @st.fragment
 def what_if(currency: str) -> None:
+    default_controls()
     inputs = state.simulation_inputs(float(st.session_state["wi_default_lead"]))
     if inputs is None:
         st.info(t("whatif.needs_movements"), icon=":material/info:")
