@@ -69,6 +69,12 @@ def serve_app(data_dir: Path):
         process.wait(timeout=20)
 
 
+def wait_until_read(page, name: str) -> None:
+    """The uploader shows a file's name at once, while it is still being sent; the data page names the file in its
+    success message only once it has read it. Leaving the page before that drops the upload."""
+    page.locator('[data-testid="stAlertContentSuccess"]').filter(has_text=name).first.wait_for(timeout=120_000)
+
+
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory):
     with serve_app(tmp_path_factory.mktemp("data")) as url:
@@ -146,7 +152,7 @@ def test_uploading_a_gbk_chinese_header_csv_changes_the_headline(page, app_url, 
     upload.write_bytes(GBK_LOTS.encode("gbk"))
     _open(page, app_url, "data")
     page.locator('[data-testid="stFileUploader"] input[type="file"]').first.set_input_files(str(upload))
-    page.get_by_text("库存明细.csv").first.wait_for(timeout=60_000)
+    wait_until_read(page, "库存明细.csv")
     page.wait_for_timeout(2000)
     page.screenshot(path=SCREENSHOTS / "data_after_upload.png", full_page=True)
     page.locator('[data-testid="stSidebarNav"] a').nth(0).click()

@@ -8,7 +8,7 @@ import pytest
 from core.formatting import money
 from tests import test_browser as browser_app
 from tests.erp_corpus import write_corpus
-from tests.test_browser import SCREENSHOTS, _headline, _open
+from tests.test_browser import SCREENSHOTS, _headline, _open, wait_until_read
 
 app_url, browser, page = browser_app.app_url, browser_app.browser, browser_app.page  # the same fixtures
 
@@ -26,7 +26,7 @@ def _upload_and_read(page, url: str, path, shot: str, recognised: str) -> tuple[
     `recognised` line, which only this file's run draws (an earlier upload's page may still be on screen)."""
     _open(page, url, "data")
     page.locator('[data-testid="stFileUploader"] input[type="file"]').first.set_input_files(str(path))
-    page.get_by_text(path.name).first.wait_for(timeout=60_000)
+    wait_until_read(page, path.name)
     page.get_by_text(recognised).first.wait_for(timeout=60_000)
     page.wait_for_timeout(1500)
     SCREENSHOTS.mkdir(exist_ok=True)

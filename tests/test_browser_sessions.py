@@ -19,7 +19,7 @@ from core.intake.loading import load_lots
 from core.kpis.dashboard import build_dashboard
 from core.kpis.report import Dataset
 from core.storage import Store
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, serve_app
+from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, serve_app, wait_until_read
 
 pytestmark = pytest.mark.browser
 UPLOADER = '[data-testid="stFileUploader"] input[type="file"]'
@@ -72,7 +72,7 @@ def open_data_page(context, url: str):
 
 def upload_and_show_overview(tab, path: Path) -> None:
     tab.locator(UPLOADER).first.set_input_files(str(path))
-    tab.get_by_text(path.name).first.wait_for(timeout=60_000)
+    wait_until_read(tab, path.name)
     tab.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=120_000)
     tab.locator('[data-testid="stSidebarNav"] a').nth(0).click()  # the same session: no reload
     tab.wait_for_selector('[data-testid="stMetricValue"]', timeout=120_000)
