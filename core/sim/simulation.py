@@ -243,10 +243,10 @@ class _Model:
                                     for s in np.random.SeedSequence(self.scenario.seed).spawn(2))
         if self.scenario.demand_distribution == "gamma":
             draw, kind = draws.gamma_units(self.gamma_shape), ("gamma", draws.fingerprint(self.gamma_shape))
+            columns = len(self.gamma_skus)
         else:
-            draw, kind = draws.standard_normals(n), ("normal", n)
-        columns = (len(self.gamma_skus) if kind[0] == "gamma" else n) + (n if self.random_lead else 0)
-        keep = draws.worth_keeping(reps, horizon, columns)
+            draw, kind, columns = draws.standard_normals(n), ("normal", n), n
+        keep = draws.worth_keeping(reps, horizon, columns + (n if self.random_lead else 0))
         self.demand_units = draws.StreamBlocks(demand_seeds, draw, kind, horizon, keep)
         if self.random_lead:
             self.lead_units = draws.StreamBlocks(lead_seeds, draws.standard_normals(n), ("normal", n), horizon, keep)
@@ -305,10 +305,6 @@ class _Model:
             self.ok_cycles[closing] += ~self.short[closing]
         self.on_order[index] -= qty
         on_hand, backorders = self.on_hand[index] + qty, self.backorders[index]
-        if not backorders.any():  # nothing owed: the receipt goes on the shelf
-            self.on_hand[index] = on_hand
-            self.short[index] = False
-            return
         filled = np.minimum(on_hand, backorders)
         self.on_hand[index] = on_hand - filled
         backorders -= filled
@@ -370,12 +366,16 @@ def _run_calendar(model: _Model, scenario: Scenario) -> None:
         yield env.timeout(day + RECEIPT_AT - env.now)
         model.receive_all(arriving.pop(day), measured=day >= warmup, day=day)
 
-    def expect(day: int, index: np.ndarray, qty: np.ndarray) -> None:
-        """Receipts landing on one day are one simpy event, taken in the order they were placed."""
-        if day not in arriving:
-            arriving[day] = []
-            env.process(arrival(day))
-        arriving[day].append((index, qty))
+    def expect(day: int, index: np.ndarray, lead: np.ndarray, qty: np.ndarray) -> None:
+        """Orders placed at day's review by the SKUs at `index` land on day + lead. The receipts landing on one
+        day are one simpy event, taken in the order they were placed."""
+        for lead_days in np.unique(lead):
+            same = lead == lead_days
+            landing = day + int(lead_days)
+            if landing not in arriving:
+                arriving[landing] = []
+                env.process(arrival(landing))
+            arriving[landing].append((index[same], qty[same]))
 
     def days():
         for day in range(scenario.horizon_days):
@@ -383,22 +383,16 @@ def _run_calendar(model: _Model, scenario: Scenario) -> None:
             model.serve_demand(day, measured)
             yield env.timeout(REVIEW_AT)
             qty = model.review(day)
-            ordering = qty > 0
-            placed = np.flatnonzero(ordering)
-            lead = model.lead_times(day, placed)
+            placed = np.flatnonzero(qty > 0)
             model.on_order[placed] += qty[placed]
             if measured:
                 model.orders[placed] += 1
-            for lead_days in np.unique(lead):
-                index = placed[lead == lead_days]
-                expect(day + int(lead_days), index, qty[index])
+            expect(day, placed, model.lead_times(day, placed), qty[placed])
             model.record(day, measured)
             yield env.timeout(1 - REVIEW_AT)
 
     pending = np.flatnonzero(model.on_order > 0)
-    for lead_days in np.unique(model.lead[pending]):
-        index = pending[model.lead[pending] == lead_days]
-        expect(int(lead_days) - 1, index, model.on_order[index].copy())
+    expect(-1, pending, model.lead[pending], model.on_order[pending])  # on order today: as if placed yesterday
     env.process(days())
     env.run(until=scenario.horizon_days)
 
