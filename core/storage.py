@@ -289,16 +289,23 @@ class Store:
         if not self.writable:
             return 0
         values = {"settings": json.dumps(settings, ensure_ascii=False, sort_keys=True), "saved_at": _now()}
-        with self.engine.begin() as connection:
-            current = connection.execute(sa.select(scenarios.c.version).where(self._scenario(name))).scalar()
-            stale = version is not None and (current or 0) != version
-            if not stale and current is None:
-                connection.execute(sa.insert(scenarios).values(dataset=self.dataset, name=name, version=1, **values))
-            elif not stale:
-                connection.execute(sa.update(scenarios).where(self._scenario(name))
-                                   .values(**values, version=current + 1))
-        if stale:
+        saved = self._save_versioned(scenarios, self._scenario(name), {"name": name}, values, version)
+        if saved is None:
             raise EditConflict({name: self._scenario_now(name)})
+        return saved
+
+    def _save_versioned(self, table: sa.Table, where: sa.ColumnElement[bool], key: dict, values: dict,
+                        version: int | None) -> int | None:
+        """Insert or update the one row `where` selects, one version up; returns its new version. With `version`
+        (the one the user saw, 0 for no row) a row saved by someone else since is left as it is: None."""
+        with self.engine.begin() as connection:
+            current = connection.execute(sa.select(table.c.version).where(where)).scalar()
+            if version is not None and (current or 0) != version:
+                return None
+            if current is None:
+                connection.execute(sa.insert(table).values(dataset=self.dataset, **key, version=1, **values))
+            else:
+                connection.execute(sa.update(table).where(where).values(**values, version=current + 1))
         return (current or 0) + 1
 
     def _scenario_now(self, name: str) -> dict:
@@ -360,14 +367,7 @@ class Store:
             return
         values = {"value": float(value), "due_date": due_date, "updated_at": _now()}
         where = (targets.c.dataset == self.dataset) & (targets.c.kpi == kpi)
-        with self.engine.begin() as connection:
-            current = connection.execute(sa.select(targets.c.version).where(where)).scalar()
-            stale = version is not None and (current or 0) != version
-            if not stale and current is None:
-                connection.execute(sa.insert(targets).values(dataset=self.dataset, kpi=kpi, version=1, **values))
-            elif not stale:
-                connection.execute(sa.update(targets).where(where).values(**values, version=current + 1))
-        if stale:
+        if self._save_versioned(targets, where, {"kpi": kpi}, values, version) is None:
             raise EditConflict({kpi: self._target_rows().get(kpi, {})})
 
     def plan(self) -> pd.DataFrame:
