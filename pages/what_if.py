@@ -163,7 +163,7 @@ def baseline_scenario(scenario: Scenario) -> tuple[str, Scenario]:
 
 def draw_service_delivered(result: SimulationResult) -> None:
     """What was targeted beside what the simulation delivered, and the SKUs that fall short, named."""
-    measure = t(f"whatif.service_target.{'fill' if result.scenario.service_target == 'fill' else 'csl'}")
+    measure = t(f"whatif.service_target.{result.scenario.service_target}")
     by_target = result.service_by_target()
     if len(by_target) <= 1:
         st.markdown("**" + t("whatif.service_delivered", measure=measure, target=percent(by_target["target"].iloc[0]),
@@ -285,7 +285,7 @@ def settings_summary(settings: dict) -> str:
     scenario = Scenario.from_dict(settings)
     return t("whatif.conflict_settings", policy=policy_label(scenario.policy),
              service=percent(scenario.service_level),
-             target=t(f"whatif.service_target.{'fill' if scenario.service_target == 'fill' else 'csl'}"),
+             target=t(f"whatif.service_target.{scenario.service_target}"),
              lead=f"{scenario.lead_time_scale:.1f}", horizon=scenario.horizon_days)
 
 

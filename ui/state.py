@@ -329,23 +329,23 @@ class SimulationInputs:
 
 
 @st.cache_data(max_entries=16, ttl=CACHE_TTL, show_spinner=False)
-def _simulation_inputs(key: str, _data: Dataset, is_sample: bool, default_lead_time: float,
+def _simulation_inputs(source_key: str, _data: Dataset, is_sample: bool, default_lead_time: float,
                        as_of_date: pd.Timestamp | None, selection: Filters,
                        kpi_settings: KpiSettings) -> SimulationInputs | None:
-    planning = _planning(key.split("|")[0], _data, is_sample, default_lead_time, as_of_date)
+    planning = _planning(source_key, _data, is_sample, default_lead_time, as_of_date)
     if planning is None:
         return None
     scope = apply_filters(_data, selection).lots["sku"].unique()
     params = planning.params[planning.params["sku"].isin(scope)].reset_index(drop=True)
-    figures = _numbers(key.split("|")[0], _data, as_of_date, selection, kpi_settings)
+    figures = _numbers(source_key, _data, as_of_date, selection, kpi_settings)
     params["abc_class"] = params["abc_class"].fillna(params["sku"].map(figures.abc.set_index("sku")["abc"]))
     params["abc_class"] = params["abc_class"].fillna("C")
+    key = f"{source_key}|{selection}|{default_lead_time}|{as_of_date}"
     return SimulationInputs(params, planning.excluded, key, figures.tiv)
 
 
 def simulation_inputs(default_lead_time: float) -> SimulationInputs | None:
     """The inputs of a simulation for the current data, filters and as-of date (None without movements)."""
-    source, selection, as_of_date = current_source(), filters(), as_of()
-    key = f"{source.key}|{selection}|{default_lead_time}|{as_of_date}"
-    return _simulation_inputs(key, dataset(), source.is_sample, default_lead_time, as_of_date, selection,
+    source = current_source()
+    return _simulation_inputs(source.key, dataset(), source.is_sample, default_lead_time, as_of(), filters(),
                               settings())
