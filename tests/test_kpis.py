@@ -351,7 +351,8 @@ def test_risk_worklist_keeps_every_lot_without_a_batch_column():
 def test_worklist_ties_in_value_go_by_lot_key_and_lots_without_a_value_go_last():
     table = pd.DataFrame({"value": [5.0, None, 7.5, 5.0, None, 0.0, -0.0, 5.0],
                           "lot_key": ["b|仓|1", "a|仓|", "z|仓|", "a|仓|2", "Z|仓|", "y|仓|", "x|仓|", "a|仓|10"]})
-    ordered = table["lot_key"].take(kpis.most_valuable_first(table)).tolist()
+    order = kpis.most_valuable_first(table["value"].to_numpy(float), table["lot_key"].to_numpy())
+    ordered = table["lot_key"].take(order).tolist()
     assert ordered == ["z|仓|", "a|仓|10", "a|仓|2", "b|仓|1", "x|仓|", "y|仓|", "Z|仓|", "a|仓|"]
 
 

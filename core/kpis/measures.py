@@ -243,9 +243,9 @@ def supplier_backlog(stock: pd.DataFrame, top: int | None = 5) -> pd.DataFrame:
     return table[["supplier", "qty", "unit", "value", "share"]].head(top) if top else table
 
 
-def dead_stock_band(stock: pd.DataFrame, as_of: pd.Timestamp) -> pd.Series:
-    """`over_365`, `d181_365` or None per lot, from its idle days."""
-    idle = idle_days(stock, as_of).to_numpy()
+def dead_stock_band(stock: pd.DataFrame, as_of: pd.Timestamp, idle: pd.Series | None = None) -> pd.Series:
+    """`over_365`, `d181_365` or None per lot, from its idle days (`idle`, when the caller has them already)."""
+    idle = (idle_days(stock, as_of) if idle is None else idle).to_numpy()
     band = np.full(len(idle), None, dtype=object)
     for name, days in reversed(DEAD_STOCK_BANDS.items()):  # the most severe band is written last and wins
         band[idle > days] = name
@@ -282,11 +282,10 @@ def lot_keys(stock: pd.DataFrame) -> pd.Series:
 def risk_worklist(stock: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
     """Dead-stock lots (idle > 180 days) as a worklist, most valuable first, with the file's tracker fields."""
     idle = idle_days(stock, as_of)
-    band = dead_stock_band(stock, as_of)
+    band = dead_stock_band(stock, as_of, idle)
     dead = np.flatnonzero(band.notna().to_numpy())
     keys = lot_keys(stock)
-    order = dead[most_valuable_first(pd.DataFrame({"value": stock["value"].to_numpy()[dead],
-                                                   "lot_key": keys.to_numpy()[dead]}))]
+    order = dead[most_valuable_first(stock["value"].to_numpy(float)[dead], keys.to_numpy()[dead])]
     made = {"lot_key": keys, "idle_days": idle, "band": band}
     columns = {}
     for column in WORKLIST_COLUMNS:  # each column taken once, in worklist order, from the whole stock
@@ -295,11 +294,10 @@ def risk_worklist(stock: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
     return pd.DataFrame(columns, index=pd.RangeIndex(len(order)))
 
 
-def most_valuable_first(table: pd.DataFrame) -> np.ndarray:
+def most_valuable_first(value: np.ndarray, lot_key: np.ndarray) -> np.ndarray:
     """Row order by value, largest first (no value last), then lot key: pandas' `sort_values` order, sorted by
     Arrow, which sorts text a few times faster."""
-    columns = pa.table({"value": pa.array(table["value"].to_numpy(float), from_pandas=True),
-                        "lot_key": pa.array(table["lot_key"].astype(str))})
+    columns = pa.table({"value": pa.array(value, from_pandas=True), "lot_key": pa.array(lot_key)})
     return pc.sort_indices(columns, sort_keys=[("value", "descending"), ("lot_key", "ascending")]).to_numpy()
 
 
