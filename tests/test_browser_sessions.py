@@ -162,6 +162,26 @@ def type_owner(tab, grid, name: str) -> None:
     editor.press("Enter")
 
 
+def saved_owners(data: Path) -> list[str]:
+    """The owners the app's database holds for worklist rows (empty before anyone saves)."""
+    database = data / "board.sqlite"
+    return Store(f"sqlite:///{database}").worklist_edits()["owner"].tolist() if database.exists() else []
+
+
+def wait_until_saved(tab, grid, data: Path, owner: str, seconds: float = 60) -> None:
+    """Wait for the save to reach the database, not for its toast: a toast shows for four seconds only, and a busy
+    machine can miss it. A save that never lands leaves a screenshot of the page behind."""
+    deadline = time.monotonic() + seconds
+    while owner not in saved_owners(data):
+        if time.monotonic() > deadline:
+            SCREENSHOTS.mkdir(exist_ok=True)
+            tab.screenshot(path=SCREENSHOTS / "worklist_save_not_landed.png")
+            pytest.fail(f"the edit to {owner} was not saved within {seconds:.0f} s; the grid shows "
+                        f"{owner_shown(grid)!r}, the database holds {saved_owners(data)} "
+                        "(screenshot: worklist_save_not_landed.png)")
+        time.sleep(0.25)
+
+
 def test_two_sessions_editing_one_worklist_row_end_on_one_value_and_the_loser_is_told(chromium, tmp_path):
     data = tmp_path / "data"
     with serve_app(data) as url:
@@ -172,7 +192,7 @@ def test_two_sessions_editing_one_worklist_row_end_on_one_value_and_the_loser_is
             lot = bob_grid.locator("#glide-cell-3-0").inner_text()
 
             type_owner(alice, alice_grid, "王芳")
-            alice.get_by_text("已保存 1 条").first.wait_for(timeout=60_000)
+            wait_until_saved(alice, alice_grid, data, "王芳")
             type_owner(bob, bob_grid, "李雷")
             told = bob.locator('[data-testid="stAlertContentWarning"]').filter(has_text="未保存")
             told.first.wait_for(timeout=60_000)
