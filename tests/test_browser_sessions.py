@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gzip
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import psutil
@@ -162,23 +163,20 @@ def type_owner(tab, grid, name: str) -> None:
     editor.press("Enter")
 
 
-def saved_owners(data: Path) -> list[str]:
-    """The owners the app's database holds for worklist rows (empty before anyone saves)."""
-    database = data / "board.sqlite"
-    return Store(f"sqlite:///{database}").worklist_edits()["owner"].tolist() if database.exists() else []
+def board(data: Path) -> Store:
+    """The app's database, as the server under test writes it."""
+    return Store(f"sqlite:///{data / 'board.sqlite'}")
 
 
-def wait_until_saved(tab, grid, data: Path, owner: str, seconds: float = 60) -> None:
-    """Wait for the save to reach the database, not for its toast: a toast shows for four seconds only, and a busy
-    machine can miss it. A save that never lands leaves a screenshot of the page behind."""
+def wait_until_stored(tab, holds: Callable[[], bool], what: str, seconds: float = 60) -> None:
+    """Wait for a save to reach the database rather than for its toast: a toast shows for four seconds only, and a
+    busy machine can miss it. A save that never lands fails naming it, with a screenshot of the page."""
     deadline = time.monotonic() + seconds
-    while owner not in saved_owners(data):
+    while not holds():
         if time.monotonic() > deadline:
             SCREENSHOTS.mkdir(exist_ok=True)
-            tab.screenshot(path=SCREENSHOTS / "worklist_save_not_landed.png")
-            pytest.fail(f"the edit to {owner} was not saved within {seconds:.0f} s; the grid shows "
-                        f"{owner_shown(grid)!r}, the database holds {saved_owners(data)} "
-                        "(screenshot: worklist_save_not_landed.png)")
+            tab.screenshot(path=SCREENSHOTS / "save_not_landed.png")
+            pytest.fail(f"{what} did not reach the database within {seconds:.0f} s (screenshot: save_not_landed.png)")
         time.sleep(0.25)
 
 
@@ -192,7 +190,8 @@ def test_two_sessions_editing_one_worklist_row_end_on_one_value_and_the_loser_is
             lot = bob_grid.locator("#glide-cell-3-0").inner_text()
 
             type_owner(alice, alice_grid, "王芳")
-            wait_until_saved(alice, alice_grid, data, "王芳")
+            wait_until_stored(alice, lambda: "王芳" in board(data).worklist_edits()["owner"].tolist(),
+                              "Alice's owner 王芳")
             type_owner(bob, bob_grid, "李雷")
             told = bob.locator('[data-testid="stAlertContentWarning"]').filter(has_text="未保存")
             told.first.wait_for(timeout=60_000)
@@ -218,7 +217,7 @@ def test_two_sessions_editing_one_worklist_row_end_on_one_value_and_the_loser_is
         finally:
             for context in contexts:
                 context.close()
-    saved = Store(f"sqlite:///{data / 'board.sqlite'}").worklist_edits()
+    saved = board(data).worklist_edits()
     assert saved[["owner", "version"]].values.tolist() == [["王芳", 1]]
     assert saved["lot_key"].iloc[0].startswith(lot)
 
@@ -245,14 +244,14 @@ def test_a_scenario_replaced_by_another_browser_while_the_replace_question_is_op
         try:
             alice, bob = [open_what_if(c, url) for c in contexts]
             save_scenario_as(alice, "基准")
-            alice.get_by_text("已保存：基准").first.wait_for(timeout=30_000)
+            wait_until_stored(alice, lambda: board(data).scenario_versions().get("基准") is not None, "Alice's 基准")
             save_scenario_as(alice, "基准")  # the replace question is now open for Alice
             alice.get_by_text("已有名为“基准”的情景").first.wait_for(timeout=30_000)
             bob.get_by_text("再订货点 (s,Q)").first.click()  # Bob picks another policy and replaces the scenario
             bob.wait_for_function(IDLE, timeout=180_000)
             save_scenario_as(bob, "基准")
             bob.get_by_role("button", name="覆盖").click()
-            bob.get_by_text("已保存：基准").first.wait_for(timeout=30_000)
+            wait_until_stored(bob, lambda: board(data).load_scenario("基准")["policy"] == "rop", "Bob's 基准 (rop)")
 
             alice.get_by_role("button", name="覆盖").click()
             told = alice.locator('[data-testid="stAlertContentWarning"]').filter(has_text="未保存")
@@ -268,4 +267,4 @@ def test_a_scenario_replaced_by_another_browser_while_the_replace_question_is_op
         finally:
             for context in contexts:
                 context.close()
-    assert Store(f"sqlite:///{data / 'board.sqlite'}").load_scenario("基准")["policy"] == "rop"
+    assert board(data).load_scenario("基准")["policy"] == "rop"
