@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from core.sim import engine
 from core.sim.planning import complete_parameters
 from core.sim.policies import (
     crossing_lead_variance,
@@ -18,10 +19,16 @@ from core.sim.policies import (
     undershoot_moments,
     z_value,
 )
-from core.sim.simulation import ClassSettings, Scenario, _Model, compare, plan_levels, simulate
+from core.sim.simulation import ClassSettings, Scenario, compare, frame_table, plan_levels, simulate
 
 PHI = NormalDist()
 
+
+
+def model_of(params: pd.DataFrame, scenario: Scenario) -> engine.Model:
+    """The engine's model of a parameters frame, before its first day."""
+    table = frame_table(params)
+    return engine.Model(table, engine.level_arrays(table, scenario), scenario)
 
 def params_frame(n: int = 1, **columns) -> pd.DataFrame:
     base = {"sku": [f"S{i:03d}" for i in range(n)], "mean_daily_demand": 100.0, "std_daily_demand": 20.0,
@@ -248,7 +255,7 @@ def test_random_lead_time_draws_have_the_parameters_mean_and_spread():
     # mean 10, std √(9 + 1/12) = 3.0139. A 1-day lead time with σ_L 0.3 rounds to 1 unless Z > 1.667 (→ 2).
     params = params_frame(2, lead_time_days=[10.0, 1.0], lead_time_std_days=[3.0, 0.3])
     scenario = Scenario(policy="rop", replications=4, seed=8, horizon_days=6400)
-    model = _Model(params, plan_levels(params, scenario), scenario)
+    model = model_of(params, scenario)
     every_sku = np.arange(4 * 2)
     draws = np.concatenate([model.lead_times(day, every_sku) for day in range(6400)]).reshape(-1, 2)
     assert np.array_equal(draws, np.round(draws)) and draws.min() >= 1
@@ -260,7 +267,7 @@ def test_random_lead_time_draws_have_the_parameters_mean_and_spread():
 def test_two_receipts_on_one_day_close_one_cycle():
     params = params_frame()
     scenario = Scenario(policy="rop", replications=1)
-    model = _Model(params, plan_levels(params, scenario), scenario)
+    model = model_of(params, scenario)
     model.short[:] = True  # the cycle ending today had a shortage
     index = np.array([0])
     model.receive(index, np.array([10.0]), measured=True, day=5)
@@ -274,7 +281,7 @@ def test_a_days_receipts_taken_together_leave_each_sku_as_one_by_one_would():
     # SKU 1 gets three receipts today (the second clears its back-orders), SKU 0 two, SKU 3 one.
     params = params_frame(4)
     scenario = Scenario(policy="rop", replications=1)
-    together, apart = (_Model(params, plan_levels(params, scenario), scenario) for _ in range(2))
+    together, apart = (model_of(params, scenario) for _ in range(2))
     for model in (together, apart):
         model.on_hand[:], model.backorders[:] = [5.0, 0.0, 2.0, 1.0], [0.0, 30.0, 0.0, 4.0]
         model.on_order[:], model.short[:] = 100.0, [False, True, False, True]

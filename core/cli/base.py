@@ -5,8 +5,11 @@ from __future__ import annotations
 import argparse
 import json
 import math
+from datetime import datetime
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
 EXIT_BAD_INPUT = 2
 
@@ -23,6 +26,8 @@ class OneLineParser(argparse.ArgumentParser):
 
 
 def date_arg(text: str) -> pd.Timestamp:
+    import pandas as pd  # here, not at the top: `simulate` on a plain file starts without pandas
+
     try:
         return pd.Timestamp(pd.to_datetime(text, format="%Y-%m-%d"))
     except (ValueError, TypeError):
@@ -64,7 +69,7 @@ def non_negative_int_arg(text: str) -> int:
 def _json_default(value: object) -> object:
     if hasattr(value, "item"):
         return value.item()
-    if isinstance(value, pd.Timestamp):
+    if isinstance(value, datetime):  # pandas' Timestamp is one
         return value.date().isoformat()
     raise TypeError(f"not serialisable: {type(value).__name__}")
 

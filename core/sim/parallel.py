@@ -15,8 +15,9 @@ from itertools import pairwise
 import numpy as np
 import pandas as pd
 
+from core.sim import engine
 from core.sim import simulation as sim
-from core.sim.simulation import Scenario
+from core.sim.engine import Model, Scenario
 
 
 def blocks(replications: int, parts: int) -> list[tuple[int, int]]:
@@ -28,12 +29,13 @@ def blocks(replications: int, parts: int) -> list[tuple[int, int]]:
 def run_block(params: pd.DataFrame, scenario: Scenario, first: int, count: int) -> dict[str, np.ndarray]:
     """Replications first … first + count − 1 of `scenario`: the model's arrays after the last day."""
     block = replace(scenario, replications=count)
-    model = sim._Model(params, sim.plan_levels(params, block), block, first_replication=first)
-    sim._run_calendar(model, block)
+    table = sim.frame_table(params)
+    model = Model(table, engine.level_arrays(table, block), block, first_replication=first)
+    engine.run_calendar(model, block)
     return {name: value for name, value in vars(model).items() if isinstance(value, np.ndarray)}
 
 
-def _stitch(model: sim._Model, parts: list[dict[str, np.ndarray]]) -> None:
+def _stitch(model: Model, parts: list[dict[str, np.ndarray]]) -> None:
     """Lay the blocks' arrays side by side: per-(replication, SKU) arrays end to end, day × replication tables
     column by column. Arrays of another shape (the draw buffers) are left alone."""
     width = model.reps * model.n
@@ -53,7 +55,7 @@ def simulate_parallel(params: pd.DataFrame, scenario: Scenario, workers: Executo
     if len(spans) == 1:
         return sim.simulate(params, scenario, current_inventory_value)
 
-    def calendar(model: sim._Model, _: Scenario) -> None:
+    def calendar(model: Model, _: Scenario) -> None:
         pending = [workers.submit(run_block, params, scenario, first, count) for first, count in spans[1:]]
         here = run_block(params, scenario, *spans[0])
         _stitch(model, [here, *(job.result() for job in pending)])

@@ -7,11 +7,11 @@ daily-reviewed policies adds the undershoot (see `policy_levels`).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cache
 from statistics import NormalDist
 
 import numpy as np
-import pandas as pd
 
 POLICIES = ("rop", "periodic", "minmax")
 ORDER_RULES = ("auto", "eoq", "cover")
@@ -41,15 +41,17 @@ def economic_order_quantity(ordering_cost: np.ndarray, holding_cost: np.ndarray,
         return np.sqrt(2 * ordering_cost * annual_demand / np.where(holding_cost > 0, holding_cost, np.nan))
 
 
-def order_quantity(params: pd.DataFrame, rule: str = "auto", cover_days: float = 30.0) -> np.ndarray:
+def order_quantity(params: Mapping, rule: str = "auto", cover_days: float = 30.0) -> np.ndarray:
     """Q per SKU: EOQ where ordering and holding costs are given (rule `auto` or `eoq`), else `cover_days` of demand."""
     if rule not in ORDER_RULES:
         raise ValueError(f"order rule must be one of {', '.join(ORDER_RULES)}")
-    cover = params["mean_daily_demand"].to_numpy(float) * cover_days
+    mean_daily_demand = np.asarray(params["mean_daily_demand"], dtype=float)
+    cover = mean_daily_demand * cover_days
     if rule == "cover" or "ordering_cost" not in params or "holding_cost" not in params:
         return cover
-    eoq = economic_order_quantity(params["ordering_cost"].to_numpy(float), params["holding_cost"].to_numpy(float),
-                                  params["mean_daily_demand"].to_numpy(float) * DAYS_PER_YEAR)
+    eoq = economic_order_quantity(np.asarray(params["ordering_cost"], dtype=float),
+                                  np.asarray(params["holding_cost"], dtype=float),
+                                  mean_daily_demand * DAYS_PER_YEAR)
     return np.where(np.isfinite(eoq), eoq, cover)
 
 
@@ -138,9 +140,9 @@ def safety_factor_for_fill(fill_rate: np.ndarray, cycle_demand: np.ndarray, prot
     return np.where(protection_std > 0, k, 0.0)
 
 
-def policy_levels(params: pd.DataFrame, policy: np.ndarray, z: np.ndarray, review_days: np.ndarray,
+def policy_levels(params: Mapping, policy: np.ndarray, z: np.ndarray, review_days: np.ndarray,
                   lead_time_days: np.ndarray, lead_time_std_days: np.ndarray, order_qty: np.ndarray, *,
-                  fill_rate: np.ndarray | None = None, skewed: bool = False) -> pd.DataFrame:
+                  fill_rate: np.ndarray | None = None, skewed: bool = False) -> dict[str, np.ndarray]:
     """Per SKU: safety stock, reorder point s, order-up-to S and Q for each SKU's policy.
 
     Periodic review: the textbook S = μ_d (L + R) + SS(L + R), which one review every R days delivers exactly;
@@ -168,8 +170,8 @@ def policy_levels(params: pd.DataFrame, policy: np.ndarray, z: np.ndarray, revie
 
     For reorder point, S = s + Q is the position right after an order; for min-max, max = s + Q.
     """
-    mu = params["mean_daily_demand"].to_numpy(float)
-    sigma = params["std_daily_demand"].to_numpy(float)
+    mu = np.asarray(params["mean_daily_demand"], dtype=float)
+    sigma = np.asarray(params["std_daily_demand"], dtype=float)
     periodic, minmax = policy == "periodic", policy == "minmax"
     under_mean, under_var = undershoot_moments(mu, sigma)
     lead_variance = np.square(mu * lead_time_std_days)
@@ -189,11 +191,11 @@ def policy_levels(params: pd.DataFrame, policy: np.ndarray, z: np.ndarray, revie
                                                                          lead_time_std_days),
                              mu * lead_time_days + under_mean + ss)
     order_up_to = np.where(periodic, mu * (lead_time_days + review_days) + ss, reorder_point + order_qty)
-    return pd.DataFrame({
-        "sku": params["sku"].to_numpy(),
+    return {
+        "sku": np.asarray(params["sku"]),
         "policy": policy,
         "safety_stock": ss,
         "reorder_point": reorder_point,
         "order_up_to": order_up_to,
         "order_qty": np.where(periodic, mu * review_days, order_qty),
-    })
+    }

@@ -1,107 +1,22 @@
-"""Replenishment simulator (SPEC §4): many SKUs at once, with replications, on a simpy calendar.
+"""The simulator as pandas tables (SPEC §4): `simulate` runs `core.sim.engine` on a parameters frame and returns
+per-SKU, per-replication and daily tables for the pages, the optimiser and the command line's full path.
 
-simpy drives the calendar — each day demand is served at t, receipts land at t + 0.5, the policy reviews at
-t + 0.75 — while the state of every SKU in every replication moves as one numpy array. An order placed at the
-review of day t with lead time L lands at t + L + 0.5: after that day's demand, before its review. The receipts
-landing on one day are one simpy event.
-
-Randomness: one stream per source (demand, lead time) per replication, spawned from
-`np.random.SeedSequence(seed)`, drawn every day for every SKU whether or not it is used — so two scenarios
-with the same seed see the same demand (common random numbers), and replication r's numbers do not depend on
-how many replications run. The draws are kept for the next run when they fit (`core.sim.draws`).
-"""
+The engine itself works on arrays and does not import pandas, so `python -m core.cli simulate` on a plain
+parameters file starts without it."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-import simpy
 
-from core.sim import draws
-from core.sim.policies import (
-    DAYS_PER_YEAR,
-    ORDER_RULES,
-    POLICIES,
-    SERVICE_TARGETS,
-    drawn_lead_time_moments,
-    order_quantity,
-    policy_levels,
-    z_value,
-)
+from core.sim import engine
+from core.sim.engine import TOTAL_METRICS, ClassSettings, Model, Scenario
 
-RECEIPT_AT = 0.5
-REVIEW_AT = 0.75
-DEMAND_DISTRIBUTIONS = ("normal", "gamma")
-CSL_TOLERANCE, FILL_TOLERANCE = 0.02, 0.005
-TOTAL_METRICS = ("avg_inventory_value", "ito", "dio", "fill_rate", "cycle_service_level", "stockout_days", "orders",
-                 "cash_release")
-
-
-@dataclass(frozen=True)
-class ClassSettings:
-    """Settings for one ABC class that differ from the scenario's (None keeps the scenario's)."""
-
-    policy: str | None = None
-    service_level: float | None = None
-    review_days: int | None = None
-
-
-@dataclass(frozen=True)
-class Scenario:
-    """Everything a what-if run depends on. Frozen: a misspelt setting is an error, not ignored."""
-
-    policy: str = "periodic"
-    service_level: float = 0.95
-    review_days: int = 7
-    lead_time_scale: float = 1.0
-    lead_time_cv: float | None = None
-    order_rule: str = "auto"
-    cover_days: float = 30.0
-    horizon_days: int = 365
-    warmup_days: int = 0
-    replications: int = 20
-    seed: int = 1
-    lost_sales: bool = False
-    demand_distribution: str = "gamma"
-    service_target: str = "csl"
-    by_class: dict[str, ClassSettings] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        checks = [
-            (self.policy in POLICIES, f"policy must be one of {', '.join(POLICIES)}"),
-            (0 < self.service_level < 1,
-             f"service level must be between 0 and 1 (exclusive), got {self.service_level}"),
-            (self.review_days >= 1, "review days must be at least 1"),
-            (self.lead_time_scale > 0, "lead-time scale must be positive"),
-            (self.lead_time_cv is None or self.lead_time_cv >= 0, "lead-time variability must be zero or more"),
-            (self.order_rule in ORDER_RULES, f"order rule must be one of {', '.join(ORDER_RULES)}"),
-            (self.cover_days > 0, "cover days must be positive"),
-            (self.horizon_days > self.warmup_days >= 0, "the horizon must be longer than the warm-up"),
-            (self.replications >= 1, "replications must be at least 1"),
-            (self.demand_distribution in DEMAND_DISTRIBUTIONS, "demand distribution must be normal or gamma"),
-            (self.service_target in SERVICE_TARGETS, "service target must be csl (cycle service level) or fill"),
-        ]
-        for ok, message in checks:
-            if not ok:
-                raise ValueError(message)
-        for name, settings in self.by_class.items():
-            if settings.policy is not None and settings.policy not in POLICIES:
-                raise ValueError(f"class {name}: policy must be one of {', '.join(POLICIES)}")
-            if settings.service_level is not None and not 0 < settings.service_level < 1:
-                raise ValueError(f"class {name}: service level must be between 0 and 1 (exclusive)")
-            if settings.review_days is not None and settings.review_days < 1:
-                raise ValueError(f"class {name}: review days must be at least 1")
-
-    def to_dict(self) -> dict:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, data: dict) -> Scenario:
-        by_class = {k: ClassSettings(**v) for k, v in (data.get("by_class") or {}).items()}
-        return cls(**{**data, "by_class": by_class})
+__all__ = ["TOTAL_METRICS", "ClassSettings", "Scenario", "SimulationResult", "compare", "frame_table",
+           "plan_levels", "simulate"]
 
 
 @dataclass
@@ -142,328 +57,18 @@ class SimulationResult:
         return self.skus[self.skus["target_met"].eq(False)]
 
 
-def sku_settings(params: pd.DataFrame, scenario: Scenario) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Policy, z and review days per SKU, with the scenario's per-ABC-class overrides applied."""
-    policy, level, review = sku_targets(params, scenario)
-    levels, positions = np.unique(level, return_inverse=True)
-    z = np.array([z_value(s) for s in levels])[positions]
-    return policy, z, review
-
-
-def sku_targets(params: pd.DataFrame, scenario: Scenario) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Policy, targeted service level and review days per SKU, with the per-ABC-class overrides applied."""
-    n = len(params)
-    policy = np.full(n, scenario.policy, dtype=object)
-    level = np.full(n, scenario.service_level)
-    review = np.full(n, scenario.review_days)
-    classes = params["abc_class"].fillna("").astype(str).str.upper().to_numpy()
-    for name, settings in scenario.by_class.items():
-        mask = classes == name.upper()
-        if settings.policy is not None:
-            policy[mask] = settings.policy
-        if settings.service_level is not None:
-            level[mask] = settings.service_level
-        if settings.review_days is not None:
-            review[mask] = settings.review_days
-    return policy.astype(str), level, review.astype(int)
-
-
-def effective_lead_times(params: pd.DataFrame, scenario: Scenario) -> tuple[np.ndarray, np.ndarray]:
-    """(L, σ_L) in days after scaling: L rounded to whole days, at least 1."""
-    lead = np.maximum(1, np.round(params["lead_time_days"].to_numpy(float) * scenario.lead_time_scale))
-    if scenario.lead_time_cv is not None:
-        return lead, lead * scenario.lead_time_cv
-    return lead, params["lead_time_std_days"].fillna(0).to_numpy(float) * scenario.lead_time_scale
+def frame_table(params: pd.DataFrame) -> dict[str, np.ndarray]:
+    """The engine's input (`engine.sku_table`) from a parameters frame."""
+    return engine.sku_table({column: params[column].to_numpy() for column in params})
 
 
 def plan_levels(params: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
-    """The policy levels each SKU is simulated with (safety stock, s, S, Q), and its targeted service level.
-
-    With `service_target` "fill" the service level is a fill rate, and the levels are set for it. The levels see
-    the lead time as it is drawn (whole days, at least one); `lead_time_days` and `lead_time_std_days` are the
-    parameters of the draw.
-    """
-    policy, z, review = sku_settings(params, scenario)
-    target = sku_targets(params, scenario)[1]
-    lead, lead_std = effective_lead_times(params, scenario)
-    q = order_quantity(params, scenario.order_rule, scenario.cover_days)
-    fill = target if scenario.service_target == "fill" else None
-    drawn_lead, drawn_std = drawn_lead_time_moments(lead, lead_std)
-    levels = policy_levels(params, policy, z, review, drawn_lead, drawn_std, q, fill_rate=fill,
-                           skewed=scenario.demand_distribution == "gamma")
-    levels["service_level"] = target
-    levels["review_days"] = review
-    levels["lead_time_days"] = lead
-    levels["lead_time_std_days"] = lead_std
-    return levels
-
-
-class _Model:
-    """State of n SKUs × r replications as flat arrays of length r·n; simpy processes move it."""
-
-    def __init__(self, params: pd.DataFrame, levels: pd.DataFrame, scenario: Scenario,
-                 first_replication: int = 0) -> None:
-        """Replications first_replication … + scenario.replications − 1 (a block of a larger run: each draws
-        from its own streams, the same wherever it runs)."""
-        reps, n = scenario.replications, len(params)
-        self.scenario, self.reps, self.n = scenario, reps, n
-        tile = lambda values: np.tile(np.asarray(values, dtype=float), reps)  # noqa: E731
-        self.mu, self.sigma = tile(params["mean_daily_demand"]), tile(params["std_daily_demand"])
-        self.cost = tile(params["unit_cost"])
-        self.s, self.S, self.Q = tile(levels["reorder_point"]), tile(levels["order_up_to"]), tile(levels["order_qty"])
-        self.lead, self.lead_std = tile(levels["lead_time_days"]), tile(levels["lead_time_std_days"])
-        self.review_days = np.tile(levels["review_days"].to_numpy(int), reps)
-        policy = np.tile(levels["policy"].to_numpy(str), reps)
-        self.periodic, self.rop, self.minmax = policy == "periodic", policy == "rop", policy == "minmax"
-        self.continuous = self.rop | self.minmax
-        self.any_continuous = bool(self.continuous.any())
-        self.reviewed_every = {int(period): np.flatnonzero(self.periodic & (self.review_days == period))
-                               for period in np.unique(self.review_days[self.periodic])}
-        self.on_hand = tile(initial_on_hand(params, levels))
-        self.backorders = np.zeros(reps * n)
-        self.on_order = tile(params["on_order"].fillna(0))
-        self.short = np.zeros(reps * n, dtype=bool)
-        self.cycle_day = np.full(reps * n, -1)
-        self.random_lead = bool((self.lead_std > 0).any())
-        mu, var = self.mu[:n], np.square(self.sigma[:n])
-        self.gamma_skus = np.flatnonzero((mu > 0) & (var > 0))
-        self.gamma_shape = np.square(mu[self.gamma_skus]) / var[self.gamma_skus]
-        self.gamma_scale = var[self.gamma_skus] / mu[self.gamma_skus]
-        self._open_streams(first_replication)
-        self.demand_block = self.lead_z = np.empty((0, reps * n))
-        zeros = lambda dtype=float: np.zeros(reps * n, dtype=dtype)  # noqa: E731
-        self.demand, self.served, self.shipped, self.on_hand_days = zeros(), zeros(), zeros(), zeros()
-        self.stockout_days, self.orders, self.cycles, self.ok_cycles = zeros(int), zeros(int), zeros(int), zeros(int)
-        self.daily_value = np.zeros((scenario.horizon_days, reps))
-
-    def _open_streams(self, first: int) -> None:
-        """The demand and lead-time streams of this model's replications, kept across runs when they fit."""
-        reps, n, horizon = self.reps, self.n, self.scenario.horizon_days
-        demand_seeds, lead_seeds = (s.spawn(first + reps)[first:]
-                                    for s in np.random.SeedSequence(self.scenario.seed).spawn(2))
-        if self.scenario.demand_distribution == "gamma":
-            draw, kind = draws.gamma_units(self.gamma_shape), ("gamma", draws.fingerprint(self.gamma_shape))
-            columns = len(self.gamma_skus)
-        else:
-            draw, kind, columns = draws.standard_normals(n), ("normal", n), n
-        keep = draws.worth_keeping(reps, horizon, columns + (n if self.random_lead else 0))
-        self.demand_units = draws.StreamBlocks(demand_seeds, draw, kind, horizon, keep)
-        if self.random_lead:
-            self.lead_units = draws.StreamBlocks(lead_seeds, draws.standard_normals(n), ("normal", n), horizon, keep)
-
-    def _demand_draws(self, start: int) -> np.ndarray:
-        """Days start … start + 31 × (replication, SKU) demands: normal truncated at zero, or gamma with μ, σ²."""
-        units, n = self.demand_units.block(start), self.n
-        if self.scenario.demand_distribution == "gamma":
-            if len(self.demand_block) != draws.BLOCK_DAYS:  # the first block; later ones only rewrite gamma SKUs
-                self.demand_block = np.tile(self.mu[:n], (draws.BLOCK_DAYS, self.reps))
-            block = self.demand_block
-            for r, unit in enumerate(units):
-                block[:len(unit), r * n + self.gamma_skus] = unit * self.gamma_scale
-            return block
-        return np.maximum(0.0, self.mu + self.sigma * np.concatenate(units, axis=1))
-
-    def _draw_demand(self, day: int) -> np.ndarray:
-        if day % draws.BLOCK_DAYS == 0:
-            self.demand_block = self._demand_draws(day)
-        return self.demand_block[day % draws.BLOCK_DAYS]
-
-    def lead_times(self, day: int, index: np.ndarray) -> np.ndarray:
-        """Lead times of the orders placed today by the SKUs at `index` (call every day, in order: the day's
-        draws are made for every SKU whether or not it orders)."""
-        if not self.random_lead:
-            return self.lead[index]
-        if day % draws.BLOCK_DAYS == 0:
-            self.lead_z = np.concatenate(self.lead_units.block(day), axis=1)
-        z = self.lead_z[day % draws.BLOCK_DAYS, index]
-        return np.maximum(1.0, np.round(self.lead[index] + self.lead_std[index] * z))
-
-    def serve_demand(self, day: int, measured: bool) -> None:
-        wanted = self._draw_demand(day)
-        served = np.minimum(self.on_hand, wanted)
-        self.on_hand -= served
-        unmet = wanted - served
-        if not self.scenario.lost_sales:
-            self.backorders += unmet
-        stocked_out = (unmet > 0) | (self.backorders > 0)
-        self.short |= stocked_out
-        if measured:
-            self.demand += wanted
-            self.served += served
-            self.shipped += served
-            self.stockout_days += stocked_out
-
-    def receive(self, index: np.ndarray, qty: np.ndarray, measured: bool, day: int = -1) -> None:
-        """A receipt closes a replenishment cycle: it was served without shortage unless `short` is set.
-
-        Receipts landing on the same day close one cycle (the days before that day), counted at the first.
-        """
-        closing = index[self.cycle_day[index] != day] if day >= 0 else index
-        self.cycle_day[closing] = day
-        if measured:
-            self.cycles[closing] += 1
-            self.ok_cycles[closing] += ~self.short[closing]
-        self.on_order[index] -= qty
-        on_hand, backorders = self.on_hand[index] + qty, self.backorders[index]
-        filled = np.minimum(on_hand, backorders)
-        self.on_hand[index] = on_hand - filled
-        backorders -= filled
-        self.backorders[index] = backorders
-        if measured:
-            self.shipped[index] += filled
-        self.short[index] = backorders > 0
-
-    def receive_all(self, receipts: list[tuple[np.ndarray, np.ndarray]], measured: bool, day: int) -> None:
-        """The day's receipts in the order they were placed, in rounds: every SKU's first receipt of the day,
-        then every second one, … Each SKU's arithmetic is the same as receipt by receipt, in fewer passes."""
-        if len(receipts) == 1:
-            self.receive(*receipts[0], measured, day)
-            return
-        index = np.concatenate([index for index, _ in receipts])
-        qty = np.concatenate([qty for _, qty in receipts])
-        order = np.argsort(index, kind="stable")
-        ordered = index[order]
-        first = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
-        rank = np.empty_like(order)
-        rank[order] = np.arange(len(index)) - np.repeat(first, np.diff(np.r_[first, len(index)]))
-        for round_ in range(int(rank.max()) + 1):
-            taken = rank == round_
-            self.receive(index[taken], qty[taken], measured, day)
-
-    def review(self, day: int) -> np.ndarray:
-        """Order quantities placed today, per SKU."""
-        position = self.on_hand + self.on_order - self.backorders
-        qty = np.zeros_like(position)
-        for period, skus in self.reviewed_every.items():
-            if day % period == 0:
-                qty[skus] = np.maximum(0.0, self.S[skus] - position[skus])
-        below = np.flatnonzero(self.continuous & (position <= self.s)) if self.any_continuous else ()
-        if len(below):
-            rop, minmax = below[self.rop[below]], below[self.minmax[below]]
-            q = self.Q[rop]
-            with np.errstate(divide="ignore", invalid="ignore"):
-                qty[rop] = np.where(q > 0, (np.floor((self.s[rop] - position[rop]) / q) + 1) * q, 0.0)
-            qty[minmax] = np.maximum(0.0, self.S[minmax] - position[minmax])
-        return qty
-
-    def record(self, day: int, measured: bool) -> None:
-        self.daily_value[day] = (self.on_hand * self.cost).reshape(self.reps, self.n).sum(axis=1)
-        if measured:
-            self.on_hand_days += self.on_hand
-
-
-def initial_on_hand(params: pd.DataFrame, levels: pd.DataFrame) -> np.ndarray:
-    """On-hand from the parameters, else the policy's order-up-to level (s + Q for reorder point)."""
-    return params["on_hand"].fillna(levels["order_up_to"]).to_numpy(float)
-
-
-def _run_calendar(model: _Model, scenario: Scenario) -> None:
-    env = simpy.Environment()
-    warmup = scenario.warmup_days
-    arriving: dict[int, list[tuple[np.ndarray, np.ndarray]]] = {}  # day → the receipts landing that day
-
-    def arrival(day: int):
-        yield env.timeout(day + RECEIPT_AT - env.now)
-        model.receive_all(arriving.pop(day), measured=day >= warmup, day=day)
-
-    def expect(day: int, index: np.ndarray, lead: np.ndarray, qty: np.ndarray) -> None:
-        """Orders placed at day's review by the SKUs at `index` land on day + lead. The receipts landing on one
-        day are one simpy event, taken in the order they were placed."""
-        for lead_days in np.unique(lead):
-            same = lead == lead_days
-            landing = day + int(lead_days)
-            if landing not in arriving:
-                arriving[landing] = []
-                env.process(arrival(landing))
-            arriving[landing].append((index[same], qty[same]))
-
-    def days():
-        for day in range(scenario.horizon_days):
-            measured = day >= warmup
-            model.serve_demand(day, measured)
-            yield env.timeout(REVIEW_AT)
-            qty = model.review(day)
-            placed = np.flatnonzero(qty > 0)
-            model.on_order[placed] += qty[placed]
-            if measured:
-                model.orders[placed] += 1
-            expect(day, placed, model.lead_times(day, placed), qty[placed])
-            model.record(day, measured)
-            yield env.timeout(1 - REVIEW_AT)
-
-    pending = np.flatnonzero(model.on_order > 0)
-    expect(-1, pending, model.lead[pending], model.on_order[pending])  # on order today: as if placed yesterday
-    env.process(days())
-    env.run(until=scenario.horizon_days)
-
-
-def _ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(denominator > 0, numerator / np.where(denominator > 0, denominator, 1), np.nan)
-
-
-def _per_replication(model: _Model, days: int, current_value: float) -> pd.DataFrame:
-    shape = (model.reps, model.n)
-    cost = model.cost.reshape(shape)
-    inventory_value = (model.on_hand_days.reshape(shape) * cost).sum(axis=1) / days
-    annual_cogs = (model.shipped.reshape(shape) * cost).sum(axis=1) * DAYS_PER_YEAR / days
-    ito = _ratio(annual_cogs, inventory_value)
-    return pd.DataFrame({
-        "avg_inventory_value": inventory_value,
-        "ito": ito,
-        "dio": _ratio(np.full_like(ito, DAYS_PER_YEAR), ito),
-        "fill_rate": _ratio(model.served.reshape(shape).sum(1), model.demand.reshape(shape).sum(1)),
-        "cycle_service_level": _ratio(model.ok_cycles.reshape(shape).sum(1), model.cycles.reshape(shape).sum(1)),
-        "stockout_days": model.stockout_days.reshape(shape).sum(1).astype(float),
-        "orders": model.orders.reshape(shape).sum(1).astype(float),
-        "cash_release": current_value - inventory_value,
-    })
-
-
-def _per_sku(model: _Model, params: pd.DataFrame, levels: pd.DataFrame, days: int) -> pd.DataFrame:
-    shape = (model.reps, model.n)
-    mean = lambda values: values.reshape(shape).mean(axis=0)  # noqa: E731
-    avg_on_hand = mean(model.on_hand_days) / days
-    table = levels[["sku", "policy", "safety_stock", "reorder_point", "order_up_to", "order_qty"]].copy()
-    table.insert(1, "abc_class", params["abc_class"].to_numpy())
-    table["avg_on_hand"] = avg_on_hand
-    table["avg_inventory_value"] = avg_on_hand * params["unit_cost"].to_numpy(float)
-    table["fill_rate"] = _ratio(mean(model.served), mean(model.demand))
-    table["cycle_service_level"] = _ratio(mean(model.ok_cycles.astype(float)), mean(model.cycles.astype(float)))
-    table["stockout_days"] = mean(model.stockout_days.astype(float))
-    table["orders"] = mean(model.orders.astype(float))
-    table["cycles"] = mean(model.cycles.astype(float))
-    table["demand_units"] = mean(model.demand)
-    target = levels["service_level"].to_numpy(float)
-    table["service_level"] = target
-    table["target_met"] = target_met(model, target, table["fill_rate" if model.scenario.service_target == "fill"
-                                                         else "cycle_service_level"].to_numpy(float))
-    return table
-
-
-def target_met(model: _Model, target: np.ndarray, achieved: np.ndarray) -> pd.Series:
-    """Per SKU: did the simulation deliver the target? None where nothing was measured (no cycle, no demand).
-
-    Short by more than the tolerance the SPEC allows (0.02 of cycle service level, 0.005 of fill rate) plus
-    two standard errors of the SKU's own estimate over its cycles, so a few unlucky cycles do not flag a SKU.
-    """
-    cycles = model.cycles.reshape(model.reps, model.n).sum(axis=0)
-    if model.scenario.service_target == "fill":
-        tolerance = np.full_like(target, FILL_TOLERANCE)
-    else:
-        with np.errstate(divide="ignore", invalid="ignore"):
-            tolerance = CSL_TOLERANCE + 2 * np.sqrt(target * (1 - target) / cycles)
-    met = pd.Series(achieved >= target - tolerance, dtype=object)
-    return met.where(~np.isnan(achieved) & (cycles > 0), None)
-
-
-def _summarise(values: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame({"mean": values.mean(), "std": values.std(ddof=1).fillna(0.0),
-                         "p05": values.quantile(0.05), "p95": values.quantile(0.95)})
+    """The policy levels each SKU is simulated with (`engine.level_arrays`), as a table."""
+    return pd.DataFrame(engine.level_arrays(frame_table(params), scenario))
 
 
 def simulate(params: pd.DataFrame, scenario: Scenario, current_inventory_value: float | None = None,
-             calendar: Callable[[_Model, Scenario], None] | None = None) -> SimulationResult:
+             calendar: Callable[[Model, Scenario], None] | None = None) -> SimulationResult:
     """Run a scenario over every SKU of `params` (see `core.sim.planning`).
 
     Cash release is measured against `current_inventory_value`: the lots' TIV at as-of when the parameters come
@@ -475,21 +80,18 @@ def simulate(params: pd.DataFrame, scenario: Scenario, current_inventory_value: 
     """
     if params.empty:
         raise ValueError("no SKUs to simulate")
-    levels = plan_levels(params, scenario)
-    without = params["on_hand"].isna().to_numpy()
-    if current_inventory_value is None:
-        current_inventory_value = float((params["on_hand"].fillna(0.0) * params["unit_cost"]).sum())
-    model = _Model(params, levels, scenario)
-    (calendar or _run_calendar)(model, scenario)
-    days = scenario.horizon_days - scenario.warmup_days
-    replications = _per_replication(model, days, current_inventory_value)
-    spread = _summarise(replications)
-    totals = {k: (None if pd.isna(v) else float(v)) for k, v in spread["mean"].items()}
-    daily = pd.DataFrame({"day": np.arange(scenario.horizon_days), "mean": model.daily_value.mean(axis=1),
-                          "p05": np.quantile(model.daily_value, 0.05, axis=1),
-                          "p95": np.quantile(model.daily_value, 0.95, axis=1)})
-    return SimulationResult(scenario, _per_sku(model, params, levels, days), totals, spread, replications, daily,
-                            current_inventory_value, params.loc[without, "sku"].astype(str).tolist())
+    outcome = engine.run(frame_table(params), scenario, current_inventory_value, calendar)
+    replications = pd.DataFrame(outcome.replications)
+    daily = outcome.daily_value
+    daily_value = pd.DataFrame({"day": np.arange(scenario.horizon_days), "mean": daily.mean(axis=1),
+                                "p05": np.quantile(daily, 0.05, axis=1), "p95": np.quantile(daily, 0.95, axis=1)})
+    return SimulationResult(scenario, pd.DataFrame(outcome.skus), outcome.totals, _spread_table(replications),
+                            replications, daily_value, outcome.current_inventory_value, outcome.skus_without_on_hand)
+
+
+def _spread_table(values: pd.DataFrame) -> pd.DataFrame:
+    """`engine.spread` of each column, one row per metric."""
+    return pd.DataFrame.from_dict(engine.spread({c: values[c].to_numpy(float) for c in values}), orient="index")
 
 
 def compare(scenario: SimulationResult, baseline: SimulationResult) -> pd.DataFrame:
@@ -503,7 +105,7 @@ def compare(scenario: SimulationResult, baseline: SimulationResult) -> pd.DataFr
         raise ValueError("compare runs with the same number of replications")
     delta = scenario.replications - baseline.replications
     delta["cash_release"] = -delta["avg_inventory_value"]
-    table = _summarise(delta).rename(columns={"mean": "delta", "std": "delta_std"})
+    table = _spread_table(delta).rename(columns={"mean": "delta", "std": "delta_std"})
     table.insert(0, "baseline", baseline.spread["mean"])
     table.insert(1, "scenario", scenario.spread["mean"])
     return table.rename_axis("metric").reset_index()
