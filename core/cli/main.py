@@ -22,62 +22,73 @@ from core.cli.base import (
 from core.intake.problems import InputError
 
 
+def _options(*adders) -> argparse.ArgumentParser:
+    """A parent parser: options several commands share, declared once."""
+    parent = argparse.ArgumentParser(add_help=False)
+    for add in adders:
+        add(parent)
+    return parent
+
+
+def _policy(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--policy", choices=("rop", "periodic", "minmax"), default="periodic")
+    parser.add_argument("--review-days", type=positive_arg(int), default=7)
+    parser.add_argument("--default-lead-time", type=positive_arg(float), default=None,
+                        help="lead time in days for SKUs without one")
+
+
+def _service_level(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--service-level", type=fraction_arg, default=0.95)
+
+
+def _runs(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--horizon-days", type=positive_arg(int), default=365)
+    parser.add_argument("--replications", type=positive_arg(int), default=20)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--demand-distribution", choices=("gamma", "normal"), default="gamma",
+                        help="gamma keeps intermittent demand unbiased (normal is truncated at zero)")
+
+
+def _mapping(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--mapping", help="JSON or YAML file of header → column for headers the aliases miss")
+
+
+def _format(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--format", choices=("json", "text"), default="json")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = OneLineParser(prog="python -m core.cli", description="Inventory Decision Board, headless.")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=OneLineParser)
-    report = commands.add_parser("report", help="KPIs of a stock file (SPEC §3)")
+    report = commands.add_parser("report", help="KPIs of a stock file (SPEC §3)", parents=[_options(_mapping, _format)])
     report.add_argument("lots", help="stock lots file (CSV or XLSX)")
     report.add_argument("--movements", help="movements file for COGS, ITO and DIO")
     report.add_argument("--as-of", type=date_arg, help="report date, YYYY-MM-DD (default: the latest snapshot)")
-    report.add_argument("--format", choices=("json", "text"), default="json")
     report.add_argument("--day-basis", type=int, choices=(365, 360), default=365, help="days in a year for ITO/DIO")
     report.add_argument("--rejects", help="write the rows set aside to this CSV file")
-    report.add_argument("--mapping", help="JSON or YAML file of header → column for headers the aliases miss")
 
-    simulate = commands.add_parser("simulate", help="replenishment simulation (SPEC §4)")
+    simulate = commands.add_parser("simulate", help="replenishment simulation (SPEC §4)",
+                                   parents=[_options(_policy, _service_level, _runs, _mapping, _format)])
     simulate.add_argument("params", nargs="?", help="planning-parameters file (SPEC §2.3)")
     simulate.add_argument("--lots", help="derive parameters from this lots file …")
     simulate.add_argument("--movements", help="… and this movements file")
-    simulate.add_argument("--policy", choices=("rop", "periodic", "minmax"), default="periodic")
-    simulate.add_argument("--service-level", type=fraction_arg, default=0.95)
-    simulate.add_argument("--review-days", type=positive_arg(int), default=7)
     simulate.add_argument("--lead-time-scale", type=positive_arg(float), default=1.0)
-    simulate.add_argument("--default-lead-time", type=positive_arg(float), default=None,
-                          help="lead time in days for SKUs without one (needed when deriving parameters)")
-    simulate.add_argument("--horizon-days", type=positive_arg(int), default=365)
     simulate.add_argument("--warmup-days", type=non_negative_int_arg, default=0)
-    simulate.add_argument("--replications", type=positive_arg(int), default=20)
-    simulate.add_argument("--seed", type=int, default=1)
     simulate.add_argument("--lost-sales", action="store_true")
-    simulate.add_argument("--demand-distribution", choices=("gamma", "normal"), default="gamma",
-                          help="gamma keeps intermittent demand unbiased (normal is truncated at zero)")
-    simulate.add_argument("--mapping", help="JSON or YAML file of header → column for headers the aliases miss")
     simulate.add_argument("--service-target", choices=("csl", "fill"), default="csl",
                           help="what --service-level means: cycle service level, or fill rate")
-    simulate.add_argument("--format", choices=("json", "text"), default="json")
 
-    optimize = commands.add_parser("optimize", help="least-inventory service levels for a target fill rate (SPEC §5)")
+    optimize = commands.add_parser("optimize", help="least-inventory service levels for a target fill rate (SPEC §5)",
+                                   parents=[_options(_policy, _runs, _format)])
     optimize.add_argument("params", help="planning-parameters file (SPEC §2.3)")
     optimize.add_argument("--target-fill", type=fraction_arg, required=True, help="overall fill rate to reach")
     optimize.add_argument("--weight", choices=("value", "units"), default="value", help="how the fill rate weighs SKUs")
     optimize.add_argument("--by", choices=("class", "sku"), default="class", help="a level per ABC class or per SKU")
-    optimize.add_argument("--policy", choices=("rop", "periodic", "minmax"), default="periodic")
-    optimize.add_argument("--review-days", type=positive_arg(int), default=7)
-    optimize.add_argument("--horizon-days", type=positive_arg(int), default=365)
-    optimize.add_argument("--replications", type=positive_arg(int), default=20)
-    optimize.add_argument("--seed", type=int, default=1)
-    optimize.add_argument("--demand-distribution", choices=("gamma", "normal"), default="gamma")
-    optimize.add_argument("--default-lead-time", type=positive_arg(float), default=None)
-    optimize.add_argument("--format", choices=("json", "text"), default="json")
 
-    propose = commands.add_parser("propose", help="what to order today, per SKU and supplier (SPEC §5)")
+    propose = commands.add_parser("propose", help="what to order today, per SKU and supplier (SPEC §5)",
+                                  parents=[_options(_policy, _service_level, _format)])
     propose.add_argument("params", help="planning-parameters file with on_hand (SPEC §2.3)")
-    propose.add_argument("--policy", choices=("rop", "periodic", "minmax"), default="periodic")
-    propose.add_argument("--service-level", type=fraction_arg, default=0.95)
-    propose.add_argument("--review-days", type=positive_arg(int), default=7)
     propose.add_argument("--as-of", type=date_arg, help="today, for the expected arrival dates (default: today)")
-    propose.add_argument("--default-lead-time", type=positive_arg(float), default=None)
-    propose.add_argument("--format", choices=("json", "text"), default="json")
     return parser
 
 
