@@ -1,10 +1,16 @@
-"""Structured input problems: fatal ones stop a load, row-level ones set a row aside."""
+"""Structured input problems: fatal ones stop a load, row-level ones set a row aside.
+
+pandas is imported only by the functions that build frames, so that `InputError` and `fail` (and `limits`, which
+raises them) stay cheap to import for the pandas-free fast paths.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
 FATAL = "fatal"
 ERROR = "error"  # the row is set aside
@@ -56,12 +62,16 @@ def format_problem(file: str, row: int | None, column: str | None, message: str)
 
 
 def empty_problems() -> pd.DataFrame:
+    import pandas as pd
+
     return pd.DataFrame({c: pd.Series(dtype=object) for c in PROBLEM_COLUMNS})
 
 
 def problems_frame(file: str, rows: pd.Series, column: str, values: pd.Series, what: pd.Series | str,
                    severity: str = ERROR) -> pd.DataFrame:
     """Vectorised constructor: one problem per row of `rows`, with messages in the `format_problem` shape."""
+    import pandas as pd
+
     values = values.astype(object).where(values.notna(), "").astype(str)
     if isinstance(what, str):
         what = pd.Series(what, index=rows.index)
@@ -74,6 +84,8 @@ def problems_frame(file: str, rows: pd.Series, column: str, values: pd.Series, w
 
 def problem_summary(problems: pd.DataFrame) -> pd.DataFrame:
     """Counts by column, kind of problem and severity: what to fix first in a file."""
+    import pandas as pd
+
     if problems.empty:
         return pd.DataFrame(columns=["column", "problem", "severity", "rows"])
     kind = problems["message"].str.extract(
