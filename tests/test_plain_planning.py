@@ -18,7 +18,7 @@ import pytest
 
 from core.intake import limits, plain_planning
 from core.intake.loading import ROW, load_planning
-from core.intake.plain_planning import read_plain_planning
+from core.intake.plain_planning import PlainPlanning, read_plain_planning
 from core.intake.problems import InputError
 from core.intake.schema import PLANNING, TOTALS_PREFIX
 
@@ -101,13 +101,18 @@ def plain_file(seed: int) -> tuple[bytes, list[str]]:
 
 
 def assert_same_as_loader(path: Path, keys: list[str]) -> None:
+    plain = read_plain_planning(path)
+    assert plain is not None
+    assert list(plain.columns) == [k for k in PLANNING.keys if k in keys]
+    assert_answer_is_the_loaders(path, plain)
+
+
+def assert_answer_is_the_loaders(path: Path, plain: PlainPlanning) -> None:
     loaded = load_planning(path)
     assert loaded.problems.empty and loaded.rejected.empty and not loaded.unmatched
     assert loaded.conventions.notes == ()
-    plain = read_plain_planning(path)
-    assert plain is not None
     assert plain.name == path.name
-    assert list(plain.columns) == [k for k in PLANNING.keys if k in keys]
+    assert list(plain.columns) == [k for k in PLANNING.keys if k in loaded.data]
     for key, values in plain.columns.items():
         expected = loaded.data[key]
         if key in TEXT:
@@ -135,6 +140,49 @@ def test_the_benchmark_parameters_file_reads_exactly_as_the_loader_reads_it(tmp_
     path = tmp_path / "params.csv"
     make_params(3000)[keys].to_csv(path, index=False)
     assert_same_as_loader(path, keys)
+
+
+HOSTILE_CELLS = [
+    "NA", " null", "#N/A", "-nan", "1.#IND", "Total", "tot al", "gesamtſumme", "SUMME", "Ergebnis X", "RESULT",
+    "Kelvin \u212a", "合计A", "A合计", "小计(成品仓)", "*A", "A*", "1e3", "-1", "+1", ".5", "5.", "¥5", " 5", "5 ",
+    "０５", "٣", "1_000", "inf", "nan", "true", "0x10", "1.2.3", "", " ", "\u00a0", "\u3000x", "\u200bx", "A\u0301",
+    "A\x85B", "A\x01", "a\u2028b", "\ufeffA", "1'000", "(5)", "5万", "2025-01-01", "12:30", "1/2", "007", "1.234",
+    "99999999999999999", "123456789012345", "3.14159265358979323846", "A B", "物料", "'", "\\", "=1+1",
+]
+
+
+def hostile_file(rng: np.random.Generator) -> bytes:
+    """A small planning file whose cells are now and then drawn from a list of hostile spellings."""
+    keys = list(REQUIRED) + [k for k in ("lead_time_days", "abc_class", "supplier", "on_hand") if rng.random() < 0.4]
+    rng.shuffle(keys)
+    lines = [",".join(str(rng.choice(HEADERS[k])) for k in keys)]
+    for row in range(int(rng.integers(1, 6))):
+        cells = []
+        for key in keys:
+            if rng.random() < 0.12:
+                cells.append(str(rng.choice(HOSTILE_CELLS)))
+            elif key in TEXT:
+                cells.append(f"S{row}" if key == "sku" else str(rng.choice(["A", "华南"])))
+            else:
+                cells.append(str(rng.choice(["1", "2.5", "0"])))
+        lines.append(",".join(cells))
+    return ("\n".join(lines) + "\n").encode()
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_whenever_the_fast_path_answers_on_hostile_cells_it_answers_what_the_loader_reads(seed, tmp_path):
+    rng = np.random.default_rng(100 + seed)
+    answered = declined = 0
+    for index in range(50):
+        path = tmp_path / f"hostile_{index}.csv"
+        path.write_bytes(hostile_file(rng))
+        plain = read_plain_planning(path)
+        if plain is None:
+            declined += 1
+            continue
+        answered += 1
+        assert_answer_is_the_loaders(path, plain)
+    assert answered and declined  # both sides of the rule were exercised
 
 
 def test_rows_are_line_numbers_with_the_header_as_row_one(tmp_path):
