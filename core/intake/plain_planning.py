@@ -12,8 +12,9 @@ differently or report something:
   the reader weighs against the comma);
 - LF or CRLF line ends only (a lone CR, U+2028 and kin split lines differently in the reader's parsers);
 - the first line is the header, every header maps to a PLANNING column by the same alias table the loader uses,
-  none unknown or twice, the four required columns present (so no title-line search, no two-row header, nothing
-  unmatched; the planning schema has no ERP profile);
+  none unknown or twice, the four required columns present (so the reader finds no better header row below it,
+  joins no second header row — the first data row carries the required numbers — and leaves nothing unmatched; the
+  planning schema has no ERP profile);
 - every other line, and at least one, has exactly the header's number of fields (no blank line, no ragged row);
 - number cells are blank (optional columns only) or plain decimals `123` / `123.45`, at most 15 digits before the
   point: no sign (a negative is a row problem), no exponent, space, currency sign or separator. Such cells carry no
@@ -128,6 +129,7 @@ def _header_keys(headers: list[str]) -> list[str] | None:
 
 
 def _columns(lines: list[str], keys: list[str]) -> dict[str, np.ndarray] | None:
+    """Each column of the data lines, read by its kind, or None when a line's width or a cell is not plain."""
     width = len(keys)
     if set(map(str.count, lines, repeat(","))) != {width - 1}:
         return None
