@@ -291,6 +291,14 @@ def test_a_file_beyond_the_readers_limits_is_declined(tmp_path, monkeypatch):
         load_planning(path)
 
 
+def test_a_file_larger_than_the_fast_path_pays_for_is_left_to_the_loader(tmp_path, monkeypatch):
+    path = tmp_path / "params.csv"
+    path.write_bytes(f"{HEAD}\nA,1,1,2\n".encode())
+    assert read_plain_planning(path) is not None
+    monkeypatch.setattr(plain_planning, "MAX_PLAIN_BYTES", len(path.read_bytes()) - 1)
+    assert read_plain_planning(path) is None
+
+
 def test_missing_file_is_left_to_the_loader(tmp_path):
     assert read_plain_planning(tmp_path / "nowhere.csv") is None
 

@@ -25,6 +25,10 @@ differently or report something:
 - every sku is given and unique, and neither the sku column nor a text first column holds a cell the totals-row
   rules could match: no `*` and none of the totals words (合计, Total, Summe, …) anywhere in the cell;
 - the file is within the reader's limits (`limits.MAX_EXPANDED_BYTES`, `limits.MAX_ROWS`).
+
+A plain file larger than `MAX_PLAIN_BYTES` is also left to the loader, for speed alone: this path costs about
+4 µs a row, pyarrow's threaded parser about 1 µs a row after a pandas import of about 0.6 s, so past some 150,000
+rows (10 MB) the loader is the faster of the two even counting its import (`benchmarks/plain_planning_bench.py`).
 """
 
 from __future__ import annotations
@@ -41,6 +45,7 @@ from core.intake import limits
 from core.intake.schema import PLANNING, TOTALS_WORDS, normalize_header
 
 HEADER_ROW = 1
+MAX_PLAIN_BYTES = 8 << 20  # beyond it the loader is faster, import included
 # Bytes of ASCII characters a plain file may hold (besides every non-ASCII byte, checked as characters below): no
 # control character but the line ends, no quote, no tab, `;` or `|`.
 _PLAIN_ASCII = bytes(b for b in range(256) if (b >= 0x20 or b in b"\r\n") and b not in b'\x7f";|')
@@ -78,7 +83,8 @@ def read_plain_planning(path: str | Path) -> PlainPlanning | None:
     load_planning, which gives the full messages)."""
     path = Path(path)
     try:
-        if not path.is_file() or path.stat().st_size > limits.MAX_EXPANDED_BYTES:
+        size = path.stat().st_size if path.is_file() else None
+        if size is None or size > min(MAX_PLAIN_BYTES, limits.MAX_EXPANDED_BYTES):
             return None
         data = path.read_bytes()
     except OSError:
