@@ -1,8 +1,7 @@
 """Structured input problems: fatal ones stop a load, row-level ones set a row aside.
 
-pandas is imported only by the functions that build frames, so that `InputError` and `fail` (and `limits`, which
-raises them) stay cheap to import for the pandas-free fast paths.
-"""
+pandas is imported by the functions that build tables of problems, not by the module: the command line's fast
+paths raise `InputError` without loading pandas."""
 
 from __future__ import annotations
 
