@@ -30,6 +30,8 @@ from core.intake.schema import (
     OTHER_STOCK_TYPE,
     PLANNING,
     STOCK_TYPES,
+    TOTALS_LABEL,
+    TOTALS_PREFIX,
     FileSchema,
     infer_stock_type,
     normalize_header,
@@ -39,10 +41,6 @@ ROW = "_row"
 DEFAULT_CURRENCY = "CNY"
 _CURRENCY_SIGNS = {"¥": "CNY", "￥": "CNY", "元": "CNY", "RMB": "CNY", "CNY": "CNY", "€": "EUR", "EUR": "EUR",
                    "US$": "USD", "$": "USD", "USD": "USD", "£": "GBP", "GBP": "GBP", "HKD": "HKD"}
-_TOTALS_WORDS = r"合计|小计|总计|总合计|累计|共计|total|totals|grand total|sub-?total|summe|gesamtsumme|gesamt|" \
-                r"zwischensumme|ergebnis|gesamtergebnis|result|overall result"
-_TOTALS_LABEL = rf"^\s*(?:\*+|(?:{_TOTALS_WORDS})\s*[:：*]*)\s*$"  # the whole cell: 合计, Summe:, *
-_TOTALS_PREFIX = rf"^\s*(?:\*+\s*$|\*?\s*(?:{_TOTALS_WORDS})(?:\s*[:：*]*\s*$|[\s:：(（\-*]))"  # 小计(成品仓)
 VALUE_TOLERANCE = 0.01  # relative gap between value and qty × unit_cost that draws a warning
 
 
@@ -83,7 +81,7 @@ class SchemaMatcher:
     def __init__(self, schema: FileSchema, overrides: dict[str, str] | None = None) -> None:
         self.schema = schema
         self.overrides = {k: v for k, v in (overrides or {}).items() if v}
-        self.by_alias = {normalize_header(a): c.key for c in schema.columns for a in (c.key, *c.aliases)}
+        self.by_alias = schema.header_keys()
         self.profiles = profiles_for(schema)
 
     def key_of(self, header: object) -> str | None:
@@ -316,7 +314,7 @@ def _label_mask(cells: pd.Series, prefix: bool) -> np.ndarray:
     texts = pa.array(cells, type=pa.string(), from_pandas=True)
     distinct = pc.unique(texts)
     hits = pc.filter(distinct, pc.fill_null(pc.match_substring_regex(
-        distinct, _TOTALS_PREFIX if prefix else _TOTALS_LABEL, ignore_case=True), False))
+        distinct, TOTALS_PREFIX if prefix else TOTALS_LABEL, ignore_case=True), False))
     if len(hits) == 0:
         return np.zeros(len(cells), dtype=bool)
     return pc.fill_null(pc.is_in(texts, value_set=hits), False).to_numpy(zero_copy_only=False)

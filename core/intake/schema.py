@@ -69,6 +69,10 @@ class FileSchema:
     def keys(self) -> tuple[str, ...]:
         return tuple(c.key for c in self.columns)
 
+    def header_keys(self) -> dict[str, str]:
+        """Normalised spelling of every key and alias → its key: how a header is matched to a column."""
+        return {normalize_header(a): c.key for c in self.columns for a in (c.key, *c.aliases)}
+
 
 def normalize_header(header: object) -> str:
     """Lower-case a header and drop spacing, punctuation and a bracketed unit suffix: 'Unit Cost (¥)' → 'unitcost';
@@ -77,6 +81,12 @@ def normalize_header(header: object) -> str:
     text = re.sub(r"[\(（\[【].*?[\)）\]】]", "", text)
     return re.sub(r"[\s_\-./:：#|]+", "", text)
 
+
+# Labels of a report's totals and subtotal rows (合计, Summe:, 小计(成品仓), Grand Total, *), matched ignoring case.
+TOTALS_WORDS = r"合计|小计|总计|总合计|累计|共计|total|totals|grand total|sub-?total|summe|gesamtsumme|gesamt|" \
+               r"zwischensumme|ergebnis|gesamtergebnis|result|overall result"
+TOTALS_LABEL = rf"^\s*(?:\*+|(?:{TOTALS_WORDS})\s*[:：*]*)\s*$"  # the whole cell: 合计, Summe:, *
+TOTALS_PREFIX = rf"^\s*(?:\*+\s*$|\*?\s*(?:{TOTALS_WORDS})(?:\s*[:：*]*\s*$|[\s:：(（\-*]))"  # 小计(成品仓)
 
 STOCK_CATEGORIES: tuple[str, ...] = ("unrestricted", "quality", "blocked", "in_transit", "restricted")
 CATEGORY_COLUMNS: tuple[Column, ...] = tuple(
