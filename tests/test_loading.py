@@ -217,3 +217,13 @@ def test_currency_is_taken_from_money_signs_or_a_currency_column(write_file):
     assert load_lots(write_file("a.csv", 'sku,warehouse,qty,value\nA,W,1,"$5"\n')).currency == "USD"
     assert load_lots(write_file("b.csv", "sku,warehouse,qty,value,currency\nA,W,1,5,eur\n")).currency == "EUR"
     assert load_lots(write_file("c.csv", "sku,warehouse,qty,value\nA,W,1,5\n")).currency == "CNY"
+
+
+def test_lines_ended_by_a_lone_carriage_return_are_read_with_their_line_numbers():
+    # Classic Mac "CSV (Macintosh)" ends lines with CR alone; the bad qty is on line 3 as an editor shows it.
+    text = "sku,warehouse,qty,unit_cost\rA,W1,1,2\rB,W1,x,5\rC,W2,3,4\r"
+    result = load_lots(io.BytesIO(text.encode()), name="mac.csv")
+    assert result.data["sku"].tolist() == ["A", "C"]
+    assert result.data["qty"].tolist() == [1.0, 3.0]
+    assert result.problems["row"].tolist() == [3]
+    assert result.problems["message"].iloc[0].startswith("mac.csv: row 3, column ")

@@ -408,7 +408,7 @@ def _arrow_csv(utf8: bytes, delimiter: str, headers: list[str], text_headers: li
 def _line_numbers(text: str, delimiter: str, skip: int, width: int) -> tuple[list[int], list[tuple[int, str]]]:
     """Exact line numbers of data records (after `skip` title and header lines), and malformed records;
     the slow path for files with gaps. Blank lines and ruling lines (SAP list output) are layout, not records."""
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text, newline=None), delimiter=delimiter)  # CR-only lines (old Mac exports) too
     rows: list[int] = []
     malformed: list[tuple[int, str]] = []
     start = 1
