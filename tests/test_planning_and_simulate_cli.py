@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 import pandas as pd
 import pytest
 
 from core.cli.main import build_parser, main
+from core.intake.plain_planning import read_plain_planning
 from core.sim.planning import derive_parameters
 from core.sim.simulation import Scenario, simulate
-from tests.conftest import SAMPLE, lots_frame
+from tests.conftest import ROOT, SAMPLE, lots_frame
 
 PARAMS = ("sku,mean_daily_demand,std_daily_demand,lead_time_days,unit_cost,on_hand\n"
           "A,100,20,9,2.5,\nB,10,0,5,1,300\n")
@@ -154,3 +157,35 @@ def test_derived_demand_is_averaged_over_the_days_the_movements_cover():
     params = derive_parameters(lots, movements, default_lead_time=7).params.set_index("sku")
     assert params.loc["A", "mean_daily_demand"] == pytest.approx(3.0)
     assert params.loc["A", "std_daily_demand"] == pytest.approx(0.0, abs=1e-9)
+
+
+def simulate_output(path, *options: str) -> tuple[bytes, bytes]:
+    """stdout and stderr of `simulate` in a fresh process, as a user runs it."""
+    done = subprocess.run([sys.executable, "-m", "core.cli", "simulate", str(path), *options], cwd=ROOT,
+                          capture_output=True, check=True)
+    return done.stdout, done.stderr
+
+
+@pytest.mark.parametrize("options", [("--replications", "3"), ("--policy", "rop", "--service-target", "fill"),
+                                     ("--policy", "minmax", "--lost-sales", "--format", "text")])
+def test_a_plain_parameters_file_prints_what_the_full_loader_prints(tmp_path, options):
+    # The same parameters as UTF-8 (read without pandas) and as GBK with a Chinese header (the full loader): the
+    # engine gets the same table either way, so every byte of the output and of the warnings is the same.
+    frame = pd.read_csv(SAMPLE / "planning_parameters.csv")
+    plain, full = tmp_path / "plain.csv", tmp_path / "full.csv"
+    frame.to_csv(plain, index=False)
+    assert read_plain_planning(plain) is not None
+    frame.rename(columns={"mean_daily_demand": "日均需求"}).to_csv(full, index=False, encoding="gbk")
+    assert read_plain_planning(full) is None
+    assert simulate_output(plain, *options) == simulate_output(full, *options)
+
+
+def test_simulating_a_plain_parameters_file_does_not_import_pandas(tmp_path):
+    path = tmp_path / "params.csv"
+    path.write_text(PARAMS)
+    script = ("import sys; from core.cli.main import main; "
+              f"code = main(['simulate', {str(path)!r}, '--replications', '2']); "
+              "sys.stdout.flush(); print('pandas' in sys.modules, 'pyarrow' in sys.modules, code, file=sys.stderr)")
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert json.loads(done.stdout)["skus"][1]["sku"] == "B"
+    assert done.stderr.splitlines()[-1] == "False False 0"

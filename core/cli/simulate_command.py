@@ -1,61 +1,121 @@
-"""`python -m core.cli simulate …`: parameters from a file (or derived from lots + movements), one scenario."""
+"""`python -m core.cli simulate …`: parameters from a file (or derived from lots + movements), one scenario.
+
+A plain parameters file (`core.intake.plain_planning`) is read without pandas, and the engine runs on arrays, so
+the command starts in a fraction of the time pandas takes to import. Any other input — a mapping file, a file
+the plain reader declines, lots and movements to derive from — goes through the full loader, which names every
+problem; both paths hand the engine the same table, so they print the same bytes.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from core.cli.base import UsageError, dump_json
-from core.intake.loading import load_lots, load_movements, load_planning
-from core.intake.mapping_file import MappingFile, read_mapping_file
+from core.intake.plain_planning import read_plain_planning
 from core.intake.problems import fail
-from core.kpis.report import json_rows
-from core.sim.planning import PlanningParameters, derive_parameters, parameters_from_file
-from core.sim.simulation import TOTAL_METRICS, Scenario, SimulationResult, simulate
+from core.sim import engine
+from core.sim.engine import TOTAL_METRICS, Scenario
 
 SKU_FIELDS = ["sku", "safety_stock", "reorder_point", "order_up_to", "order_qty", "avg_on_hand", "avg_inventory_value",
               "fill_rate", "cycle_service_level", "stockout_days", "orders", "service_level", "target_met"]
 
 
-def _parameters(args: argparse.Namespace) -> PlanningParameters:
+@dataclass
+class SimulationInput:
+    """The engine's table, the SKUs left out with their reason, and what cash release is measured against."""
+
+    table: dict[str, np.ndarray]
+    excluded: list[tuple[str, str]] = field(default_factory=list)
+    current_inventory_value: float | None = None
+
+
+def _plain_input(args: argparse.Namespace) -> SimulationInput | None:
+    """A plain parameters file, read without pandas; None when the full loader must read the input."""
+    if not args.params or args.lots or args.movements or args.mapping:
+        return None
+    plain = read_plain_planning(args.params)
+    if plain is None or ("lead_time_days" not in plain.columns and args.default_lead_time is None):
+        return None
+    table = engine.sku_table(plain.columns, args.default_lead_time)
+    if not (table["lead_time_days"] > 0).all():  # blank or zero: the full path names the row
+        return None
+    return SimulationInput(table)
+
+
+def _loaded_input(args: argparse.Namespace) -> SimulationInput:
+    from core.intake.loading import load_lots, load_movements, load_planning
+    from core.intake.mapping_file import MappingFile, read_mapping_file
+    from core.sim.planning import derive_parameters, parameters_from_file
+    from core.sim.simulation import frame_table
+
     if args.params and (args.lots or args.movements):
         raise fail("simulate", "give a parameters file or --lots with --movements, not both")
     mapping = read_mapping_file(args.mapping, "planning" if args.params else "lots") if args.mapping else MappingFile()
     if args.params:
-        planning = load_planning(args.params, mapping=mapping.for_kind("planning"), choice=mapping.choice)
-        return parameters_from_file(planning, args.default_lead_time)
-    if not (args.lots and args.movements):
+        loaded = load_planning(args.params, mapping=mapping.for_kind("planning"), choice=mapping.choice)
+        planning = parameters_from_file(loaded, args.default_lead_time)
+    elif not (args.lots and args.movements):
         raise fail("simulate", "give a planning-parameters file, or --lots and --movements to derive one")
-    if args.default_lead_time is None:
+    elif args.default_lead_time is None:
         raise fail(Path(args.lots).name, "lots carry no lead time; give --default-lead-time DAYS to derive parameters")
-    lots = load_lots(args.lots, mapping=mapping.for_kind("lots"), choice=mapping.choice)
-    movements = load_movements(args.movements, mapping=mapping.for_kind("movements"), choice=mapping.choice)
-    return derive_parameters(lots.data, movements.data, default_lead_time=args.default_lead_time)
+    else:
+        lots = load_lots(args.lots, mapping=mapping.for_kind("lots"), choice=mapping.choice)
+        movements = load_movements(args.movements, mapping=mapping.for_kind("movements"), choice=mapping.choice)
+        planning = derive_parameters(lots.data, movements.data, default_lead_time=args.default_lead_time)
+    excluded = list(zip(planning.excluded["sku"].astype(str), planning.excluded["reason"], strict=True))
+    return SimulationInput(frame_table(planning.params), excluded, planning.current_inventory_value)
 
 
-def result_payload(result: SimulationResult) -> dict:
+def _json_values(values: np.ndarray) -> list:
+    """A column as Python scalars, NaN and None as None."""
+    listed = values.tolist()
+    if values.dtype.kind == "f":
+        return [None if v != v else v for v in listed]
+    return [None if v is None or (isinstance(v, float) and v != v) else v for v in listed]
+
+
+def sku_rows(skus: dict[str, np.ndarray]) -> list[dict]:
+    columns = [_json_values(np.asarray(skus[name])) for name in SKU_FIELDS]
+    return [dict(zip(SKU_FIELDS, row, strict=True)) for row in zip(*columns, strict=True)]
+
+
+def skus_missing_target(run: engine.Run) -> list[str]:
+    """SKUs whose simulated service falls short of their target (typically very lumpy demand)."""
+    return [str(sku) for sku, met in zip(run.skus["sku"], run.skus["target_met"], strict=True) if met is False]
+
+
+def achieved_service(run: engine.Run) -> float | None:
+    return run.totals["fill_rate" if run.scenario.service_target == "fill" else "cycle_service_level"]
+
+
+def result_payload(run: engine.Run) -> dict:
     """The JSON contract of SPEC §5 (means over replications), plus what was targeted beside what was achieved."""
+    totals = run.totals
     return {
-        "policy": result.scenario.policy,
-        "service_level": result.scenario.service_level,
-        "totals": {**{k: result.totals[k] for k in TOTAL_METRICS},
-                   "service_level_target": result.scenario.service_level,
-                   "service_level_achieved": result.achieved_service},
-        "skus": json_rows(result.skus, SKU_FIELDS),
-        "service_target": result.scenario.service_target,
-        "skus_missing_target": result.skus_missing_target["sku"].astype(str).tolist(),
-        "skus_without_on_hand": result.skus_without_on_hand,
+        "policy": run.scenario.policy,
+        "service_level": run.scenario.service_level,
+        "totals": {**{k: totals[k] for k in TOTAL_METRICS},
+                   "service_level_target": run.scenario.service_level,
+                   "service_level_achieved": achieved_service(run)},
+        "skus": sku_rows(run.skus),
+        "service_target": run.scenario.service_target,
+        "skus_missing_target": skus_missing_target(run),
+        "skus_without_on_hand": run.skus_without_on_hand,
     }
 
 
-def service_summary(result: SimulationResult) -> list[str]:
+def service_summary(run: engine.Run) -> list[str]:
     """Target beside achieved, and the SKUs that do not reach it, named."""
-    measure = "fill rate" if result.scenario.service_target == "fill" else "cycle service level"
-    achieved = result.achieved_service
-    lines = [f"Service level ({measure}): target {result.scenario.service_level:.1%}, achieved "
+    measure = "fill rate" if run.scenario.service_target == "fill" else "cycle service level"
+    achieved = achieved_service(run)
+    lines = [f"Service level ({measure}): target {run.scenario.service_level:.1%}, achieved "
              + ("n/a" if achieved is None else f"{achieved:.1%}")]
-    missing = result.skus_missing_target["sku"].astype(str).tolist()
+    missing = skus_missing_target(run)
     if missing:
         lines.append(f"{len(missing)} SKUs do not reach their target in this run (typically lumpy or intermittent "
                      f"demand): {_names(missing)}")
@@ -67,13 +127,13 @@ def _names(skus: list[str], shown: int = 10) -> str:
     return ", ".join(skus[:shown]) + more
 
 
-def render_text(result: SimulationResult, excluded: int) -> str:
-    scenario = result.scenario
+def render_text(run: engine.Run, excluded: int) -> str:
+    scenario = run.scenario
     lines = [f"Policy {scenario.policy}, service level {scenario.service_level:.1%}, "
-             f"{len(result.skus)} SKUs, {scenario.horizon_days} days, {scenario.replications} replications",
-             *service_summary(result),
+             f"{len(run.skus['sku'])} SKUs, {scenario.horizon_days} days, {scenario.replications} replications",
+             *service_summary(run),
              f"{'metric':<22}{'mean':>16}{'std':>14}{'p05':>16}{'p95':>16}"]
-    for metric, row in result.spread.iterrows():
+    for metric, row in run.spread.items():
         lines.append(f"{metric:<22}{row['mean']:>16,.4g}{row['std']:>14,.3g}{row['p05']:>16,.4g}{row['p95']:>16,.4g}")
     if excluded:
         lines.append(f"{excluded} SKUs could not be simulated (see the app's planning page for reasons)")
@@ -81,22 +141,22 @@ def render_text(result: SimulationResult, excluded: int) -> str:
 
 
 def simulate_from_args(args: argparse.Namespace) -> str:
-    planning = _parameters(args)
+    given = _plain_input(args) or _loaded_input(args)
     try:
         scenario = Scenario(policy=args.policy, service_level=args.service_level, review_days=args.review_days,
                             lead_time_scale=args.lead_time_scale, horizon_days=args.horizon_days,
                             warmup_days=args.warmup_days, replications=args.replications, seed=args.seed,
                             lost_sales=args.lost_sales, demand_distribution=args.demand_distribution,
                             service_target=args.service_target)
-        result = simulate(planning.params, scenario, planning.current_inventory_value)
+        run = engine.run(given.table, scenario, given.current_inventory_value)
     except ValueError as error:
         raise UsageError(f"simulate: {error}") from None
-    if len(planning.excluded):
-        print(f"{len(planning.excluded)} SKUs left out: {planning.excluded['reason'].iloc[0]} "
-              f"(e.g. {planning.excluded['sku'].iloc[0]})", file=sys.stderr)
-    if result.skus_without_on_hand:
-        print(f"cash release counts current stock only where on_hand is given; {len(result.skus_without_on_hand)} "
-              f"SKUs have none: {_names(result.skus_without_on_hand)}", file=sys.stderr)
-    if len(result.skus_missing_target):
-        print(service_summary(result)[-1], file=sys.stderr)
-    return dump_json(result_payload(result)) if args.format == "json" else render_text(result, len(planning.excluded))
+    if given.excluded:
+        sku, reason = given.excluded[0]
+        print(f"{len(given.excluded)} SKUs left out: {reason} (e.g. {sku})", file=sys.stderr)
+    if run.skus_without_on_hand:
+        print(f"cash release counts current stock only where on_hand is given; {len(run.skus_without_on_hand)} "
+              f"SKUs have none: {_names(run.skus_without_on_hand)}", file=sys.stderr)
+    if skus_missing_target(run):
+        print(service_summary(run)[-1], file=sys.stderr)
+    return dump_json(result_payload(run)) if args.format == "json" else render_text(run, len(given.excluded))
