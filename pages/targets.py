@@ -68,7 +68,7 @@ def gap_value(kpi: str, gap: float, currency: str) -> str:
     return t("common.pp", value=f"{gap * 100:,.1f}") if kpi == "slob_share" else kpi_value(kpi, gap, currency)
 
 
-def save_targets(tiv: float, divisor: float) -> None:
+def save_targets(tiv: float, divisor: float, currency: str) -> None:
     """Store what the form holds: the TIV target as today's TIV less the reduction (entered in the display unit,
     万 where CNY), SLOB share from %."""
     s = st.session_state
@@ -81,7 +81,7 @@ def save_targets(tiv: float, divisor: float) -> None:
                 store.set_target(kpi, value, s[f"tg_{kpi}_due"], version=seen.get(kpi, 0))
     except EditConflict as conflict:
         state.tell_conflict("targets_form", conflict, lambda kpi, row: t(
-            "targets.conflict_row", kpi=t(f"targets.kpi.{kpi}"), value=f"{row.get('value', 0):,.2f}"))
+            "targets.conflict_row", kpi=t(f"targets.kpi.{kpi}"), value=kpi_value(kpi, row.get("value"), currency)))
         for kpi in TARGET_KPIS:  # the form then shows what is saved now
             s.pop(f"tg_{kpi}", None)
         return
@@ -115,7 +115,7 @@ def draw_targets(numbers, saved: dict, currency: str) -> pd.DataFrame:
                 due = saved.get(kpi, {}).get("due_date") or (numbers.as_of + pd.DateOffset(months=6)).date()
                 st.date_input(t("targets.due"), value=due, key=f"tg_{kpi}_due")
         st.form_submit_button(t("targets.save"), type="primary", on_click=save_targets,
-                              args=(numbers.tiv, money_divisor(currency)))
+                              args=(numbers.tiv, money_divisor(currency), currency))
     targets = saved or {k: {"value": v, "due_date": None} for k, v in DEFAULT_TARGETS.items()}
     gaps = target_gaps(current, targets, numbers.as_of)
     if gaps.empty:
@@ -202,7 +202,7 @@ def draw_actions(recommended: pd.DataFrame, contribution: pd.DataFrame, currency
     return shown
 
 
-def save_plan(divisor: float) -> None:
+def save_plan(divisor: float, currency: str) -> None:
     """Save the plan editor's changes against the plan as it was shown (its versions); money columns are in the
     display unit (万 where CNY)."""
     editor = st.session_state[state.editor_key("plan_editor")]
@@ -221,8 +221,9 @@ def save_plan(divisor: float) -> None:
         state.store().update_plan(pd.concat([keep, added], ignore_index=True))
     except EditConflict as conflict:
         state.tell_conflict("plan_editor", conflict, lambda _, row: t(
-            "plan.conflict_row", step=plain(str(row.get("title", "—"))), status=row.get("status", "—"),
-            released=f"{row.get('released_cash', 0):,.2f}"))
+            "plan.conflict_row", step=plain(str(row.get("title", "—"))),
+            status=code_label("status", row.get("status")) or "—",
+            released=money(row.get("released_cash") or 0.0, currency)))
 
 
 def draw_plan(currency: str) -> pd.DataFrame:
@@ -253,7 +254,7 @@ def draw_plan(currency: str) -> pd.DataFrame:
                         **{c: (plan[c] / divisor).round(2) for c in PLAN_MONEY})
     state.show_conflict("plan_editor")
     st.data_editor(shown, column_config=config, num_rows="dynamic", hide_index=True, width="stretch", placeholder="—",
-                   key=state.editor_key("plan_editor"), on_change=save_plan, args=(divisor,))
+                   key=state.editor_key("plan_editor"), on_change=save_plan, args=(divisor, currency))
     st.caption(t("plan.help"))
     return plan.drop(columns="version")
 

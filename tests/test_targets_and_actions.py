@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from core.formatting import money
 from core.kpis.actions import ActionSettings, bu_gap_contribution, recommend_actions, total_cash
 from core.kpis.measures import KpiSettings
 from core.kpis.plan_report import render_plan_html
@@ -173,3 +174,16 @@ def test_targets_saved_by_another_session_since_the_form_was_drawn_are_not_overw
     told = [w.value for w in bob.warning if "他人已先保存" in w.value]
     assert len(told) == 1, [w.value for w in bob.warning]
     assert bob.number_input(key="tg_ito").value == 7.5, "the form now shows what is saved"
+
+
+def test_a_refused_target_is_told_in_the_money_the_page_shows(app_store):
+    alice, bob = open_targets(), open_targets()
+    alice.number_input(key="tg_tiv").set_value(100.0)  # a reduction of ¥100万
+    next(b for b in alice.button if b.label == "保存目标").click().run()
+    bob.number_input(key="tg_tiv").set_value(50.0)
+    next(b for b in bob.button if b.label == "保存目标").click().run()
+    saved = app_store.targets()["tiv"]["value"]
+    told = [w.value for w in bob.warning if "他人已先保存" in w.value]
+    assert len(told) == 1, [w.value for w in bob.warning]
+    assert money(saved, "CNY") in told[0] and money(saved, "CNY").endswith("万")
+    assert f"{saved:,.2f}" not in told[0]
