@@ -180,6 +180,22 @@ def wait_until_stored(tab, holds: Callable[[], bool], what: str, seconds: float 
         time.sleep(0.25)
 
 
+def settled_worklist(tab, seconds: float = 60):
+    """The worklist grid once the page has stopped redrawing it. A refused save redraws the editor under a new key,
+    and Streamlit shows its running badge only a moment after a rerun starts, so one idle check can come too early
+    and the grid found then be replaced under the next action."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        tab.wait_for_function(IDLE, timeout=60_000)
+        grid = tab.locator('[data-testid="stDataFrame"]').last
+        grid.locator("#glide-cell-0-0").wait_for(state="attached", timeout=60_000)
+        handle = grid.element_handle()
+        tab.wait_for_timeout(750)
+        if handle.evaluate("element => element.isConnected") and tab.evaluate(IDLE):
+            return grid
+    raise AssertionError(f"the worklist was still being redrawn after {seconds:.0f} s")
+
+
 def test_two_sessions_editing_one_worklist_row_end_on_one_value_and_the_loser_is_told(chromium, tmp_path):
     data = tmp_path / "data"
     with serve_app(data) as url:
@@ -195,9 +211,7 @@ def test_two_sessions_editing_one_worklist_row_end_on_one_value_and_the_loser_is
             type_owner(bob, bob_grid, "李雷")
             told = bob.locator('[data-testid="stAlertContentWarning"]').filter(has_text="未保存")
             told.first.wait_for(timeout=60_000)
-            bob.wait_for_function(IDLE, timeout=60_000)
-            bob_grid = bob.locator('[data-testid="stDataFrame"]').last
-            bob_grid.locator("#glide-cell-0-0").wait_for(state="attached", timeout=60_000)
+            bob_grid = settled_worklist(bob)
             bob_grid.scroll_into_view_if_needed()
             SCREENSHOTS.mkdir(exist_ok=True)
             bob.screenshot(path=SCREENSHOTS / "worklist_conflict_loser.png")
@@ -209,9 +223,7 @@ def test_two_sessions_editing_one_worklist_row_end_on_one_value_and_the_loser_is
             assert "李雷" not in told.first.inner_text()
             assert owner_shown(bob_grid) == "王芳", "the loser's table shows the winner's value"
             alice.reload()
-            alice.wait_for_function(IDLE, timeout=120_000)
-            alice_grid = alice.locator('[data-testid="stDataFrame"]').last
-            alice_grid.locator("#glide-cell-0-0").wait_for(state="attached", timeout=60_000)
+            alice_grid = settled_worklist(alice)
             assert owner_shown(alice_grid) == "王芳"
             assert alice.get_by_text("李雷").count() == 0
         finally:
