@@ -56,10 +56,10 @@ else:
             st.markdown(f":{color}-background[{t(f'risk.advice_{band}')}]")
 
 
-def _merged_worklist() -> pd.DataFrame:
+def _merged_worklist(from_file: pd.DataFrame) -> pd.DataFrame:
     """The file's tracker fields, overridden by what users saved; the editable columns first."""
-    rest = [c for c in numbers.worklist.columns if c not in (*EDITABLE, "lot_key")]
-    worklist = numbers.worklist[[*EDITABLE, *rest, "lot_key"]].copy()
+    rest = [c for c in from_file.columns if c not in (*EDITABLE, "lot_key")]
+    worklist = from_file[[*EDITABLE, *rest, "lot_key"]].copy()
     saved = state.store().worklist_edits().set_index("lot_key")
     for field in ("owner", "action", "action_status"):
         stored = worklist["lot_key"].map(saved[field]) if len(saved) else None
@@ -90,10 +90,12 @@ def _save_edits() -> None:
 
 st.subheader(t("risk.worklist"))
 st.caption(t("risk.worklist_help"))
-if numbers.worklist.empty:
+full = None
+from_file = state.worklist()
+if from_file.empty:
     no_data_note("risk.worklist_empty")
 else:
-    full = _merged_worklist()
+    full = _merged_worklist(from_file)
     worklist = full.head(WORKLIST_ROWS).reset_index(drop=True)
     st.session_state["worklist_shown"] = worklist
     shown, config = display_frame(worklist.drop(columns="version"), cur, money=("value",))
@@ -111,10 +113,16 @@ else:
     csv_download(lambda: export_frame(full.drop(columns="version"), cur, money=("value",)), "risk_worklist",
                  "download_risk_worklist")
 
-sheets = {t("risk.suppliers"): export_frame(backlog, cur, ("value",), ("share",))}
-if numbers.slob_by_type is not None:
-    sheets = {t("risk.slob"): export_frame(numbers.slob_by_type, cur, ("value", "slob_value"), ("slob_share",)),
-              **sheets}
-if not numbers.worklist.empty:
-    sheets[t("risk.worklist")] = export_frame(_merged_worklist().drop(columns="version"), cur, money=("value",))
-workbook_download(sheets, "risk", "risk_workbook")
+
+def risk_sheets() -> dict[str, pd.DataFrame]:
+    """The page's tables as one workbook, made when the button is clicked (the worklist may be long)."""
+    sheets = {t("risk.suppliers"): export_frame(backlog, cur, ("value",), ("share",))}
+    if numbers.slob_by_type is not None:
+        sheets = {t("risk.slob"): export_frame(numbers.slob_by_type, cur, ("value", "slob_value"), ("slob_share",)),
+                  **sheets}
+    if full is not None:
+        sheets[t("risk.worklist")] = export_frame(full.drop(columns="version"), cur, money=("value",))
+    return sheets
+
+
+workbook_download(risk_sheets, "risk", "risk_workbook")

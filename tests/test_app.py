@@ -8,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from core.formatting import money
 from core.intake.loading import load_lots, load_movements
-from core.kpis.dashboard import Filters, build_dashboard
+from core.kpis.dashboard import Filters, build_dashboard, build_worklist
 from core.kpis.report import Dataset
 from core.storage import Store, edits_from_editor
 from tests.conftest import ROOT, SAMPLE
@@ -99,8 +99,7 @@ def test_every_page_honours_the_filters(sample):
 
 
 def test_worklist_edits_survive_a_new_session(sample, data_folder):
-    numbers = build_dashboard(sample)
-    shown = numbers.worklist.head(5).reset_index(drop=True)
+    shown = build_worklist(sample).head(5).reset_index(drop=True)
     Store().save_worklist_edits(edits_from_editor(shown, {1: {"owner": "测试负责人", "action_status": "进行中"}}))
     at = open_page("pages/risk.py")
     worklist = next(frame.value for frame in at.dataframe if "lot_key" in frame.value.columns)
@@ -139,3 +138,12 @@ def test_data_page_shows_one_clear_message_for_an_unusable_file():
     assert not at.exception
     shown = at.error[0].value.replace("\\", "")  # the markdown source escapes the file's text
     assert shown.startswith("x.csv：未找到必需的列“仓库”")  # in the user's language (zh by default)
+
+
+def test_the_worklist_holds_the_dead_lots_of_the_filtered_stock_only(sample):
+    everything = build_worklist(sample)
+    raw = build_worklist(sample, filters=Filters(stock_type=("raw_material",)))
+    assert 0 < len(raw) < len(everything)
+    assert set(raw["stock_type"]) == {"raw_material"}
+    assert raw["lot_key"].isin(everything["lot_key"]).all()
+    assert (raw["idle_days"] > 180).all()  # dead stock: idle more than 180 days (SPEC §3)

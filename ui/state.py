@@ -24,7 +24,14 @@ from core.intake.mapping_file import header_signature
 from core.intake.problems import InputError
 from core.intake.reading import read_header
 from core.intake.schema import LOTS, MOVEMENTS, FileSchema
-from core.kpis.dashboard import DashboardNumbers, Filters, apply_filters, build_dashboard, filter_options
+from core.kpis.dashboard import (
+    DashboardNumbers,
+    Filters,
+    apply_filters,
+    build_dashboard,
+    build_worklist,
+    filter_options,
+)
 from core.kpis.measures import KpiSettings
 from core.kpis.report import Dataset
 from core.sim.planning import PlanningParameters, derive_parameters, parameters_from_file
@@ -250,6 +257,19 @@ def numbers() -> DashboardNumbers:
     """Dashboard figures for the current data, as-of date, filters and settings."""
     with st.spinner(t("common.computing")):
         return handed_out(_numbers(current_source().key, dataset(), as_of(), filters(), settings()))
+
+
+@st.cache_resource(max_entries=32, ttl=CACHE_TTL, show_spinner=False)
+def _worklist(key: str, _data: Dataset, as_of_date: pd.Timestamp | None, selection: Filters) -> pd.DataFrame:
+    """Kept apart from the other figures: only the Risk page shows it, and on a million-row file it takes longer
+    than the rest of the Overview's figures together."""
+    return build_worklist(_data, as_of_date, selection)
+
+
+def worklist() -> pd.DataFrame:
+    """The risk worklist for the current data, as-of date and filters: a copy of its own for the page."""
+    with st.spinner(t("common.computing")):
+        return _worklist(current_source().key, dataset(), as_of(), filters()).copy(deep=False)
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)

@@ -116,9 +116,12 @@ def csv_download(shown: pd.DataFrame | Callable[[], pd.DataFrame], name: str, ke
                        on_click="ignore")
 
 
-def workbook_download(tables: dict[str, pd.DataFrame], name: str, key: str, label: str | None = None) -> None:
-    """One workbook of tables already in their shown form (`export_frame`), built when clicked."""
-    st.download_button(label or t("common.download_excel"), _later(lambda: excel_workbook(tables)),
+def workbook_download(tables: dict[str, pd.DataFrame] | Callable[[], dict[str, pd.DataFrame]], name: str, key: str,
+                      label: str | None = None) -> None:
+    """One workbook of tables in their shown form (`export_frame`), built when clicked; pass a function that makes
+    the tables to have them made then too."""
+    make = tables if callable(tables) else lambda: tables
+    st.download_button(label or t("common.download_excel"), _later(lambda: excel_workbook(make())),
                        file_name=file_name(name, "xlsx"), key=key, mime=XLSX_MIME, icon=":material/table_view:",
                        on_click="ignore")
 

@@ -48,7 +48,8 @@ def apply_filters(data: Dataset, filters: Filters) -> Dataset:
 
 @dataclass
 class DashboardNumbers:
-    """The figures and tables of the Overview, Turnover & aging and Risk pages."""
+    """The figures and tables of the Overview, Turnover & aging and Risk pages; the risk worklist, which only the
+    Risk page shows and which is the slowest of them on a big file, is built apart (`build_worklist`)."""
 
     as_of: pd.Timestamp
     currency: str
@@ -72,7 +73,6 @@ class DashboardNumbers:
     slob_by_type: pd.DataFrame | None
     suppliers_top5: pd.DataFrame
     dead_stock: dict | None
-    worklist: pd.DataFrame
     turnover: dict
     days_of_supply: pd.DataFrame | None
     planning: dict | None
@@ -128,9 +128,19 @@ def build_dashboard(data: Dataset, as_of: pd.Timestamp | None = None, settings: 
         slob_by_type=kpis.slob_by_stock_type(stock, snapshot, settings) if aged else None,
         suppliers_top5=kpis.supplier_backlog(stock, 5),
         dead_stock=kpis.dead_stock(stock, snapshot) if aged else None,
-        worklist=kpis.risk_worklist(stock, snapshot) if aged else pd.DataFrame(columns=kpis.WORKLIST_COLUMNS),
         turnover=turnover, days_of_supply=supply,
         planning=kpis.planning_metrics(lots, stock, movements, period, turnover["cogs"], supply)
         if movements is not None else None,
         future_receipt_lots=len(kpis.future_receipts(stock, snapshot)) if "receipt_date" in stock else 0,
     )
+
+
+def build_worklist(data: Dataset, as_of: pd.Timestamp | None = None, filters: Filters | None = None) -> pd.DataFrame:
+    """The risk worklist of the stock `build_dashboard` sees with the same arguments (empty without lot ages)."""
+    data = apply_filters(data, filters or Filters())
+    if data.lots.empty:
+        raise ValueError("no stock matches the filters")
+    _, snapshot, stock = kpis.as_of_stock(data.lots, as_of)
+    if not kpis.has_ages(stock):
+        return pd.DataFrame(columns=kpis.WORKLIST_COLUMNS)
+    return kpis.risk_worklist(stock, snapshot)
