@@ -96,7 +96,8 @@ def _previous_month_end(lots: pd.DataFrame, snapshot: pd.Timestamp) -> pd.Timest
 def aging_by_stock_type(stock: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
     """Value per (age bucket, stock type) for a stacked chart."""
     buckets = stock.assign(bucket=kpis.age_bucket(stock, as_of))
-    return buckets.groupby(["bucket", "stock_type"], sort=False)["value"].sum().reset_index()
+    table = buckets.groupby(["bucket", "stock_type"], sort=False, observed=True)["value"].sum().reset_index()
+    return table.assign(stock_type=kpis.plain_text(table["stock_type"]))
 
 
 def build_dashboard(data: Dataset, as_of: pd.Timestamp | None = None, settings: KpiSettings | None = None,
@@ -106,6 +107,7 @@ def build_dashboard(data: Dataset, as_of: pd.Timestamp | None = None, settings: 
     if data.lots.empty:
         raise ValueError("no stock matches the filters")
     lots, snapshot, stock = kpis.as_of_stock(data.lots, as_of)
+    stock = kpis.dictionary_encoded(stock)
     previous = _previous_month_end(lots, snapshot)
     aged = kpis.has_ages(stock)
     movements = data.movements

@@ -22,6 +22,7 @@ SLOB_TARGET_SHARE = 0.05
 DAYS_PER_YEAR = 365
 SHORT_HISTORY_GRACE_DAYS = 31  # movements starting later than this after the period start shorten the period
 DEAD_STOCK_BANDS = {"over_365": 365, "d181_365": 180}  # band: idle days it must exceed (most severe first)
+GROUPED_TEXT = ("sku", "warehouse", "stock_type", "bu", "supplier", "unit")  # the text KPIs group by
 
 
 @dataclass(frozen=True)
@@ -103,7 +104,15 @@ def group_key(values: pd.Series) -> pd.Series:
     return values.fillna("")
 
 
-def _plain_text(values: pd.Series) -> pd.Series:
+def dictionary_encoded(stock: pd.DataFrame) -> pd.DataFrame:
+    """The text columns the KPIs group by as codes into their distinct values (each factorised once, not once
+    per KPI); the figures do not change."""
+    text = {c: stock[c].astype("category") for c in GROUPED_TEXT
+            if c in stock and not isinstance(stock[c].dtype, pd.CategoricalDtype)}
+    return stock.assign(**text) if text else stock
+
+
+def plain_text(values: pd.Series) -> pd.Series:
     """Grouped keys back as ordinary text, so sorting is by name whatever the input's encoding."""
     return values.astype("str") if isinstance(values.dtype, pd.CategoricalDtype) else values
 
@@ -117,7 +126,7 @@ def value_share(stock: pd.DataFrame, by: str) -> pd.DataFrame:
     if by not in stock:
         return pd.DataFrame(columns=[by, "value", "share"])
     grouped = stock.groupby(group_key(stock[by]), sort=False, observed=True)["value"].sum().reset_index()
-    grouped[by] = _plain_text(grouped[by])
+    grouped[by] = plain_text(grouped[by])
     grouped["share"] = _share(grouped["value"], total_inventory_value(stock))
     return grouped.sort_values(["value", by], ascending=[False, True], ignore_index=True)
 
@@ -216,11 +225,15 @@ def slob_summary(stock: pd.DataFrame, as_of: pd.Timestamp, settings: KpiSettings
 def slob_by_stock_type(stock: pd.DataFrame, as_of: pd.Timestamp, settings: KpiSettings) -> pd.DataFrame:
     """Per stock type: threshold, total and SLOB value, SLOB share of that type and SLOB SKU count."""
     slob = slob_lots(stock, as_of, settings)
-    frame = stock.assign(slob_value=np.where(slob, stock["value"], 0.0), slob_sku=np.where(slob, stock["sku"], None))
-    table = frame.groupby("stock_type", sort=True).agg(value=("value", "sum"), slob_value=("slob_value", "sum"),
-                                                       slob_sku_count=("slob_sku", "nunique")).reset_index()
+    frame = stock[["stock_type", "value"]].assign(slob_value=np.where(slob, stock["value"], 0.0))
+    table = frame.groupby("stock_type", sort=True, observed=True).agg(value=("value", "sum"),
+                                                                      slob_value=("slob_value", "sum"))
+    skus = stock.loc[slob].groupby("stock_type", sort=True, observed=True)["sku"].nunique()
+    table["slob_sku_count"] = skus.reindex(table.index, fill_value=0).astype(int)
+    table = table.reset_index()
     table.insert(1, "threshold_days", settings.slob_threshold(table["stock_type"]).astype(int))
     table["slob_share"] = (table["slob_value"] / table["value"].where(table["value"] > 0)).fillna(0.0)
+    table["stock_type"] = plain_text(table["stock_type"])
     return table.sort_values(["slob_value", "stock_type"], ascending=[False, True], ignore_index=True)
 
 
@@ -238,7 +251,7 @@ def supplier_backlog(stock: pd.DataFrame, top: int | None = 5) -> pd.DataFrame:
         grouped["unit"] = ""
     grouped["share"] = _share(grouped["value"], total_inventory_value(stock))
     table = grouped.rename_axis("supplier").reset_index()
-    table["supplier"] = _plain_text(table["supplier"])
+    table["supplier"] = plain_text(table["supplier"])
     table = table.sort_values(["value", "supplier"], ascending=[False, True], ignore_index=True)
     return table[["supplier", "qty", "unit", "value", "share"]].head(top) if top else table
 
@@ -393,7 +406,8 @@ def days_of_supply(stock: pd.DataFrame, movements: pd.DataFrame, period: Period)
     on_hand = stock.groupby("sku")["qty"].sum()
     demand = daily_demand(movements, period).reindex(on_hand.index).fillna(0.0)
     supply = (on_hand / demand.where(demand > 0)).astype(float)
-    return pd.DataFrame({"sku": on_hand.index, "on_hand": on_hand.to_numpy(), "mean_daily_demand": demand.to_numpy(),
+    skus = plain_text(pd.Series(on_hand.index)).to_numpy()
+    return pd.DataFrame({"sku": skus, "on_hand": on_hand.to_numpy(), "mean_daily_demand": demand.to_numpy(),
                          "days_of_supply": supply.to_numpy()}).sort_values("days_of_supply", ascending=False,
                                                                             na_position="last", ignore_index=True)
 

@@ -12,7 +12,6 @@ from core.kpis import measures as kpis
 from core.kpis.measures import KpiSettings, Period
 
 MONEY_DECIMALS = 2
-GROUPED_TEXT = ("sku", "warehouse", "stock_type", "bu", "supplier", "unit")
 
 
 @dataclass(frozen=True)
@@ -52,14 +51,6 @@ def _records(table: pd.DataFrame, columns: list[str], money: tuple[str, ...] = (
     return json_rows(table, columns, money)
 
 
-def _dictionary_encoded(stock: pd.DataFrame) -> pd.DataFrame:
-    """The text columns the KPIs group by as codes into their distinct values (each factorised once, not once
-    per KPI); the figures do not change."""
-    text = {c: stock[c].astype("category") for c in GROUPED_TEXT
-            if c in stock and not isinstance(stock[c].dtype, pd.CategoricalDtype)}
-    return stock.assign(**text) if text else stock
-
-
 def build_report(data: Dataset, as_of: pd.Timestamp | str | None = None,
                  settings: KpiSettings | None = None, notes: list[str] | None = None) -> dict:
     """Every KPI of SPEC §3 as of a date; the JSON contract of `python -m core.cli report`.
@@ -69,7 +60,7 @@ def build_report(data: Dataset, as_of: pd.Timestamp | str | None = None,
     """
     settings = settings or KpiSettings()
     lots, snapshot, stock = kpis.as_of_stock(data.lots, as_of)
-    stock = _dictionary_encoded(stock)
+    stock = kpis.dictionary_encoded(stock)
     tiv = kpis.total_inventory_value(stock)
     abc = kpis.abc_classes(stock)
     abc_summary = kpis.abc_summary(abc)
