@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import pandas as pd
 
+from core.intake.loading import load_lots, load_movements
 from core.kpis import measures as kpis
+from core.kpis.dashboard import build_dashboard
 from core.kpis.measures import KpiSettings
-from tests.conftest import lots_frame
+from core.kpis.report import Dataset
+from tests.conftest import SAMPLE, lots_frame
 
 AS_OF = pd.Timestamp("2025-12-31")
 
@@ -47,3 +50,16 @@ def test_slob_thresholds_are_looked_up_per_stock_type_with_the_default_for_unkno
     types = pd.Series(["raw_material", "finished_goods", None, "raw_material"], dtype="category")
     assert settings.slob_threshold(types).tolist() == [30.0, 90.0, 90.0, 30.0]
     assert settings.slob_threshold(types.astype(object)).tolist() == [30.0, 90.0, 90.0, 30.0]
+
+
+def test_dashboard_tables_hand_their_text_back_as_plain_text():
+    # The dashboard groups by codes; the pages sort, map and chart the tables it hands out as ordinary text.
+    lots, movements = load_lots(SAMPLE / "lots.csv.gz"), load_movements(SAMPLE / "movements.csv.gz")
+    numbers = build_dashboard(Dataset(lots.data, movements.data, lots.currency))
+    tables = {name: value for name, value in vars(numbers).items() if isinstance(value, pd.DataFrame)}
+    assert {"abc", "mix_warehouse", "slob_by_type", "aging_by_type", "days_of_supply"} <= set(tables)
+    for name, table in tables.items():
+        categorical = [c for c in table.columns if isinstance(table[c].dtype, pd.CategoricalDtype)]
+        assert not categorical, f"{name}: {categorical}"
+    raw = numbers.slob_by_type.set_index("stock_type")
+    assert raw.loc["raw_material", "slob_sku_count"] > 0  # counted on codes, as on text
