@@ -25,6 +25,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = ROOT / "screenshots"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
+IDLE = "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
 PAGES = {"overview": "", "turnover": "turnover", "risk": "risk", "what_if": "what_if", "targets": "targets",
          "data": "data"}
 GBK_LOTS = ("物料编码,物料名称,仓库,事业部,供应商,数量,单位,单价,入库日期\n"
@@ -111,6 +112,23 @@ def _headline(page) -> str:
     return page.locator('[data-testid="stMetricValue"]').first.inner_text()
 
 
+HEADLINE_IS = """([text, wanted]) => {
+    const shown = document.querySelector('[data-testid="stMetricValue"]');
+    return !!shown && (shown.innerText === text) === wanted;
+}"""
+
+
+def _headline_becomes(page, text: str) -> None:
+    """Wait until the page's first figure reads `text` (a rerun shows it when it is done, not after a set time)."""
+    page.wait_for_function(HEADLINE_IS, arg=[text, True], timeout=120_000)
+
+
+def _headline_leaves(page, text: str) -> str:
+    """Wait until the page's first figure no longer reads `text`; return what it reads then."""
+    page.wait_for_function(HEADLINE_IS, arg=[text, False], timeout=120_000)
+    return _headline(page)
+
+
 @pytest.fixture(scope="module")
 def sample_tiv() -> str:
     lots, movements = load_lots(SAMPLE / "lots.csv.gz"), load_movements(SAMPLE / "movements.csv.gz")
@@ -137,13 +155,14 @@ def test_a_filter_set_in_the_sidebar_holds_on_every_page(page, app_url, sample_t
     page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').nth(1).click()
     page.get_by_role("option", name="原材料").click()
     page.keyboard.press("Escape")
-    page.wait_for_timeout(2500)
-    filtered = _headline(page)
-    assert filtered != sample_tiv
+    filtered = _headline_leaves(page, sample_tiv)
+    page.wait_for_function(IDLE, timeout=120_000)
     page.locator('[data-testid="stSidebarNav"] a').nth(1).click()
-    page.wait_for_timeout(2500)
+    page.wait_for_url("**/turnover", timeout=60_000)
+    page.wait_for_function(IDLE, timeout=120_000)
     page.locator('[data-testid="stSidebarNav"] a').nth(0).click()
-    page.wait_for_timeout(2500)
+    _headline_becomes(page, filtered)
+    page.wait_for_timeout(1500)  # and it stays so once the page has settled
     assert _headline(page) == filtered
 
 
@@ -156,8 +175,9 @@ def test_uploading_a_gbk_chinese_header_csv_changes_the_headline(page, app_url, 
     page.wait_for_timeout(2000)
     page.screenshot(path=SCREENSHOTS / "data_after_upload.png", full_page=True)
     page.locator('[data-testid="stSidebarNav"] a').nth(0).click()
-    page.wait_for_timeout(3000)
-    assert _headline(page) == money(1000 * 2.5 + 3 * 4800, "CNY") != sample_tiv
+    expected = money(1000 * 2.5 + 3 * 4800, "CNY")
+    assert expected != sample_tiv
+    _headline_becomes(page, expected)
 
 
 def test_what_if_slider_moves_the_figures(page, app_url):

@@ -14,6 +14,8 @@ app_url, browser, page = browser_app.app_url, browser_app.browser, browser_app.p
 
 pytestmark = pytest.mark.browser
 TRUE_TIV = 3086.25 + 87.30 + 2500.00  # the three lots of tests/erp_corpus.py, by hand
+OVERVIEW_DRAWN = ("() => { const label = document.querySelector('[data-testid=\"stMetricLabel\"]');"
+                  " return !!label && label.innerText.includes('TIV'); }")
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +35,7 @@ def _upload_and_read(page, url: str, path, shot: str, recognised: str) -> tuple[
     page.screenshot(path=SCREENSHOTS / f"{shot}_data.png", full_page=True)
     text = page.locator('[data-testid="stMain"]').inner_text()
     page.locator('[data-testid="stSidebarNav"] a').nth(0).click()
-    page.wait_for_timeout(3000)
+    page.wait_for_function(OVERVIEW_DRAWN, timeout=120_000)  # the Overview's own TIV, not a figure of the Data page
     page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=120_000)
     page.screenshot(path=SCREENSHOTS / f"{shot}_overview.png", full_page=True)
     return text, _headline(page)
