@@ -84,15 +84,6 @@ def sku_rows(skus: dict[str, np.ndarray]) -> list[dict]:
     return [dict(zip(SKU_FIELDS, row, strict=True)) for row in zip(*columns, strict=True)]
 
 
-def skus_missing_target(run: engine.Run) -> list[str]:
-    """SKUs whose simulated service falls short of their target (typically very lumpy demand)."""
-    return [str(sku) for sku, met in zip(run.skus["sku"], run.skus["target_met"], strict=True) if met is False]
-
-
-def achieved_service(run: engine.Run) -> float | None:
-    return run.totals["fill_rate" if run.scenario.service_target == "fill" else "cycle_service_level"]
-
-
 def result_payload(run: engine.Run) -> dict:
     """The JSON contract of SPEC §5 (means over replications), plus what was targeted beside what was achieved."""
     totals = run.totals
@@ -101,10 +92,10 @@ def result_payload(run: engine.Run) -> dict:
         "service_level": run.scenario.service_level,
         "totals": {**{k: totals[k] for k in TOTAL_METRICS},
                    "service_level_target": run.scenario.service_level,
-                   "service_level_achieved": achieved_service(run)},
+                   "service_level_achieved": run.achieved_service},
         "skus": sku_rows(run.skus),
         "service_target": run.scenario.service_target,
-        "skus_missing_target": skus_missing_target(run),
+        "skus_missing_target": run.skus_missing_target,
         "skus_without_on_hand": run.skus_without_on_hand,
     }
 
@@ -112,10 +103,10 @@ def result_payload(run: engine.Run) -> dict:
 def service_summary(run: engine.Run) -> list[str]:
     """Target beside achieved, and the SKUs that do not reach it, named."""
     measure = "fill rate" if run.scenario.service_target == "fill" else "cycle service level"
-    achieved = achieved_service(run)
+    achieved = run.achieved_service
     lines = [f"Service level ({measure}): target {run.scenario.service_level:.1%}, achieved "
              + ("n/a" if achieved is None else f"{achieved:.1%}")]
-    missing = skus_missing_target(run)
+    missing = run.skus_missing_target
     if missing:
         lines.append(f"{len(missing)} SKUs do not reach their target in this run (typically lumpy or intermittent "
                      f"demand): {_names(missing)}")
@@ -157,6 +148,6 @@ def simulate_from_args(args: argparse.Namespace) -> str:
     if run.skus_without_on_hand:
         print(f"cash release counts current stock only where on_hand is given; {len(run.skus_without_on_hand)} "
               f"SKUs have none: {_names(run.skus_without_on_hand)}", file=sys.stderr)
-    if skus_missing_target(run):
+    if run.skus_missing_target:
         print(service_summary(run)[-1], file=sys.stderr)
     return dump_json(result_payload(run)) if args.format == "json" else render_text(run, len(given.excluded))

@@ -99,6 +99,11 @@ class Scenario:
             if settings.review_days is not None and settings.review_days < 1:
                 raise ValueError(f"class {name}: review days must be at least 1")
 
+    @property
+    def service_measure(self) -> str:
+        """The simulated measure `service_level` targets: `cycle_service_level`, or `fill_rate`."""
+        return "fill_rate" if self.service_target == "fill" else "cycle_service_level"
+
     def to_dict(self) -> dict:
         return asdict(self)
 
@@ -444,7 +449,7 @@ def sku_results(model: Model, params: SkuTable, levels: SkuTable, days: int) -> 
     table["demand_units"] = mean(model.demand)
     target = np.asarray(levels["service_level"], dtype=float)
     table["service_level"] = target
-    achieved = table["fill_rate" if model.scenario.service_target == "fill" else "cycle_service_level"]
+    achieved = table[model.scenario.service_measure]
     table["target_met"] = target_met(model, target, achieved)
     return table
 
@@ -497,6 +502,16 @@ class Run:
     def totals(self) -> dict[str, float | None]:
         """Each total metric's mean over replications (None where it has no value, e.g. no demand at all)."""
         return {metric: (None if np.isnan(row["mean"]) else row["mean"]) for metric, row in self.spread.items()}
+
+    @property
+    def achieved_service(self) -> float | None:
+        """The simulated measure the scenario targeted: cycle service level, or fill rate."""
+        return self.totals[self.scenario.service_measure]
+
+    @property
+    def skus_missing_target(self) -> list[str]:
+        """SKUs whose simulated service falls short of their target (typically very lumpy demand)."""
+        return [str(sku) for sku, met in zip(self.skus["sku"], self.skus["target_met"], strict=True) if met is False]
 
 
 def run(params: SkuTable, scenario: Scenario, current_inventory_value: float | None = None,

@@ -35,7 +35,7 @@ class SimulationResult:
     @property
     def achieved_service(self) -> float | None:
         """The simulated measure the scenario targeted: cycle service level, or fill rate."""
-        return self.totals["fill_rate" if self.scenario.service_target == "fill" else "cycle_service_level"]
+        return self.totals[self.scenario.service_measure]
 
     def service_by_target(self) -> pd.DataFrame:
         """Per targeted service level (they differ by ABC class with per-class settings): the ABC classes that
