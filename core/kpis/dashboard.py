@@ -100,13 +100,19 @@ def aging_by_stock_type(stock: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFram
     return table.assign(stock_type=kpis.plain_text(table["stock_type"]))
 
 
-def build_dashboard(data: Dataset, as_of: pd.Timestamp | None = None, settings: KpiSettings | None = None,
-                    filters: Filters | None = None) -> DashboardNumbers:
-    settings = settings or KpiSettings()
+def _filtered_stock(data: Dataset, as_of: pd.Timestamp | None, filters: Filters | None
+                    ) -> tuple[Dataset, pd.DataFrame, pd.Timestamp, pd.DataFrame]:
+    """The data within the filters, its lots, the as-of snapshot and the stock at it."""
     data = apply_filters(data, filters or Filters())
     if data.lots.empty:
         raise ValueError("no stock matches the filters")
-    lots, snapshot, stock = kpis.as_of_stock(data.lots, as_of)
+    return data, *kpis.as_of_stock(data.lots, as_of)
+
+
+def build_dashboard(data: Dataset, as_of: pd.Timestamp | None = None, settings: KpiSettings | None = None,
+                    filters: Filters | None = None) -> DashboardNumbers:
+    settings = settings or KpiSettings()
+    data, lots, snapshot, stock = _filtered_stock(data, as_of, filters)
     stock = kpis.dictionary_encoded(stock)
     previous = _previous_month_end(lots, snapshot)
     aged = kpis.has_ages(stock)
@@ -139,10 +145,7 @@ def build_dashboard(data: Dataset, as_of: pd.Timestamp | None = None, settings: 
 
 def build_worklist(data: Dataset, as_of: pd.Timestamp | None = None, filters: Filters | None = None) -> pd.DataFrame:
     """The risk worklist of the stock `build_dashboard` sees with the same arguments (empty without lot ages)."""
-    data = apply_filters(data, filters or Filters())
-    if data.lots.empty:
-        raise ValueError("no stock matches the filters")
-    _, snapshot, stock = kpis.as_of_stock(data.lots, as_of)
+    _, _, snapshot, stock = _filtered_stock(data, as_of, filters)
     if not kpis.has_ages(stock):
         return pd.DataFrame(columns=kpis.WORKLIST_COLUMNS)
     return kpis.risk_worklist(stock, snapshot)
