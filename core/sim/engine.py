@@ -185,7 +185,7 @@ def effective_lead_times(params: SkuTable, scenario: Scenario) -> tuple[np.ndarr
     lead = np.maximum(1, np.round(np.asarray(params["lead_time_days"], dtype=float) * scenario.lead_time_scale))
     if scenario.lead_time_cv is not None:
         return lead, lead * scenario.lead_time_cv
-    return lead, _filled(params["lead_time_std_days"], 0.0) * scenario.lead_time_scale
+    return lead, np.asarray(params["lead_time_std_days"], dtype=float) * scenario.lead_time_scale
 
 
 def level_arrays(params: SkuTable, scenario: Scenario) -> dict[str, np.ndarray]:
@@ -229,7 +229,7 @@ class Model:
                                for period in np.unique(self.review_days[self.periodic])}
         self.on_hand = tile(initial_on_hand(params, levels))
         self.backorders = np.zeros(reps * n)
-        self.on_order = tile(_filled(params["on_order"], 0.0))
+        self.on_order = tile(params["on_order"])
         self.short = np.zeros(reps * n, dtype=bool)
         self.cycle_day = np.full(reps * n, -1)
         self.random_lead = bool((self.lead_std > 0).any())
