@@ -56,11 +56,11 @@ else:
             st.markdown(f":{color}-background[{t(f'risk.advice_{band}')}]")
 
 
-def _merged_worklist(from_file: pd.DataFrame) -> pd.DataFrame:
-    """The file's tracker fields, overridden by what users saved; the editable columns first."""
+def _merged_worklist(from_file: pd.DataFrame, saved: pd.DataFrame) -> pd.DataFrame:
+    """The file's tracker fields, overridden by what users saved (`saved`, by lot key); the editable columns first.
+    Rows keep their order, so the head of a merge is the merge of the head."""
     rest = [c for c in from_file.columns if c not in (*EDITABLE, "lot_key")]
     worklist = from_file[[*EDITABLE, *rest, "lot_key"]].copy()
-    saved = state.store().worklist_edits().set_index("lot_key")
     for field in ("owner", "action", "action_status"):
         stored = worklist["lot_key"].map(saved[field]) if len(saved) else None
         if stored is not None:
@@ -90,13 +90,17 @@ def _save_edits() -> None:
 
 st.subheader(t("risk.worklist"))
 st.caption(t("risk.worklist_help"))
-full = None
 from_file = state.worklist()
 if from_file.empty:
     no_data_note("risk.worklist_empty")
 else:
-    full = _merged_worklist(from_file)
-    worklist = full.head(WORKLIST_ROWS).reset_index(drop=True)
+    saved_edits = state.store().worklist_edits().set_index("lot_key")
+
+    def full() -> pd.DataFrame:
+        """Every row merged, for the downloads: made when a button is clicked, not on every rerun."""
+        return _merged_worklist(from_file, saved_edits).drop(columns="version")
+
+    worklist = _merged_worklist(from_file.head(WORKLIST_ROWS), saved_edits).reset_index(drop=True)
     st.session_state["worklist_shown"] = worklist
     shown, config = display_frame(worklist.drop(columns="version"), cur, money=("value",))
     options = sorted({*[t(f"risk.action.{a}") for a in ACTIONS], *worklist["action"].dropna().astype(str)})
@@ -108,10 +112,9 @@ else:
     state.show_conflict("worklist_editor")
     st.data_editor(shown, column_config=config, disabled=locked, hide_index=True, width="stretch", placeholder="—",
                    key=state.editor_key("worklist_editor"), on_change=_save_edits)
-    if len(full) > WORKLIST_ROWS:
-        st.caption(t("common.rows_shown", shown=WORKLIST_ROWS, total=f"{len(full):,}"))
-    csv_download(lambda: export_frame(full.drop(columns="version"), cur, money=("value",)), "risk_worklist",
-                 "download_risk_worklist")
+    if len(from_file) > WORKLIST_ROWS:
+        st.caption(t("common.rows_shown", shown=WORKLIST_ROWS, total=f"{len(from_file):,}"))
+    csv_download(lambda: export_frame(full(), cur, money=("value",)), "risk_worklist", "download_risk_worklist")
 
 
 def risk_sheets() -> dict[str, pd.DataFrame]:
@@ -120,8 +123,8 @@ def risk_sheets() -> dict[str, pd.DataFrame]:
     if numbers.slob_by_type is not None:
         sheets = {t("risk.slob"): export_frame(numbers.slob_by_type, cur, ("value", "slob_value"), ("slob_share",)),
                   **sheets}
-    if full is not None:
-        sheets[t("risk.worklist")] = export_frame(full.drop(columns="version"), cur, money=("value",))
+    if not from_file.empty:
+        sheets[t("risk.worklist")] = export_frame(full(), cur, money=("value",))
     return sheets
 
 
