@@ -202,7 +202,7 @@ def level_arrays(params: SkuTable, scenario: Scenario) -> dict[str, np.ndarray]:
     fill = target if scenario.service_target == "fill" else None
     drawn_lead, drawn_std = drawn_lead_time_moments(lead, lead_std)
     levels = policy_levels(params, policy, z, review, drawn_lead, drawn_std, q, fill_rate=fill,
-                           skewed=scenario.demand_distribution == "gamma")
+                           distribution=scenario.demand_distribution)
     return {**levels, "service_level": target, "review_days": review, "lead_time_days": lead,
             "lead_time_std_days": lead_std}
 
