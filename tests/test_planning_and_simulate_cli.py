@@ -137,6 +137,19 @@ def test_cash_release_from_a_parameters_file_names_skus_without_on_hand(write_fi
     assert "1 SKUs have none: A" in err
 
 
+def test_cash_release_is_steady_state_with_todays_value_beside_it(write_file, capsys):
+    # A: L 9, R 7 → 9 + 7 + 1 = 17 settling days; B has no spread but demand, L 5 → 5 + 7 + 1. Today's value 300.
+    path = str(write_file("params.csv", PARAMS))
+    code, out, _ = run(["simulate", path, "--replications", "2", "--horizon-days", "60"], capsys)
+    payload = json.loads(out)
+    assert code == 0 and payload["start"] == "steady" and payload["settling_days"] == 17
+    assert payload["totals"]["current_inventory_value"] == 300
+    code, out, _ = run(["simulate", path, "--replications", "2", "--horizon-days", "60", "--format", "text"], capsys)
+    assert "Inventory value today 300; average under the policy " in out and "17 settling days" in out
+    code, out, _ = run(["simulate", path, "--replications", "2", "--horizon-days", "60", "--start", "today"], capsys)
+    assert json.loads(out)["settling_days"] == 0
+
+
 def test_cash_release_of_derived_parameters_is_against_the_lots_tiv():
     # Lots at as-of: A 50 + 40, B 8, C 3 (no qty, so no unit cost: left out of the simulation) → TIV 101, while
     # Σ on_hand × unit cost over the simulated SKUs is 15 × 6 + 4 × 2 = 98.

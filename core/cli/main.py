@@ -74,6 +74,9 @@ def build_parser() -> argparse.ArgumentParser:
     simulate.add_argument("--movements", help="… and this movements file")
     simulate.add_argument("--lead-time-scale", type=positive_arg(float), default=1.0)
     simulate.add_argument("--warmup-days", type=non_negative_int_arg, default=0)
+    simulate.add_argument("--start", choices=("steady", "today"), default="steady",
+                          help="steady: measure the policy's steady state (cash release against today's TIV); "
+                               "today: run from today's on-hand and on-order")
     simulate.add_argument("--lost-sales", action="store_true")
     simulate.add_argument("--service-target", choices=("csl", "fill"), default="csl",
                           help="what --service-level means: cycle service level, or fill rate")

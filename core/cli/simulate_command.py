@@ -91,12 +91,15 @@ def result_payload(run: engine.Run) -> dict:
         "policy": run.scenario.policy,
         "service_level": run.scenario.service_level,
         "totals": {**{k: totals[k] for k in TOTAL_METRICS},
+                   "current_inventory_value": run.current_inventory_value,
                    "service_level_target": run.scenario.service_level,
                    "service_level_achieved": run.achieved_service},
         "skus": sku_rows(run.skus),
         "service_target": run.scenario.service_target,
         "skus_missing_target": run.skus_missing_target,
         "skus_without_on_hand": run.skus_without_on_hand,
+        "start": run.scenario.start,
+        "settling_days": run.settling_days,
     }
 
 
@@ -113,6 +116,18 @@ def service_summary(run: engine.Run) -> list[str]:
     return lines
 
 
+def cash_summary(run: engine.Run) -> list[str]:
+    """Today's inventory value beside the average the policy holds, and what that average is."""
+    average, release = run.totals["avg_inventory_value"], run.totals["cash_release"]
+    if run.scenario.start == "steady":
+        basis = (f"steady state: each SKU from its policy's level, {run.settling_days} settling days, then "
+                 f"{run.scenario.horizon_days - run.scenario.warmup_days} days averaged")
+    else:
+        basis = f"from today's stock, days {run.scenario.warmup_days}–{run.scenario.horizon_days - 1} averaged"
+    return [f"Inventory value today {run.current_inventory_value:,.0f}; average under the policy "
+            f"{average:,.0f} ({basis}); cash release {release:,.0f}"]
+
+
 def _names(skus: list[str], shown: int = 10) -> str:
     more = f" and {len(skus) - shown} more" if len(skus) > shown else ""
     return ", ".join(skus[:shown]) + more
@@ -123,6 +138,7 @@ def render_text(run: engine.Run, excluded: int) -> str:
     lines = [f"Policy {scenario.policy}, service level {scenario.service_level:.1%}, "
              f"{len(run.skus['sku'])} SKUs, {scenario.horizon_days} days, {scenario.replications} replications",
              *service_summary(run),
+             *cash_summary(run),
              f"{'metric':<22}{'mean':>16}{'std':>14}{'p05':>16}{'p95':>16}"]
     for metric, row in run.spread.items():
         lines.append(f"{metric:<22}{row['mean']:>16,.4g}{row['std']:>14,.3g}{row['p05']:>16,.4g}{row['p95']:>16,.4g}")
@@ -138,7 +154,7 @@ def simulate_from_args(args: argparse.Namespace) -> str:
                             lead_time_scale=args.lead_time_scale, horizon_days=args.horizon_days,
                             warmup_days=args.warmup_days, replications=args.replications, seed=args.seed,
                             lost_sales=args.lost_sales, demand_distribution=args.demand_distribution,
-                            service_target=args.service_target)
+                            service_target=args.service_target, start=args.start)
         run = engine.run(given.table, scenario, given.current_inventory_value)
     except ValueError as error:
         raise UsageError(f"simulate: {error}") from None

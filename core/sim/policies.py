@@ -382,9 +382,10 @@ def drawn_demand_levels(params: Mapping, policy: np.ndarray, level: np.ndarray, 
         return top - base, top
     cycle_demand = np.where(periodic, mu * review_days, np.where(minmax, order_qty + under_mean, order_qty))
     shortage = (1 - np.asarray(level, dtype=float)) * cycle_demand
-    before = ProtectionDemand(np.where(periodic, mu * lead, demand.mean),
-                              np.where(periodic, lead * var + np.square(mu) * lead_var, demand.variance),
-                              None if third is None else np.where(periodic, lead_third, third))
+    carried = periodic | minmax  # back-orders carried into a cycle: (D_L − S)⁺ where the order fills up to S
+    before = ProtectionDemand(np.where(carried, mu * lead, demand.mean),
+                              np.where(carried, lead * var + np.square(mu) * lead_var, demand.variance),
+                              None if third is None else np.where(carried, lead_third, third))
     top = level_for_shortage(demand, before, np.where(periodic, 0.0, order_qty), shortage)
     return top - base, top
 
