@@ -20,7 +20,7 @@ DAYS_PER_YEAR = 365
 SERVICE_TARGETS = ("csl", "fill")
 LOSS_K_MIN, LOSS_K_MAX = -40.0, 8.0
 DEMAND_MODELS = ("gamma", "normal")
-LARGE_SHAPE = 3e3  # beyond this the gamma is Wilson–Hilferty's cube of a normal to within 1e-5 of probability
+LARGE_SHAPE = 300.0  # beyond this the gamma is Wilson–Hilferty's cube of a normal to within 2e-5 of probability
 NEWTON_STEPS = 40
 
 
@@ -339,18 +339,19 @@ def level_for_shortage(demand: ProtectionDemand, before: ProtectionDemand, offse
     std = np.sqrt(demand.variance)
     lo, hi = demand.mean - 40 * std - offset - 1.0, demand.mean + 60 * std + 1.0
     x = demand.mean.copy()
+    certain = ~demand.spread  # no spread: the shortage falls one for one below the mean
     for _ in range(NEWTON_STEPS):
         gap = demand.loss(x) - before.loss(x + offset) - shortage
         slope = demand.below(x) - before.below(x + offset)
         lo, hi = np.where(gap > 0, x, lo), np.where(gap <= 0, x, hi)
         with np.errstate(divide="ignore", invalid="ignore"):
             stepped = x - gap / slope
-        stepped = np.where(np.isfinite(stepped) & (stepped > lo) & (stepped < hi), stepped, (lo + hi) / 2)
-        done = np.abs(stepped - x) <= 1e-9 * (1 + np.abs(x))
+        stepped = np.where(np.isfinite(stepped) & (stepped >= lo) & (stepped <= hi), stepped, (lo + hi) / 2)
+        done = (np.abs(stepped - x) <= 1e-9 * (1 + np.abs(x))) | certain
         x = stepped
         if done.all():
             break
-    return x
+    return np.where(certain, demand.mean - shortage, x)
 
 
 def drawn_demand_levels(params: Mapping, policy: np.ndarray, level: np.ndarray, review_days: np.ndarray,
