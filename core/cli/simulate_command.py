@@ -111,8 +111,8 @@ def service_summary(run: engine.Run) -> list[str]:
              + ("n/a" if achieved is None else f"{achieved:.1%}")]
     missing = run.skus_missing_target
     if missing:
-        lines.append(f"{len(missing)} SKUs do not reach their target in this run (typically lumpy or intermittent "
-                     f"demand): {_names(missing)}")
+        lines.append(f"{len(missing)} SKUs fall short of their target in this run by more than the tolerance and 2 "
+                     f"standard errors of their own estimate (under 1 in 40 would by chance): {_names(missing)}")
     return lines
 
 
