@@ -3,6 +3,11 @@
 Names follow the textbook: z = Φ⁻¹(cycle service level); for a protection interval of P days,
 SS = z × sqrt(P σ_d² + μ_d² σ_L²); periodic order-up-to S = μ_d (L + R) + SS(L + R); the reorder point s of the
 daily-reviewed policies adds the undershoot (see `policy_levels`).
+
+The simulator sets its levels from the distribution of protection-interval demand it actually draws instead
+(`drawn_demand_levels`, issue 21): gamma sums are gamma, the normal cut at zero has its own moments, and the
+quantiles and loss functions are exact (the regularized incomplete gamma below, no scipy needed). The textbook
+formulas stay for the cases they describe (normal demand, steady SKUs), where both agree.
 """
 
 from __future__ import annotations
@@ -301,8 +306,7 @@ class ProtectionDemand:
 
     Periodic review: the demand of L + R days (a gamma sum is a gamma of shape k (L + R)), the lead-time spread
     entering through its variance μ² Var L (capped where orders cross). Daily review: the demand of L days plus
-    the undershoot U. `base` is the part of the demand the level's safety stock is measured from (its mean), and
-    `tail` the demand over which a cycle's earlier shortage is counted (L days for periodic, none for daily)."""
+    the undershoot U (`drawn_demand_levels` puts the moments together)."""
 
     def __init__(self, mean: np.ndarray, variance: np.ndarray, third: np.ndarray | None = None) -> None:
         """A gamma with this mean and variance; with `third` (the third central moment) a gamma shifted to match
@@ -354,6 +358,12 @@ def level_for_shortage(demand: ProtectionDemand, before: ProtectionDemand, offse
     return np.where(certain, demand.mean - shortage, x)
 
 
+def _gamma_third_moment(mean: np.ndarray, variance: np.ndarray) -> np.ndarray:
+    """Third central moment of a gamma with this mean and variance, 2 σ⁴ / mean (0 without a mean)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(mean > 0, 2 * np.square(variance) / np.where(mean > 0, mean, 1), 0.0)
+
+
 def drawn_demand_levels(params: Mapping, policy: np.ndarray, level: np.ndarray, review_days: np.ndarray,
                         lead_time_days: np.ndarray, lead_time_std_days: np.ndarray, order_qty: np.ndarray,
                         distribution: str, fill: bool) -> tuple[np.ndarray, np.ndarray]:
@@ -371,10 +381,7 @@ def drawn_demand_levels(params: Mapping, policy: np.ndarray, level: np.ndarray, 
     third = lead_third = None
     if distribution == "normal":  # the sum of cut normals: a shifted gamma with its skew (the normal when none)
         daily_third = truncated_normal_third_moment(params["mean_daily_demand"], params["std_daily_demand"])
-        with np.errstate(divide="ignore", invalid="ignore"):
-            under_third = np.where(under_mean > 0, 2 * np.square(under_var) / np.where(under_mean > 0, under_mean, 1),
-                                   0.0)
-        third = days * daily_third + np.where(periodic, 0.0, under_third)
+        third = days * daily_third + np.where(periodic, 0.0, _gamma_third_moment(under_mean, under_var))
         lead_third = lead * daily_third
     demand = ProtectionDemand(base, days * var + np.square(mu) * lead_var + np.where(periodic, 0.0, under_var),
                               third)
