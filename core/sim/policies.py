@@ -139,13 +139,19 @@ def gamma_quantile(shape: np.ndarray, probability: np.ndarray) -> np.ndarray:
 def gamma_loss(shape: np.ndarray, scale: np.ndarray, level: np.ndarray) -> np.ndarray:
     """E[(X − x)⁺] for X gamma(k, θ): k θ (1 − P(k+1, x/θ)) − x (1 − P(k, x/θ)), with
     P(k+1, y) = P(k, y) − y^k e^(−y) / Γ(k+1)."""
+    return gamma_loss_and_cdf(shape, scale, level)[0]
+
+
+def gamma_loss_and_cdf(shape: np.ndarray, scale: np.ndarray, level: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """`gamma_loss` and P(X ≤ x) from one evaluation of the incomplete gamma function."""
     k, theta = np.asarray(shape, dtype=float), np.asarray(scale, dtype=float)
     x = np.maximum(np.asarray(level, dtype=float), 0.0)
     y = x / theta
     below = regularized_gamma(k, y)
     density_term = np.where(y > 0, np.exp(_log_power_term(k, np.where(y > 0, y, 1.0))), 0.0)
     above_next = 1 - np.clip(below - density_term, 0.0, 1.0)
-    return np.maximum(k * theta * above_next - x * (1 - below), 0.0) + np.maximum(-np.asarray(level, float), 0.0)
+    loss = np.maximum(k * theta * above_next - x * (1 - below), 0.0) + np.maximum(-np.asarray(level, float), 0.0)
+    return loss, below
 
 
 def _log_power_term(shape: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -324,15 +330,11 @@ class ProtectionDemand:
         p = np.broadcast_to(np.asarray(probability, dtype=float), self.mean.shape)
         return np.where(self.spread, self.shift + self.scale * gamma_quantile(self.shape, p), self.mean)
 
-    def loss(self, level: np.ndarray) -> np.ndarray:
-        """E[(X − level)⁺]."""
-        return np.where(self.spread, gamma_loss(self.shape, self.scale, level - self.shift),
-                        np.maximum(self.mean - level, 0))
-
-    def below(self, level: np.ndarray) -> np.ndarray:
-        """P(X ≤ level)."""
-        return np.where(self.spread, regularized_gamma(self.shape, np.maximum(level - self.shift, 0) / self.scale),
-                        (self.mean <= level).astype(float))
+    def loss_and_below(self, level: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(E[(X − level)⁺], P(X ≤ level)) at the cost of one of them."""
+        loss, below = gamma_loss_and_cdf(self.shape, self.scale, level - self.shift)
+        return (np.where(self.spread, loss, np.maximum(self.mean - level, 0)),
+                np.where(self.spread, below, (self.mean <= level).astype(float)))
 
 
 def level_for_shortage(demand: ProtectionDemand, before: ProtectionDemand, offset: np.ndarray,
@@ -345,8 +347,8 @@ def level_for_shortage(demand: ProtectionDemand, before: ProtectionDemand, offse
     x = demand.mean.copy()
     certain = ~demand.spread  # no spread: the shortage falls one for one below the mean
     for _ in range(NEWTON_STEPS):
-        gap = demand.loss(x) - before.loss(x + offset) - shortage
-        slope = demand.below(x) - before.below(x + offset)
+        (loss, below), (loss_before, below_before) = demand.loss_and_below(x), before.loss_and_below(x + offset)
+        gap, slope = loss - loss_before - shortage, below - below_before
         lo, hi = np.where(gap > 0, x, lo), np.where(gap <= 0, x, hi)
         with np.errstate(divide="ignore", invalid="ignore"):
             stepped = x - gap / slope
