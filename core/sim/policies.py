@@ -380,11 +380,14 @@ def drawn_demand_levels(params: Mapping, policy: np.ndarray, level: np.ndarray, 
     lead_var = np.where(periodic, crossing_lead_variance(lead_time_std_days, review_days),
                         np.square(lead_time_std_days))
     base = mu * days + np.where(periodic, 0.0, under_mean)
-    third = lead_third = None
-    if distribution == "normal":  # the sum of cut normals: a shifted gamma with its skew (the normal when none)
-        daily_third = truncated_normal_third_moment(params["mean_daily_demand"], params["std_daily_demand"])
-        third = days * daily_third + np.where(periodic, 0.0, _gamma_third_moment(under_mean, under_var))
-        lead_third = lead * daily_third
+    # Third central moments, for a gamma shifted to match three moments: a random sum of N days has
+    # κ₃ = E[N] κ₃(D) + 3 μ σ² Var N (+ μ³ κ₃(N), nil for a lead time symmetric about its mean), so the lead
+    # time's spread adds variance but little skew; the cut normal's days have their own κ₃.
+    daily_third = (truncated_normal_third_moment(params["mean_daily_demand"], params["std_daily_demand"])
+                   if distribution == "normal" else _gamma_third_moment(mu, var))
+    lead_third = lead * daily_third + 3 * mu * var * lead_var
+    third = np.where(periodic, days * daily_third + 3 * mu * var * lead_var,
+                     lead_third + _gamma_third_moment(under_mean, under_var))
     demand = ProtectionDemand(base, days * var + np.square(mu) * lead_var + np.where(periodic, 0.0, under_var),
                               third)
     if not fill:
@@ -395,7 +398,7 @@ def drawn_demand_levels(params: Mapping, policy: np.ndarray, level: np.ndarray, 
     carried = periodic | minmax  # back-orders carried into a cycle: (D_L − S)⁺ where the order fills up to S
     before = ProtectionDemand(np.where(carried, mu * lead, demand.mean),
                               np.where(carried, lead * var + np.square(mu) * lead_var, demand.variance),
-                              None if third is None else np.where(carried, lead_third, third))
+                              np.where(carried, lead_third, third))
     top = level_for_shortage(demand, before, np.where(periodic, 0.0, order_qty), shortage)
     return top - base, top
 
