@@ -88,6 +88,16 @@ def save_targets(tiv: float, divisor: float, currency: str) -> None:
     st.toast(t("targets.saved"), icon=":material/flag:")
 
 
+def reduction_in_unit(divisor: float) -> None:
+    """The TIV box holds a number in the display unit (万 in Chinese, ¥k in English). Streamlit keeps a keyed
+    box's number when its label changes, so after a language switch 1000 (万) would read as 1000 ¥k and a save
+    would store a target 10× off. When the unit changes, the box is emptied and refilled from the saved target."""
+    s = st.session_state
+    if s.get("tg_tiv_divisor") != divisor:
+        s.pop("tg_tiv", None)
+    s["tg_tiv_divisor"] = divisor
+
+
 def draw_targets(numbers, saved: dict, currency: str) -> pd.DataFrame:
     st.subheader(t("targets.targets"))
     current = {"tiv": numbers.tiv, "ito": numbers.turnover["ito"], "dio": numbers.turnover["dio"],
@@ -99,6 +109,7 @@ def draw_targets(numbers, saved: dict, currency: str) -> pd.DataFrame:
                 stored = saved.get(kpi, {}).get("value", DEFAULT_TARGETS.get(kpi))
                 if kpi == "tiv":
                     divisor = money_divisor(currency)
+                    reduction_in_unit(divisor)
                     reduction = (numbers.tiv - stored) / divisor if stored is not None else 0.0
                     st.number_input(f"{t('targets.tiv_reduction')} ({money_unit(currency)})", min_value=0.0,
                                     value=max(0.0, float(round(reduction, 2))), step=10.0, format="%.2f",
