@@ -12,13 +12,12 @@ from core.kpis.actions import ActionSettings, bu_gap_contribution, recommend_act
 from core.kpis.dashboard import apply_filters
 from core.kpis.plan_report import render_plan_html
 from core.kpis.targets import DEFAULT_TARGETS, TARGET_KPIS, kpi_history, target_gaps
-from core.storage import EditConflict
+from core.storage import PLAN_STATUSES, EditConflict, InvalidEdit
 from ui import charts, state
 from ui.i18n import kpi_value, language, money, money_divisor, money_unit, plain, t
 from ui.page import dashboard_page
 from ui.widgets import code_label, csv_download, display_frame, export_frame, table, workbook_download
 
-STATUSES = ("open", "doing", "done")
 PLAN_MONEY = ("planned_cash", "released_cash")
 SHOWN_ACTIONS = 50
 
@@ -235,6 +234,17 @@ def save_plan(divisor: float, currency: str) -> None:
             "plan.conflict_row", step=plain(str(row.get("title", "—"))),
             status=code_label("status", row.get("status")) or "—",
             released=money(row.get("released_cash") or 0.0, currency)))
+    except InvalidEdit as invalid:
+        state.tell_refused("plan_editor", [plan_problem_text(p, currency) for p in invalid.problems])
+
+
+def plan_problem_text(problem: dict, currency: str) -> str:
+    """Why a typed step was not saved, naming the step and the column as the editor heads it."""
+    field = {"planned_cash": t("plan.planned_cash"), "released_cash": t("plan.released_cash"),
+             "due_date": t("plan.due")}[problem["field"]]
+    numbers = {k: money(v, currency) if isinstance(v, float) else v for k, v in problem.items()}
+    return t(f"plan.problem.{problem['code']}", **{**numbers, "step": plain(problem["step"]), "field": field,
+                                                   "exceeded": t("plan.status_code.exceeded")})
 
 
 def draw_plan(currency: str) -> pd.DataFrame:
@@ -245,7 +255,7 @@ def draw_plan(currency: str) -> pd.DataFrame:
     a, b, c = st.columns(3)
     a.metric(t("plan.planned"), money(planned, currency))
     b.metric(t("plan.released"), money(released, currency))
-    c.metric(t("plan.steps_done"), f"{int((plan['status'] == 'done').sum())} / {len(plan)}")
+    c.metric(t("plan.steps_done"), f"{int(plan['status'].isin(('done', 'exceeded')).sum())} / {len(plan)}")
     st.progress(min(1.0, released / planned) if planned else 0.0,
                 text=t("plan.progress", pct=percent(released / planned if planned else 0.0)))
     unit, divisor = money_unit(currency), money_divisor(currency)
@@ -253,7 +263,7 @@ def draw_plan(currency: str) -> pd.DataFrame:
               "title": st.column_config.TextColumn(t("plan.step"), width="large", required=True),
               "owner": st.column_config.TextColumn(t("col.owner")),
               "due_date": st.column_config.DateColumn(t("plan.due")),
-              "status": st.column_config.SelectboxColumn(t("plan.status"), options=STATUSES, required=True,
+              "status": st.column_config.SelectboxColumn(t("plan.status"), options=PLAN_STATUSES, required=True,
                                                          default="open",
                                                          format_func=lambda s: code_label("status", s)),
               "planned_cash": st.column_config.NumberColumn(f"{t('plan.planned_cash')} ({unit})", min_value=0.0,
@@ -264,6 +274,7 @@ def draw_plan(currency: str) -> pd.DataFrame:
     shown = plan.assign(due_date=pd.to_datetime(plan["due_date"]),
                         **{c: (plan[c] / divisor).round(2) for c in PLAN_MONEY})
     state.show_conflict("plan_editor")
+    state.show_refused("plan_editor")
     st.data_editor(shown, column_config=config, num_rows="dynamic", hide_index=True, width="stretch", placeholder="—",
                    key=state.editor_key("plan_editor"), on_change=save_plan, args=(divisor, currency))
     st.caption(t("plan.help"))
