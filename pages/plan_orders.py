@@ -149,7 +149,8 @@ def draw_proposals(params: pd.DataFrame, currency: str, today: pd.Timestamp) -> 
     if s["po_use_plan"] and plan is not None:
         stock = stock.assign(service_level=stock["sku"].map(plan.levels.set_index("sku")["service_level"]))
     try:
-        proposal = translated(propose(stock, scenario, today))
+        proposed = propose(stock, scenario, today)
+        proposal = translated(proposed)
     except ValueError as error:
         st.warning(plain(error), icon=":material/warning:")
         return
@@ -158,7 +159,9 @@ def draw_proposals(params: pd.DataFrame, currency: str, today: pd.Timestamp) -> 
     cols[0].metric(t("orders.order_value"), money(proposal.total_value, currency))
     cols[1].metric(t("orders.order_lines"), f"{len(lines):,}",
                    help=t("orders.of_skus", count=f"{len(proposal.skus):,}"))
-    cols[2].metric(t("orders.suppliers"), f"{int((proposal.suppliers['order_qty_lines'] > 0).sum()):,}")
+    ordering = proposed.suppliers[proposed.suppliers["order_qty_lines"] > 0]
+    cols[2].metric(t("orders.suppliers"), f"{int(ordering['supplier'].notna().sum()):,}",  # "(no supplier)" is none
+                   help=t("orders.no_supplier_lines") if ordering["supplier"].isna().any() else None)
     st.subheader(t("orders.by_supplier"))
     shown, config = display_frame(proposal.suppliers, currency, money=("order_value",))
     st.dataframe(shown, column_config=config, hide_index=True, width="stretch", key="po_suppliers")

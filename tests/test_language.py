@@ -128,3 +128,15 @@ def test_a_typed_due_date_before_the_step_was_created_and_negative_money_are_ref
         store.update_plan(new)
     assert refused.value.problems[0]["code"] == "negative"
     assert store.plan()["title"].tolist() == ["报废"]
+
+
+def test_suppliers_to_order_from_counts_named_suppliers_only(data_folder):
+    """The sample's lots name 20 suppliers (counted in the file itself); "(no supplier)" is not a 21st."""
+    named = pd.read_csv(SAMPLE / "lots.csv.gz", encoding="gbk", usecols=["供应商"])["供应商"].dropna().nunique()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
+    at.session_state["lang"], at.session_state["po_replications"] = "en", 2
+    at.run()
+    at.switch_page("pages/plan_orders.py")
+    at.run()
+    count = int(next(m.value for m in at.metric if m.label == catalog("en")["orders.suppliers"]).replace(",", ""))
+    assert named == 20 and 0 < count <= named
