@@ -76,9 +76,26 @@ def kpi_value(kpi: str, value: float | None, currency: str, language: str = "zh"
     return number(value, NUMBER_KPI_DECIMALS.get(kpi, 0))
 
 
+POINTS = {"zh": "个百分点", "en": "pp"}
+
+
+def points(change: float | None, decimals: int = 2, language: str = "zh") -> str:
+    """A change of a share in percentage points, signed: 0.0019 → `+0.19 pp` / `+0.19 个百分点` (never `0.19%`,
+    which would be a relative change)."""
+    return "—" if _missing(change) else f"{change * 100:+.{decimals}f} {POINTS.get(language, 'pp')}"
+
+
+def kpi_change(kpi: str, change: float | None, currency: str, language: str = "zh") -> str:
+    """A difference of a KPI: shares in percentage points, money and numbers signed in their own form."""
+    if kpi in SHARE_KPI_DECIMALS:
+        return points(change, SHARE_KPI_DECIMALS[kpi], language)
+    shown = kpi_value(kpi, change, currency, language)
+    return shown if _missing(change) or shown.startswith("-") else "+" + shown
+
+
 def kpi_delta(kpi: str, change: float | None, currency: str, language: str = "zh") -> str | None:
     """A change as `st.metric` shows it, or None when it is missing or rounds to nothing (no "↑ ¥0.00")."""
     if _missing(change):
         return None
-    shown = kpi_value(kpi, change, currency, language)
-    return None if shown == kpi_value(kpi, 0.0, currency, language) else shown
+    shown = kpi_change(kpi, change, currency, language)
+    return None if shown.lstrip("+-") == kpi_change(kpi, 0.0, currency, language).lstrip("+-") else shown

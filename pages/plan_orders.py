@@ -12,7 +12,8 @@ from core.sim.policies import POLICIES
 from core.sim.proposals import LINE_COLUMNS, SUPPLIER_COLUMNS, Proposal, proposal_tables, propose
 from core.sim.simulation import Scenario
 from ui import state
-from ui.i18n import money, plain, t
+from ui.i18n import money, t
+from ui.messages import error_text
 from ui.page import through_app
 from ui.plan_charts import frontier_chart
 from ui.widgets import display_frame, workbook_download
@@ -70,7 +71,7 @@ def draw_optimiser(params: pd.DataFrame, key: str, currency: str) -> None:
         with st.spinner(t("orders.running", count=f"{len(params):,}")):
             result = run_optimiser(key, params, base, round(s["po_target"] / 100, 4), s["po_weight"], s["po_by"])
     except ValueError as error:
-        st.warning(plain(error), icon=":material/warning:")
+        st.warning(error_text(error), icon=":material/warning:")
         return
     s["po_plan"] = result
     draw_outcome(result, currency)
@@ -152,7 +153,7 @@ def draw_proposals(params: pd.DataFrame, currency: str, today: pd.Timestamp) -> 
         proposed = propose(stock, scenario, today)
         proposal = translated(proposed)
     except ValueError as error:
-        st.warning(plain(error), icon=":material/warning:")
+        st.warning(error_text(error), icon=":material/warning:")
         return
     lines = proposal.skus[proposal.skus["order_qty"] > 0]
     cols = st.columns(3)
@@ -183,7 +184,7 @@ try:
     numbers = state.numbers()
     inputs = state.simulation_inputs(float(st.session_state.get("wi_default_lead", 14)))
 except (InputError, ValueError) as error:
-    st.error(plain(error))
+    st.error(error_text(error))
     st.stop()
 if inputs is None:
     st.info(t("whatif.needs_movements"), icon=":material/info:")

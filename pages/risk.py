@@ -134,7 +134,7 @@ def risk_sheets() -> dict[str, pd.DataFrame]:
     """The page's tables as one workbook, made when the button is clicked (the worklist may be long)."""
     sheets = {t("risk.suppliers"): export_frame(backlog, cur, ("value",), ("share",))}
     if numbers.slob_by_type is not None:
-        sheets = {t("risk.slob"): export_frame(numbers.slob_by_type, cur, ("value", "slob_value"), ("slob_share",)),
+        sheets = {t("sheet.slob"): export_frame(numbers.slob_by_type, cur, ("value", "slob_value"), ("slob_share",)),
                   **sheets}
     if not from_file.empty:
         sheets[t("risk.worklist")] = export_frame(full(), cur, money=("value",))

@@ -148,6 +148,23 @@ def draw_targets(numbers, saved: dict, currency: str) -> pd.DataFrame:
     return gaps
 
 
+def target_table(gaps: pd.DataFrame, currency: str) -> pd.DataFrame:
+    """The targets as data: a row per KPI with its unit, current and target as numbers in that unit (money in
+    万元 / ¥k, shares in %), met as yes/no."""
+    kpis_shown = list(gaps.get("kpi", []))
+    scale = {k: (1 / money_divisor(currency), money_unit(currency)) if k == "tiv" else
+             (100.0, "%") if k == "slob_share" else (1.0, t("common.days") if k == "dio" else "") for k in kpis_shown}
+    return pd.DataFrame({
+        t("targets.kpi"): [t(f"targets.kpi.{k}") for k in kpis_shown],
+        t("common.unit"): [scale[k][1] for k in kpis_shown],
+        t("targets.current"): [round(v * scale[k][0], 2) for k, v in zip(kpis_shown, gaps.get("current", []),
+                                                                          strict=True)],
+        t("targets.target"): [round(v * scale[k][0], 2) for k, v in zip(kpis_shown, gaps.get("target", []),
+                                                                         strict=True)],
+        t("targets.met_column"): [t("common.yes") if m else t("common.no") for m in gaps.get("met", [])],
+        t("plan.due"): [d or None for d in gaps.get("due_date", [])]})
+
+
 def add_ticked_to_plan(shown: pd.DataFrame, releasable: float, currency: str) -> None:
     """Add each ticked action to the plan once. The editor reports every edit since it was drawn, so ticks already
     handled in this session are remembered (a step deleted from the plan is not re-added by a later tick elsewhere;
@@ -297,20 +314,13 @@ shown_actions = draw_actions(recommended, contribution, cur)
 plan = draw_plan(cur)
 
 st.subheader(t("plan.export"))
-gap_table = pd.DataFrame({
-    t("targets.kpi"): [t(f"targets.kpi.{k}") for k in gaps.get("kpi", [])],
-    t("targets.current"): [kpi_value(k, v, cur) for k, v in zip(gaps.get("kpi", []), gaps.get("current", []),
-                                                                 strict=True)],
-    t("targets.target"): [kpi_value(k, v, cur) for k, v in zip(gaps.get("kpi", []), gaps.get("target", []),
-                                                                strict=True)],
-    t("targets.met_column"): [t("common.yes") if m else t("common.no") for m in gaps.get("met", [])],
-    t("plan.due"): [str(d) if d else "" for d in gaps.get("due_date", [])]})
+gap_table = target_table(gaps, cur)
 plan_shown = export_frame(plan.drop(columns=["id"]).assign(due_date=pd.to_datetime(plan["due_date"])), cur,
                           money=PLAN_MONEY)
 actions_shown = export_frame(shown_actions.drop(columns=["add"], errors="ignore"), cur, money=("cash",)).rename(
     columns={t("col.action"): t("actions.action")})
-sheets = {t("targets.targets"): gap_table, t("actions.title"): actions_shown,
-          t("actions.bu_gap"): export_frame(contribution, cur, ("value", "reducible"), ("share_of_gap",)),
+sheets = {t("targets.targets"): gap_table, t("sheet.actions"): actions_shown,
+          t("sheet.bu_gap"): export_frame(contribution, cur, ("value", "reducible"), ("share_of_gap",)),
           t("plan.title"): plan_shown}
 left, right = st.columns(2)
 with left:

@@ -140,3 +140,85 @@ def test_suppliers_to_order_from_counts_named_suppliers_only(data_folder):
     at.run()
     count = int(next(m.value for m in at.metric if m.label == catalog("en")["orders.suppliers"]).replace(",", ""))
     assert named == 20 and 0 < count <= named
+
+
+@pytest.mark.parametrize(("lang", "shown_format"), [("zh", '"¥"#,##0.00"万"'), ("en", '"¥"#,##0.00"k"')])
+def test_workbook_money_and_shares_are_numbers_drawn_as_on_screen(lang, shown_format, monkeypatch):
+    """¥12,345,000 is 1,234.50万 / 12,345.00 ¥k: the cell holds that number, Excel draws the unit; 0.939 is 93.9%."""
+    import io
+
+    import openpyxl
+
+    from core.export import excel_workbook
+    from ui import widgets
+    monkeypatch.setattr(widgets, "language", lambda: lang)
+    monkeypatch.setattr("ui.i18n.language", lambda: lang)
+    frame = widgets.export_frame(pd.DataFrame({"sku": ["A-1"], "value": [12_345_000.0], "share": [0.939]}), "CNY",
+                                 money=("value",), shares=("share",))
+    book = openpyxl.load_workbook(io.BytesIO(excel_workbook({"Recommended actions (by cash freed) in full": frame,
+                                                              "Recommended actions (by cash freed) in fully": frame})))
+    assert all(len(name) <= 31 for name in book.sheetnames) and len(set(book.sheetnames)) == 2
+    sheet = book.worksheets[0]
+    money_cell, share_cell = sheet["B2"], sheet["C2"]
+    assert money_cell.value == pytest.approx(1234.5 if lang == "zh" else 12_345.0)
+    assert money_cell.number_format == shown_format
+    assert share_cell.value == pytest.approx(93.9) and share_cell.number_format == '0.0"%"'
+    assert sheet["A1"].value == catalog(lang)["col.sku"]
+
+
+def test_percentage_changes_of_shares_read_in_points():
+    from core.formatting import kpi_delta
+
+    assert kpi_delta("fill_rate", 0.0019, "CNY", "en") == "+0.19 pp"  # 93.74 % → 93.93 %
+    assert kpi_delta("fill_rate", -0.0019, "CNY", "zh") == "-0.19 个百分点"
+    assert kpi_delta("fill_rate", 0.00001, "CNY", "en") is None
+    assert kpi_delta("avg_inventory_value", -830_000.0, "CNY", "zh") == "-¥83.00万"
+
+
+def test_per_sku_what_if_download_has_translated_headers_and_every_share_in_percent(monkeypatch):
+    from ui import widgets
+    monkeypatch.setattr(widgets, "language", lambda: "en")
+    monkeypatch.setattr("ui.i18n.language", lambda: "en")
+    from ui.exports import sku_results
+    skus = pd.DataFrame({"sku": ["A-1", "B-2"], "policy": ["periodic", "periodic"], "cycles": [2.5, 1.0],
+                         "demand_units": [717.3, 10.0], "service_level": [0.95, 0.95], "fill_rate": [1.0, 0.9],
+                         "cycle_service_level": [1.0, 0.8], "avg_inventory_value": [338_513.8, 4_536.2],
+                         "target_met": [True, False]}, index=[0, 1]).astype({"target_met": object})
+    shown = sku_results(skus, "CNY")
+    english = catalog("en")
+    assert list(shown.columns[:5]) == [english["col.sku"], english["col.policy"], english["col.cycles"],
+                                       english["col.demand_units"], english["col.service_level"] + " (%)"]
+    assert shown[english["col.service_level"] + " (%)"].tolist() == [95.0, 95.0]
+    assert shown[english["col.target_met"]].tolist() == [english["common.yes"], english["common.no"]]
+    assert shown[english["col.avg_inventory_value"] + " (¥k)"].tolist() == [338.51, 4.54]
+
+
+@pytest.mark.parametrize("page", ["pages/overview.py", "pages/risk.py", "pages/targets.py"])
+@pytest.mark.parametrize(("content", "lang", "expected"), [
+    ("物料编码,数量\nA,1\n", "zh", "x.csv：未找到必需的列“仓库”"),
+    ("物料编码,数量\nA,1\n", "en", "x.csv: the required column “Warehouse” was not found"),
+    ("", "zh", "x.csv：文件是空的"),
+])
+def test_an_unusable_file_is_told_in_the_users_language_on_every_page(page, content, lang, expected, data_folder):
+    from ui import state
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.session_state["lang"] = lang
+    at.run()
+    at.session_state["source"] = state.Source(state.SourceFile.of("x.csv", content.encode()), None)
+    at.switch_page(page)
+    at.run()
+    assert not at.exception
+    shown = at.error[0].value.replace("\\", "")
+    assert shown.startswith(expected), shown
+    assert "--mapping" not in shown  # the command-line hint belongs to the command line
+
+
+def test_an_out_of_reach_fill_rate_is_told_in_percent_in_the_users_language(monkeypatch):
+    from core.errors import CodedError
+    from ui.messages import error_text
+    monkeypatch.setattr("ui.i18n.language", lambda: "zh")
+    error = CodedError("fill_out_of_reach", "target fill rate 0.9990 is out of reach", target=0.999, level=0.999,
+                       achieved=0.9973)
+    assert error_text(error).startswith("目标满足率 99.90% 无法达到：即使服务水平取最高的 99.90%，"
+                                        "模拟满足率也只有 99.73%")
+    assert str(error) == "target fill rate 0.9990 is out of reach"  # what the command line prints

@@ -84,16 +84,22 @@ def slob_chart(table: pd.DataFrame, target: float) -> alt.LayerChart:
     return alt.layer(bars, rule).properties(height=max(160, 30 * len(data)))
 
 
+RUN_COLOURS = ["#475569", BLUE, RED, GREEN, ORANGE]  # runs told apart at a glance, legend whole
+
+
 def daily_value_chart(series: dict[str, pd.DataFrame], currency: str) -> alt.Chart:
     """Projected daily inventory value of several runs: mean line and 5–95 % band."""
     divisor = money_divisor(currency)
     frames = [s.assign(run=name) for name, s in series.items()]
     data = pd.concat(frames, ignore_index=True)
     data[["mean", "p05", "p95"]] = data[["mean", "p05", "p95"]] / divisor
+    palette = alt.Scale(domain=list(series), range=RUN_COLOURS[:len(series)])
+    legend = alt.Legend(orient="bottom", direction="vertical", labelLimit=0, symbolStrokeWidth=3)
     base = alt.Chart(data).encode(x=alt.X("day:Q", title=t("whatif.day")),
-                                  color=alt.Color("run:N", title=None, sort=list(series)))
-    band = base.mark_area(opacity=0.18).encode(y=alt.Y("p05:Q", title=_money_title(currency)), y2="p95:Q")
-    line = base.mark_line().encode(y="mean:Q", tooltip=[
+                                  color=alt.Color("run:N", title=None, sort=list(series), scale=palette,
+                                                  legend=legend))
+    band = base.mark_area(opacity=0.12).encode(y=alt.Y("p05:Q", title=_money_title(currency)), y2="p95:Q")
+    line = base.mark_line(strokeWidth=2.5).encode(y="mean:Q", tooltip=[
         alt.Tooltip("run:N", title=" "), alt.Tooltip("day:Q", title=t("whatif.day")),
         alt.Tooltip("mean:Q", title=_money_title(currency), format=",.2f")])
     return alt.layer(band, line).properties(height=320)

@@ -103,6 +103,10 @@ def kpi_value(kpi: str, value: float | None, currency: str) -> str:
     return formatting.kpi_value(kpi, value, currency, language())
 
 
+def kpi_change(kpi: str, change: float | None, currency: str) -> str:
+    return formatting.kpi_change(kpi, change, currency, language())
+
+
 def kpi_delta(kpi: str, change: float | None, currency: str) -> str | None:
     return formatting.kpi_delta(kpi, change, currency, language())
 
