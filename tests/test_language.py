@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 import pandas as pd
 import pytest
@@ -222,3 +223,46 @@ def test_an_out_of_reach_fill_rate_is_told_in_percent_in_the_users_language(monk
     assert error_text(error).startswith("目标满足率 99.90% 无法达到：即使服务水平取最高的 99.90%，"
                                         "模拟满足率也只有 99.73%")
     assert str(error) == "target fill rate 0.9990 is out of reach"  # what the command line prints
+
+
+def test_purchase_proposal_workbook_is_in_the_money_unit_of_the_screen(monkeypatch):
+    """The screen shows order values in ¥k (English): so does the workbook, as numbers rounded to the cent of a
+    thousand, Excel drawing ¥…k; the total row is the proposal's total."""
+    import io
+
+    import openpyxl
+
+    from core.export import excel_workbook
+    from core.intake.loading import load_planning
+    from core.sim.planning import parameters_from_file
+    from core.sim.proposals import propose
+    from core.sim.simulation import Scenario
+    from ui import widgets
+    from ui.exports import proposal_sheets
+    monkeypatch.setattr(widgets, "language", lambda: "en")
+    monkeypatch.setattr("ui.i18n.language", lambda: "en")
+    params = parameters_from_file(load_planning(SAMPLE / "planning_parameters.csv")).params.head(200)
+    proposal = propose(params, Scenario(policy="periodic"))
+    english = catalog("en")
+    book = openpyxl.load_workbook(io.BytesIO(excel_workbook(proposal_sheets(proposal, "CNY"))))
+    assert book.sheetnames == [english["orders.sheet_suppliers"], english["orders.sheet_order_lines"],
+                               english["orders.sheet_all_skus"]]
+    suppliers = book[english["orders.sheet_suppliers"]]
+    header = [c.value for c in suppliers[1]]
+    value_column = header.index(english["col.order_value"] + " (¥k)")
+    total = next(suppliers.iter_rows(min_row=suppliers.max_row, values_only=True))
+    assert total[0] == english["orders.total"]
+    assert total[value_column] == pytest.approx(proposal.total_value / 1000, abs=0.005)
+    assert suppliers.cell(row=2, column=value_column + 1).number_format == '"¥"#,##0.00"k"'
+
+
+def test_simulate_text_output_prints_money_in_full_and_shares_in_percent(capsys):
+    from core.cli.main import main
+    code = main(["simulate", str(SAMPLE / "planning_parameters.csv"), "--replications", "2", "--horizon-days", "60",
+                 "--format", "text"])
+    out = capsys.readouterr().out
+    assert code == 0
+    rows = {line.split()[0]: line.split()[1:] for line in out.splitlines() if line.split()}
+    assert "e+" not in out
+    assert re.fullmatch(r"\d{1,3}(,\d{3})+\.\d{2}", rows["avg_inventory_value"][0])  # e.g. 90,666,294.66
+    assert re.fullmatch(r"\d{1,3}\.\d{2}%", rows["fill_rate"][0]) and rows["fill_rate"][1:3][1] == "pp"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from core.formatting import MONEY_KPIS, SHARE_KPI_DECIMALS
+from core.sim.proposals import LINE_COLUMNS, Proposal
 from ui.i18n import t
 from ui.widgets import export_frame
 
@@ -25,3 +26,17 @@ def scenario_table(totals: pd.DataFrame, currency: str) -> pd.DataFrame:
     return export_frame(frame, currency, money=tuple(m for m in metrics if m in MONEY_KPIS),
                         shares=tuple(m for m in metrics if m in SHARE_KPI_DECIMALS),
                         labels={m: t(f"whatif.metric.{m}") for m in metrics})
+
+
+def proposal_sheets(proposal: Proposal, currency: str) -> dict[str, pd.DataFrame]:
+    """The purchase proposal as the page shows it (`proposal` with its rules, policies and "(no supplier)" in
+    words): suppliers with a total row, the order lines, every SKU; money in the display unit, quantities rounded."""
+    suppliers = proposal.suppliers.copy()
+    suppliers.loc[len(suppliers)] = [t("orders.total"), int(suppliers["sku_count"].sum()),
+                                     int(suppliers["order_qty_lines"].sum()), proposal.total_value]
+    skus = proposal.skus[LINE_COLUMNS].sort_values(["supplier", "sku"], na_position="last", kind="stable")
+    skus = skus.assign(arrival=pd.to_datetime(skus["arrival"]))
+    money = ("order_value", "unit_cost")
+    return {t("orders.sheet_suppliers"): export_frame(suppliers, currency, money=money),
+            t("orders.sheet_order_lines"): export_frame(skus[skus["order_qty"] > 0], currency, money=money),
+            t("orders.sheet_all_skus"): export_frame(skus, currency, money=money)}
