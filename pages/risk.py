@@ -98,7 +98,7 @@ def _save_edits() -> None:
         except EditConflict as conflict:
             state.tell_conflict("worklist_editor", conflict, _saved_row)
             return
-        st.toast(t("risk.saved", count=len(edits)), icon=":material/save:")
+        st.toast(t("risk.saved_one") if len(edits) == 1 else t("risk.saved", count=len(edits)), icon=":material/save:")
 
 
 st.subheader(t("risk.worklist"))

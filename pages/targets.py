@@ -225,7 +225,10 @@ def draw_actions(recommended: pd.DataFrame, contribution: pd.DataFrame, currency
                    width="stretch", key="actions_editor", placeholder="—")
     add_ticked_to_plan(shown, total_cash(recommended), currency)
     st.markdown(f"**{t('actions.bu_gap')}**")
-    table(contribution, "bu_gap_contribution", currency, money=("value", "reducible"), shares=("share_of_gap",))
+    if contribution.empty:
+        st.caption(t("actions.bu_gap_none"))
+    else:
+        table(contribution, "bu_gap_contribution", currency, money=("value", "reducible"), shares=("share_of_gap",))
     return shown
 
 

@@ -266,3 +266,17 @@ def test_simulate_text_output_prints_money_in_full_and_shares_in_percent(capsys)
     assert "e+" not in out
     assert re.fullmatch(r"\d{1,3}(,\d{3})+\.\d{2}", rows["avg_inventory_value"][0])  # e.g. 90,666,294.66
     assert re.fullmatch(r"\d{1,3}\.\d{2}%", rows["fill_rate"][0]) and rows["fill_rate"][1:3][1] == "pp"
+
+
+def test_aging_chart_colours_follow_the_stock_type_code_not_its_words(monkeypatch):
+    from ui import charts
+    by_type = pd.DataFrame({"stock_type": ["raw_material", "finished_goods", "raw_material"],
+                            "bucket": ["0-7", "0-7", "8-15"], "value": [1.0, 2.0, 3.0]})
+    specs = {}
+    for lang in ("zh", "en"):
+        monkeypatch.setattr("ui.i18n.language", lambda lang=lang: lang)
+        specs[lang] = charts.aging_chart(by_type, ["0-7", "8-15"], "CNY").to_dict()["encoding"]["color"]
+    assert specs["zh"]["field"] == specs["en"]["field"] == "stock_type"
+    assert specs["zh"]["scale"] == specs["en"]["scale"]  # same domain, same colours
+    assert catalog("zh")["stock_type.raw_material"] in specs["zh"]["legend"]["labelExpr"]
+    assert catalog("en")["stock_type.raw_material"] in specs["en"]["legend"]["labelExpr"]

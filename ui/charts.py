@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import altair as alt
 import pandas as pd
 
@@ -62,10 +64,14 @@ def pareto_chart(abc: pd.DataFrame, currency: str, top: int = 60) -> alt.LayerCh
 def aging_chart(by_type: pd.DataFrame, buckets: list[str], currency: str) -> alt.Chart:
     divisor = money_divisor(currency)
     data = by_type.assign(amount=by_type["value"] / divisor, type_label=by_type["stock_type"].map(stock_type_label))
+    codes = sorted(data["stock_type"].dropna().astype(str).unique())
+    names = json.dumps({code: stock_type_label(code) for code in codes}, ensure_ascii=False)
+    colours = alt.Scale(domain=codes, scheme="tableau10")  # by code: a stock type keeps its colour in every language
     return alt.Chart(data).mark_bar().encode(
         x=alt.X("bucket:N", sort=buckets, title=t("col.bucket")),
         y=alt.Y("sum(amount):Q", title=_money_title(currency)),
-        color=alt.Color("type_label:N", title=t("col.stock_type")),
+        color=alt.Color("stock_type:N", title=t("col.stock_type"), scale=colours,
+                        legend=alt.Legend(labelExpr=f"{names}[datum.label] || datum.label")),
         tooltip=[alt.Tooltip("bucket:N", title=t("col.bucket")), alt.Tooltip("type_label:N", title=t("col.stock_type")),
                  alt.Tooltip("sum(amount):Q", title=_money_title(currency), format=",.2f")],
     ).properties(height=320)
