@@ -19,6 +19,8 @@ from core.storage import InvalidEdit, Store, edits_from_editor
 from tests.conftest import ROOT, SAMPLE
 from ui.i18n import catalog, worklist_label_codes
 
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
 
 @pytest.fixture
 def data_folder(tmp_path, monkeypatch):
@@ -280,3 +282,17 @@ def test_aging_chart_colours_follow_the_stock_type_code_not_its_words(monkeypatc
     assert specs["zh"]["scale"] == specs["en"]["scale"]  # same domain, same colours
     assert catalog("zh")["stock_type.raw_material"] in specs["zh"]["legend"]["labelExpr"]
     assert catalog("en")["stock_type.raw_material"] in specs["en"]["legend"]["labelExpr"]
+
+
+def test_report_text_lines_up_chinese_names_by_display_width_and_names_stock_types_in_words(capsys):
+    from core.cli.main import main
+    from core.cli.report_text import STOCK_TYPES, display_width
+    assert main(["report", str(SAMPLE / "lots.csv.gz"), "--format", "text"]) == 0
+    out = capsys.readouterr().out
+    section = out.split("Mix by warehouse\n")[1].split("\n\n")[0].splitlines()
+    assert any(CJK.search(line) for line in section)
+    assert len({display_width(line) for line in section}) == 1, section  # every share ends in the same column
+    types = out.split("Mix by stock type\n")[1].split("\n\n")[0]
+    assert "finished_goods" not in types and "Finished goods" in types
+    english = catalog("en")
+    assert {k.removeprefix("stock_type."): v for k, v in english.items() if k.startswith("stock_type.")} == STOCK_TYPES
