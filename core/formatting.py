@@ -27,14 +27,14 @@ def uses_wan(currency: str) -> bool:
 
 def money(value: float | None, currency: str = "CNY", exact: bool = False, language: str = "zh") -> str:
     """CNY amounts of 10,000 and more (unless `exact`): `¥11,884.31万` in Chinese, `¥118.84M` / `¥912.30k` in
-    English; smaller amounts and other currencies as they are: `¥1,234.56` / `$1,234.56`."""
+    English; smaller amounts and other currencies as they are: `¥1,234.56` / `$1,234.56`; zero in Chinese `¥0.00万`."""
     if _missing(value):
         return "—"
     symbol = currency_symbol(currency)
     sign = "-" if value < 0 else ""
     size = abs(value)
-    if uses_wan(currency) and size >= WAN and not exact:
-        if language == "zh":
+    if uses_wan(currency) and (size >= WAN or (size == 0 and language == "zh")) and not exact:
+        if language == "zh":  # nothing reads ¥0.00万 beside ¥198.31万, not a bare ¥0.00
             return f"{sign}{symbol}{size / WAN:,.2f}万"
         scale, suffix = (MILLION, "M") if size >= MILLION else (THOUSAND, "k")
         return f"{sign}{symbol}{size / scale:,.2f}{suffix}"
@@ -98,4 +98,4 @@ def kpi_delta(kpi: str, change: float | None, currency: str, language: str = "zh
     if _missing(change):
         return None
     shown = kpi_change(kpi, change, currency, language)
-    return None if shown.lstrip("+-") == kpi_change(kpi, 0.0, currency, language).lstrip("+-") else shown
+    return shown if any(digit in shown for digit in "123456789") else None

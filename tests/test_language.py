@@ -296,3 +296,9 @@ def test_report_text_lines_up_chinese_names_by_display_width_and_names_stock_typ
     assert "finished_goods" not in types and "Finished goods" in types
     english = catalog("en")
     assert {k.removeprefix("stock_type."): v for k, v in english.items() if k.startswith("stock_type.")} == STOCK_TYPES
+
+
+def test_zero_money_reads_in_wan_in_chinese_like_the_figures_beside_it():
+    from core.formatting import money
+    assert money(0.0, "CNY", language="zh") == "¥0.00万"
+    assert money(0.0, "CNY", language="en") == "¥0.00" and money(0.0, "USD", language="zh") == "$0.00"
