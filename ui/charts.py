@@ -67,8 +67,10 @@ def aging_chart(by_type: pd.DataFrame, buckets: list[str], currency: str) -> alt
     codes = sorted(data["stock_type"].dropna().astype(str).unique())
     names = json.dumps({code: stock_type_label(code) for code in codes}, ensure_ascii=False)
     colours = alt.Scale(domain=codes, scheme="tableau10")  # by code: a stock type keeps its colour in every language
+    bucket_names = json.dumps({b: t(f"bucket.{b}") for b in buckets}, ensure_ascii=False)
     return alt.Chart(data).mark_bar().encode(
-        x=alt.X("bucket:N", sort=buckets, title=t("col.bucket")),
+        x=alt.X("bucket:N", sort=buckets, title=t("col.bucket"),
+                axis=alt.Axis(labelAngle=0, labelExpr=f"{bucket_names}[datum.label] || datum.label")),
         y=alt.Y("sum(amount):Q", title=_money_title(currency)),
         color=alt.Color("stock_type:N", title=t("col.stock_type"), scale=colours,
                         legend=alt.Legend(labelExpr=f"{names}[datum.label] || datum.label")),
@@ -100,7 +102,7 @@ def daily_value_chart(series: dict[str, pd.DataFrame], currency: str) -> alt.Cha
     data = pd.concat(frames, ignore_index=True)
     data[["mean", "p05", "p95"]] = data[["mean", "p05", "p95"]] / divisor
     palette = alt.Scale(domain=list(series), range=RUN_COLOURS[:len(series)])
-    legend = alt.Legend(orient="bottom", direction="vertical", labelLimit=0, symbolStrokeWidth=3)
+    legend = alt.Legend(orient="bottom", direction="vertical", labelLimit=0, symbolStrokeWidth=3, symbolOpacity=1)
     base = alt.Chart(data).encode(x=alt.X("day:Q", title=t("whatif.day")),
                                   color=alt.Color("run:N", title=None, sort=list(series), scale=palette,
                                                   legend=legend))
