@@ -6,7 +6,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from core.formatting import number, percent
+from core.formatting import percent
 from core.kpis import measures as kpis
 from core.kpis.actions import ActionSettings, bu_gap_contribution, recommend_actions, total_cash
 from core.kpis.dashboard import apply_filters
@@ -14,6 +14,7 @@ from core.kpis.plan_report import render_plan_html
 from core.kpis.targets import DEFAULT_TARGETS, TARGET_KPIS, kpi_history, target_gaps
 from core.storage import PLAN_STATUSES, EditConflict, InvalidEdit
 from ui import charts, state
+from ui.exports import action_ref, action_text, plan_step_words
 from ui.i18n import kpi_value, language, money, money_divisor, money_unit, plain, t
 from ui.page import dashboard_page
 from ui.widgets import code_label, csv_download, display_frame, export_frame, table, workbook_download
@@ -33,15 +34,6 @@ def actions(key: str, _data, as_of, selection, settings, rules: ActionSettings) 
     _, snapshot, stock = kpis.as_of_stock(scoped.lots, as_of)
     return recommend_actions(stock, snapshot, scoped.movements, settings, rules), \
         bu_gap_contribution(stock, snapshot, settings)
-
-
-def action_text(row: pd.Series, currency: str) -> tuple[str, str]:
-    evidence = row["evidence"]
-    title = t(f"actions.rule.{row['rule']}", subject=row["subject"] or "—", lots=number(row["lots"]),
-              skus=number(row["skus"]))
-    facts = {k: (percent(v) if k == "share" else money(v, currency) if k == "value" else number(v))
-             for k, v in evidence.items()}  # numbers only: day counts carry 天/days in the catalog
-    return title, t(f"actions.evidence.{row['rule']}", **facts)
 
 
 def target_chart(frame: pd.DataFrame, kpi: str, target: float | None, currency: str) -> alt.LayerChart:
@@ -173,7 +165,7 @@ def add_ticked_to_plan(shown: pd.DataFrame, releasable: float, currency: str) ->
     left, and one with nothing left is not added."""
     store, handled = state.store(), st.session_state.setdefault("actions_handled", set())
     edits = st.session_state.get("actions_editor", {}).get("edited_rows", {})
-    ticked = {shown.iloc[int(p)]["action"]: change for p, change in edits.items() if change.get("add")}
+    ticked = {shown.iloc[int(p)]["ref"]: change for p, change in edits.items() if change.get("add")}
     handled.intersection_update(ticked)
     for position, change in edits.items():
         row = shown.iloc[int(position)]
@@ -181,23 +173,22 @@ def add_ticked_to_plan(shown: pd.DataFrame, releasable: float, currency: str) ->
             continue
         plan = store.plan()
         owner = change.get("owner", row["owner"])
-        existing = plan[plan["title"] == row["action"]]
+        existing = plan[plan["title"].isin([row["ref"], row["action"]])]  # words: a step added before refs
         if len(existing):
             if owner and owner != existing.iloc[0]["owner"]:
                 store.update_plan(existing.assign(owner=owner))
-            handled.add(row["action"])
+            handled.add(row["ref"])
             continue
-        if row["action"] in handled:
+        if row["ref"] in handled:
             continue
-        handled.add(row["action"])
+        handled.add(row["ref"])
         left = round(releasable - float(plan["planned_cash"].sum()), 2)
         if left <= 0:
             st.toast(t("actions.full", total=money(releasable, currency), action=plain(row["action"])),
                      icon=":material/block:")
             continue
         cash = min(float(row["cash"]), left)
-        store.add_plan_step(row["action"], owner, (pd.Timestamp.today() + pd.Timedelta(days=30)).date(), cash,
-                            row["evidence"])
+        store.add_plan_step(row["ref"], owner, (pd.Timestamp.today() + pd.Timedelta(days=30)).date(), cash)
         st.toast(t("actions.added", action=plain(row["action"])), icon=":material/playlist_add:")
         if cash < float(row["cash"]):
             st.toast(t("actions.capped", total=money(releasable, currency), cash=money(cash, currency)),
@@ -214,8 +205,9 @@ def draw_actions(recommended: pd.DataFrame, contribution: pd.DataFrame, currency
     shown = pd.DataFrame({"add": False, "owner": "", "action": [a for a, _ in texts],
                           "cash": recommended.head(SHOWN_ACTIONS)["cash"].round(2),
                           "evidence": [e for _, e in texts],
-                          "overlaps": recommended.head(SHOWN_ACTIONS)["overlaps"].astype(bool)})
-    frame, config = display_frame(shown, currency, money=("cash",))
+                          "overlaps": recommended.head(SHOWN_ACTIONS)["overlaps"].astype(bool),
+                          "ref": [action_ref(row) for _, row in recommended.head(SHOWN_ACTIONS).iterrows()]})
+    frame, config = display_frame(shown.drop(columns="ref"), currency, money=("cash",))
     config |= {"add": st.column_config.CheckboxColumn(t("actions.add")),
                "owner": st.column_config.TextColumn(t("col.owner")),
                "action": st.column_config.TextColumn(t("actions.action"), width="large"),
@@ -229,7 +221,7 @@ def draw_actions(recommended: pd.DataFrame, contribution: pd.DataFrame, currency
         st.caption(t("actions.bu_gap_none"))
     else:
         table(contribution, "bu_gap_contribution", currency, money=("value", "reducible"), shares=("share_of_gap",))
-    return shown
+    return shown.drop(columns="ref")
 
 
 def save_plan(divisor: float, currency: str) -> None:
@@ -251,7 +243,7 @@ def save_plan(divisor: float, currency: str) -> None:
         state.store().update_plan(pd.concat([keep, added], ignore_index=True))
     except EditConflict as conflict:
         state.tell_conflict("plan_editor", conflict, lambda _, row: t(
-            "plan.conflict_row", step=plain(str(row.get("title", "—"))),
+            "plan.conflict_row", step=plain(plan_step_words(row.get("title", "—"), "", currency)[0]),
             status=code_label("status", row.get("status")) or "—",
             released=money(row.get("released_cash") or 0.0, currency)))
     except InvalidEdit as invalid:
@@ -263,7 +255,8 @@ def plan_problem_text(problem: dict, currency: str) -> str:
     field = {"planned_cash": t("plan.planned_cash"), "released_cash": t("plan.released_cash"),
              "due_date": t("plan.due")}[problem["field"]]
     numbers = {k: money(v, currency) if isinstance(v, float) else v for k, v in problem.items()}
-    return t(f"plan.problem.{problem['code']}", **{**numbers, "step": plain(problem["step"]), "field": field,
+    step = plan_step_words(problem["step"], "", currency)[0]
+    return t(f"plan.problem.{problem['code']}", **{**numbers, "step": plain(step), "field": field,
                                                    "exceeded": t("plan.status_code.exceeded")})
 
 
@@ -291,14 +284,23 @@ def draw_plan(currency: str) -> pd.DataFrame:
               "released_cash": st.column_config.NumberColumn(f"{t('plan.released_cash')} ({unit})", min_value=0.0,
                                                              format="%,.2f"),
               "evidence": st.column_config.TextColumn(t("actions.evidence"), width="medium")}
-    shown = plan.assign(due_date=pd.to_datetime(plan["due_date"]),
-                        **{c: (plan[c] / divisor).round(2) for c in PLAN_MONEY})
+    worded = in_words(plan, currency)
+    shown = worded.assign(due_date=pd.to_datetime(plan["due_date"]),
+                          **{c: (plan[c] / divisor).round(2) for c in PLAN_MONEY})
     state.show_conflict("plan_editor")
     state.show_refused("plan_editor")
     st.data_editor(shown, column_config=config, num_rows="dynamic", hide_index=True, width="stretch", placeholder="—",
                    key=state.editor_key("plan_editor"), on_change=save_plan, args=(divisor, currency))
     st.caption(t("plan.help"))
-    return plan.drop(columns="version")
+    return worded.drop(columns="version")
+
+
+def in_words(plan: pd.DataFrame, currency: str) -> pd.DataFrame:
+    """The plan with each step added from a recommendation worded in the current language and money unit."""
+    words = [plan_step_words(title, evidence, currency) for title, evidence in zip(plan["title"], plan["evidence"],
+                                                                                   strict=True)]
+    return plan.assign(title=pd.Series([w for w, _ in words], index=plan.index, dtype=plan["title"].dtype),
+                       evidence=pd.Series([e for _, e in words], index=plan.index, dtype=plan["evidence"].dtype))
 
 
 numbers = dashboard_page("targets.title")

@@ -302,3 +302,20 @@ def test_zero_money_reads_in_wan_in_chinese_like_the_figures_beside_it():
     from core.formatting import money
     assert money(0.0, "CNY", language="zh") == "¥0.00万"
     assert money(0.0, "CNY", language="en") == "¥0.00" and money(0.0, "USD", language="zh") == "$0.00"
+
+
+def test_a_recommended_step_added_in_chinese_reads_in_english_with_english_money(monkeypatch):
+    """Issue 22: the English plan export kept the Chinese step text and 万 figures it was added with."""
+    from ui.exports import action_ref, plan_step_words
+    row = pd.Series({"rule": "supplier_backlog", "subject": "华东精密五金有限公司", "lots": 12, "skus": 7,
+                     "evidence": {"share": 0.216, "value": 25_847_640.18}})
+    stored = action_ref(row)
+    monkeypatch.setattr("ui.i18n.language", lambda: "zh")
+    zh_title, zh_facts = plan_step_words(stored, None, "CNY")
+    monkeypatch.setattr("ui.i18n.language", lambda: "en")
+    en_title, en_facts = plan_step_words(stored, None, "CNY")
+    assert "¥2,584.76万" in zh_facts and "¥25.85M" in en_facts and "万" not in en_facts
+    assert zh_title != en_title and "华东精密五金有限公司" in en_title  # the supplier's own name stays
+    assert not CJK.search(en_title.replace("华东精密五金有限公司", ""))
+    assert plan_step_words("自己写的步骤", "原因", "CNY") == ("自己写的步骤", "原因")  # typed text as typed
+    assert plan_step_words(stored, "客户追加订单", "CNY")[1] == "客户追加订单"  # a reason typed wins
