@@ -140,3 +140,35 @@ def test_switching_language_anywhere_never_changes_what_is_stored_nor_mixes_lang
                 max(0.0, round((tiv - store.targets()["tiv"]["value"]) / divisor, 2)))
         assert_one_language(at, language)
     assert isinstance(expected[1], list) and pd.notna(tiv)
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_no_export_holds_a_word_of_the_other_language(language, monkeypatch):
+    """The downloads of every page, built as the pages build them, read back as text: headers and every text cell
+    carry no label of the other catalogue (the data's own names — warehouses, suppliers — are the file's)."""
+    from core.export import csv_bytes
+    from core.intake.loading import load_planning
+    from core.sim.planning import parameters_from_file
+    from core.sim.proposals import propose
+    from core.sim.simulation import Scenario, simulate
+    from ui import widgets
+    from ui.exports import proposal_sheets, scenario_table, sku_results
+    monkeypatch.setattr("ui.i18n.language", lambda: language)
+    monkeypatch.setattr(widgets, "language", lambda: language)
+    lots, movements = load_lots(SAMPLE / "lots.csv.gz"), load_movements(SAMPLE / "movements.csv.gz")
+    numbers = build_dashboard(Dataset(lots.data, movements.data, lots.currency))
+    params = parameters_from_file(load_planning(SAMPLE / "planning_parameters.csv")).params.head(60)
+    run = simulate(params.assign(abc_class="A"), Scenario(replications=2, horizon_days=60))
+    tables = [widgets.export_frame(numbers.aging, "CNY", ("value",), ("share",)),
+              widgets.export_frame(numbers.slob_by_type, "CNY", ("value", "slob_value"), ("slob_share",)),
+              widgets.export_frame(numbers.suppliers_top5, "CNY", ("value",), ("share",)),
+              widgets.export_frame(numbers.days_of_supply, "CNY"),
+              widgets.export_frame(numbers.abc, "CNY", ("value",), ("share", "cumulative_share")),
+              sku_results(run.skus, "CNY"), scenario_table(pd.DataFrame({"A": run.totals}), "CNY"),
+              *proposal_sheets(propose(params, Scenario(policy="periodic")), "CNY").values()]
+    labels, parts = foreign_words(language)
+    for table in tables:
+        text = csv_bytes(table).decode("utf-8-sig")
+        cells = {c.strip('"') for line in text.splitlines() for c in line.split(",")}
+        assert not cells & labels, (language, sorted(cells & labels))
+        assert not [p for p in parts if p in text], (language, [p for p in parts if p in text])
