@@ -5,17 +5,18 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from core.export import csv_bytes
 from core.intake.problems import InputError
 from core.sim.optimise import Optimisation, class_settings, optimise
 from core.sim.policies import POLICIES
-from core.sim.proposals import LINE_COLUMNS, SUPPLIER_COLUMNS, Proposal, proposal_tables, propose
+from core.sim.proposals import Proposal, propose
 from core.sim.simulation import Scenario
 from ui import state
-from ui.i18n import money, plain, t
+from ui.exports import proposal_sheets
+from ui.i18n import money, t
+from ui.messages import error_text
 from ui.page import through_app
 from ui.plan_charts import frontier_chart
-from ui.widgets import display_frame, workbook_download
+from ui.widgets import csv_download, display_frame, export_frame, workbook_download
 
 DEFAULTS = {"po_target": 97.0, "po_weight": "value", "po_by": "class", "po_policy": "periodic",
             "po_review_days": 7, "po_replications": 5, "po_service_level": 95.0, "po_use_plan": False}
@@ -70,7 +71,7 @@ def draw_optimiser(params: pd.DataFrame, key: str, currency: str) -> None:
         with st.spinner(t("orders.running", count=f"{len(params):,}")):
             result = run_optimiser(key, params, base, round(s["po_target"] / 100, 4), s["po_weight"], s["po_by"])
     except ValueError as error:
-        st.warning(plain(error), icon=":material/warning:")
+        st.warning(error_text(error), icon=":material/warning:")
         return
     s["po_plan"] = result
     draw_outcome(result, currency)
@@ -104,8 +105,8 @@ def draw_outcome(result: Optimisation, currency: str) -> None:
         shown, config = display_frame(counts, currency)
         config["service_level"] = st.column_config.NumberColumn(t("col.service_level") + " (%)", format="%.1f")
         st.dataframe(shown, column_config=config, hide_index=True, key="po_sku_levels")
-    st.download_button(t("orders.download_levels"), csv_bytes(result.levels), file_name="service_levels.csv",
-                       mime="text/csv", key="dl_po_levels", icon=":material/download:")
+    csv_download(lambda: export_frame(result.levels, currency, shares=("service_level",)), "service_levels",
+                 "dl_po_levels", t("orders.download_levels"))
 
 
 def apply_levels(result: Optimisation) -> None:
@@ -118,13 +119,6 @@ def apply_levels(result: Optimisation) -> None:
         s[f"wi_{name}_service_level"] = round(settings.service_level * 100, 1)
         s[f"wi_{name}_review_days"] = settings.review_days
     s["po_go_what_if"] = True
-
-
-def proposal_labels() -> dict[str, str]:
-    labels = {c: t(f"col.{c}") for c in [*SUPPLIER_COLUMNS, *LINE_COLUMNS]}
-    labels.update({"total": t("orders.total"), "sheet_suppliers": t("orders.sheet_suppliers"),
-                   "sheet_order_lines": t("orders.sheet_order_lines"), "sheet_all_skus": t("orders.sheet_all_skus")})
-    return labels
 
 
 def translated(proposal: Proposal) -> Proposal:
@@ -149,16 +143,19 @@ def draw_proposals(params: pd.DataFrame, currency: str, today: pd.Timestamp) -> 
     if s["po_use_plan"] and plan is not None:
         stock = stock.assign(service_level=stock["sku"].map(plan.levels.set_index("sku")["service_level"]))
     try:
-        proposal = translated(propose(stock, scenario, today))
+        proposed = propose(stock, scenario, today)
+        proposal = translated(proposed)
     except ValueError as error:
-        st.warning(plain(error), icon=":material/warning:")
+        st.warning(error_text(error), icon=":material/warning:")
         return
     lines = proposal.skus[proposal.skus["order_qty"] > 0]
     cols = st.columns(3)
     cols[0].metric(t("orders.order_value"), money(proposal.total_value, currency))
     cols[1].metric(t("orders.order_lines"), f"{len(lines):,}",
                    help=t("orders.of_skus", count=f"{len(proposal.skus):,}"))
-    cols[2].metric(t("orders.suppliers"), f"{int((proposal.suppliers['order_qty_lines'] > 0).sum()):,}")
+    ordering = proposed.suppliers[proposed.suppliers["order_qty_lines"] > 0]
+    cols[2].metric(t("orders.suppliers"), f"{int(ordering['supplier'].notna().sum()):,}",  # "(no supplier)" is none
+                   help=t("orders.no_supplier_lines") if ordering["supplier"].isna().any() else None)
     st.subheader(t("orders.by_supplier"))
     shown, config = display_frame(proposal.suppliers, currency, money=("order_value",))
     st.dataframe(shown, column_config=config, hide_index=True, width="stretch", key="po_suppliers")
@@ -167,7 +164,7 @@ def draw_proposals(params: pd.DataFrame, currency: str, today: pd.Timestamp) -> 
     biggest = lines.sort_values("order_value", ascending=False)[columns].round({"position": 1, "order_qty": 1})
     shown, config = display_frame(biggest.head(SHOWN_ROWS), currency, money=("order_value",))
     st.dataframe(shown, column_config=config, hide_index=True, width="stretch", key="po_lines")
-    workbook_download(proposal_tables(proposal, proposal_labels()), "purchase_proposal", "dl_po_workbook",
+    workbook_download(lambda: proposal_sheets(proposal, currency), "purchase_proposal", "dl_po_workbook",
                       label=t("orders.download_workbook"))
 
 
@@ -180,7 +177,7 @@ try:
     numbers = state.numbers()
     inputs = state.simulation_inputs(float(st.session_state.get("wi_default_lead", 14)))
 except (InputError, ValueError) as error:
-    st.error(plain(error))
+    st.error(error_text(error))
     st.stop()
 if inputs is None:
     st.info(t("whatif.needs_movements"), icon=":material/info:")

@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from core.cli.base import UsageError, dump_json
+from core.formatting import SHARE_KPI_DECIMALS, number, percent
 from core.intake.plain_planning import read_plain_planning
 from core.intake.problems import fail
 from core.sim import engine
@@ -133,15 +134,24 @@ def _names(skus: list[str], shown: int = 10) -> str:
     return ", ".join(skus[:shown]) + more
 
 
+def spread_figure(metric: str, value: float, spread: bool = False) -> str:
+    """A figure as a reader takes it in: shares in % (their spread in percentage points), money and counts with
+    thousands separators and cents (never 6.013e+07), ITO and DIO with 2 decimals."""
+    if metric in SHARE_KPI_DECIMALS:
+        return f"{value * 100:.2f} pp" if spread else percent(value, 2)
+    return number(value, 2)
+
+
 def render_text(run: engine.Run, excluded: int) -> str:
     scenario = run.scenario
     lines = [f"Policy {scenario.policy}, service level {scenario.service_level:.1%}, "
              f"{len(run.skus['sku'])} SKUs, {scenario.horizon_days} days, {scenario.replications} replications",
              *service_summary(run),
              *cash_summary(run),
-             f"{'metric':<22}{'mean':>16}{'std':>14}{'p05':>16}{'p95':>16}"]
+             f"{'metric':<22}{'mean':>18}{'std':>16}{'p05':>18}{'p95':>18}"]
     for metric, row in run.spread.items():
-        lines.append(f"{metric:<22}{row['mean']:>16,.4g}{row['std']:>14,.3g}{row['p05']:>16,.4g}{row['p95']:>16,.4g}")
+        shown = [spread_figure(metric, row[column], column == "std") for column in ("mean", "std", "p05", "p95")]
+        lines.append(f"{metric:<22}{shown[0]:>18}{shown[1]:>16}{shown[2]:>18}{shown[3]:>18}")
     if excluded:
         lines.append(f"{excluded} SKUs could not be simulated (see the app's planning page for reasons)")
     return "\n".join(lines) + "\n"

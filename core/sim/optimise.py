@@ -24,6 +24,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
+from core.errors import CodedError
 from core.kpis.measures import ABC_A_BELOW, ABC_B_BELOW
 from core.sim.backends import (
     DEFAULT_CHUNK_SKUS,
@@ -248,8 +249,9 @@ def optimise(params: pd.DataFrame, base: Scenario, target_fill: float, weight: s
     sku_value = _grid(sweep, levels, n, "avg_inventory_value")
     uniform_fill, uniform_value = sku_fill.sum(axis=1), sku_value.sum(axis=1)
     if uniform_fill[-1] < target_fill:
-        raise ValueError(f"target fill rate {target_fill:.4f} is out of reach: at the highest service level "
-                         f"({levels[-1]:.3f}) the simulated fill rate is {uniform_fill[-1]:.4f}")
+        raise CodedError("fill_out_of_reach", f"target fill rate {target_fill:.4f} is out of reach: at the highest "
+                         f"service level ({levels[-1]:.3f}) the simulated fill rate is {uniform_fill[-1]:.4f}",
+                         target=target_fill, level=levels[-1], achieved=float(uniform_fill[-1]))
     uniform_index = int(np.argmax(uniform_fill >= target_fill))
 
     group_names = np.unique(classes.astype(str)) if by == "class" else np.arange(n)
