@@ -94,6 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
                                   parents=[_options(_policy, _service_level, _format)])
     propose.add_argument("params", help="planning-parameters file with on_hand (SPEC §2.3)")
     propose.add_argument("--as-of", type=date_arg, help="today, for the expected arrival dates (default: today)")
+    propose.add_argument("--lots", help="stock lots file: each SKU's supplier where the parameters name none")
     return parser
 
 
