@@ -34,6 +34,7 @@ from core.cli.main import main
 from core.sim.backends import sweep_levels
 from core.sim.optimise import (
     COARSE_LEVELS,
+    DEFAULT_REPLICATIONS,
     Goal,
     Sweep,
     Verification,
@@ -305,6 +306,13 @@ def test_optimize_command_budget_mode(write_file, capsys):
     code = main(["optimize", _params_file(write_file), "--budget", "2000", *RUN, "--format", "text"])
     out, _ = capsys.readouterr()
     assert code == 0 and "best fill rate within an average inventory value of 2,000.00" in out
+
+
+def test_optimize_command_defaults_to_the_apps_replications(write_file, capsys):
+    code = main(["optimize", _params_file(write_file), "--target-fill", "0.9", "--format", "text"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert f", {DEFAULT_REPLICATIONS} replications" in out.splitlines()[0]
 
 
 def test_optimize_command_wants_one_question(write_file, capsys):

@@ -103,6 +103,17 @@ def test_suppliers_come_from_the_lots_where_the_parameters_name_none():
     assert bare["supplier"].tolist() == ["Other", "Big", None, "Old"]
 
 
+def test_suppliers_total_their_order_lines():
+    result = propose(stock_state(), Scenario(policy="periodic", service_level=0.95, review_days=7))
+    suppliers = result.suppliers
+    assert suppliers["supplier"].tolist() == ["=cmd()", "Acme", None]  # by value to order; no supplier last
+    acme = suppliers.iloc[1]
+    assert (acme["sku_count"], acme["order_qty_lines"]) == (2, 1)
+    assert acme["order_value"] == 1164
+    assert suppliers["order_value"].sum() == pytest.approx(result.total_value)
+    assert result.suppliers_to_order_from == 2  # "=cmd()" and Acme; the SKU without a supplier is not one
+
+
 def test_workbook_text_cannot_become_a_formula():
     result = propose(stock_state(), Scenario(policy="periodic"))
     tables = proposal_tables(result, {})

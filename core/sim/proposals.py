@@ -42,6 +42,12 @@ class Proposal:
     def total_value(self) -> float:
         return float(self.skus["order_value"].sum())
 
+    @property
+    def suppliers_to_order_from(self) -> int:
+        """Named suppliers with at least one order line (SKUs without a supplier are no supplier to call)."""
+        table = self.suppliers
+        return int((table["supplier"].notna() & (table["order_qty_lines"] > 0)).sum())
+
     def payload(self) -> dict:
         def records(frame: pd.DataFrame) -> list[dict]:
             return frame.astype(object).where(frame.notna(), None).to_dict("records")
