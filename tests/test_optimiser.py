@@ -196,6 +196,8 @@ def test_budget_mode_best_fill_within_the_stock_on_fresh_seeds(below_080):
     assert result.achieved["avg_inventory_value"] <= budget
     assert result.achieved["fill_rate"] >= result.uniform["fill_rate"]
     assert result.achieved["fill_rate"] == pytest.approx(0.97, abs=0.003)  # the dual of the target question
+    # stock saved at equal service: one level for all needs ≈ the target question's uniform stock for that fill
+    assert result.cash_vs_uniform == pytest.approx(below_080.cash_vs_uniform, rel=0.25)
     uniform_value = sweep_levels(params, WEEKLY, (result.uniform["service_level"],))["avg_inventory_value"].sum()
     assert uniform_value <= budget  # the uniform level within the budget, on the tuning seeds
     other = replace(WEEKLY, seed=424_242)

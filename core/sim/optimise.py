@@ -77,13 +77,19 @@ class Optimisation:
     budget: float | None = None
     fallback: str | None = None  # why the uniform level is returned instead of a plan, when it is
     refinements: list[dict] = field(default_factory=list)  # levels simulated, plan value and fill per halving
+    stock_saved_at_plan_fill: float = 0.0  # budget mode: see `cash_vs_uniform`
 
     @property
     def cash_vs_uniform(self) -> float:
-        """Inventory value the plan frees against the best uniform level (fresh seeds); 0 when the uniform
-        level is what is recommended."""
+        """Inventory value the plan frees against one level for all at equal service; 0 when the uniform level is
+        what is recommended. Target mode: the best uniform level's stock minus the plan's (fresh seeds, both
+        reaching the target). Budget mode, where both spend about the budget and the plan buys more fill: the
+        stock one level for all would need for the plan's fill rate (the uniform frontier, interpolated) minus the
+        plan's, on the tuning seeds."""
         if self.fallback is not None:
             return 0.0
+        if self.budget is not None:
+            return self.stock_saved_at_plan_fill
         return self.uniform["avg_inventory_value"] - self.achieved["avg_inventory_value"]
 
     @property
@@ -469,7 +475,16 @@ def optimise(params: pd.DataFrame, base: Scenario, target_fill: float | None = N
                      for g, name in enumerate(groups.names)} if by == "class" else {})
     report(1.0)
     return Optimisation(base, target_fill, weight, by, table, class_levels, achieved, uniform, frontier, current,
-                        check.rounds, budget, fallback, history)
+                        check.rounds, budget, fallback, history, _stock_saved(sweep, sku_levels))
+
+
+def _stock_saved(sweep: Sweep, sku_levels: np.ndarray) -> float:
+    """On the tuning seeds: the stock one level for all needs for the plan's fill rate (linear between the
+    uniform runs that bracket it) minus the plan's stock."""
+    fill, value = _plan_totals(sweep, sku_levels)
+    uniform = np.array([sweep.uniform(level) for level in sweep.levels])
+    order = np.argsort(uniform[:, 0], kind="stable")
+    return float(np.interp(fill, uniform[order, 0], uniform[order, 1]) - value)
 
 
 def _check_question(params: pd.DataFrame, target_fill: float | None, budget: float | None, by: str) -> None:
