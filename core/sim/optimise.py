@@ -382,7 +382,7 @@ class _Groups:
         group_value = np.zeros_like(group_fill)
         np.add.at(group_fill, self.member, fill.T)
         np.add.at(group_value, self.member, value.T)
-        exhaustive = len(levels) ** len(self.names) <= EXHAUSTIVE_LIMIT
+        exhaustive = len(self.names) * np.log(len(levels)) <= np.log(EXHAUSTIVE_LIMIT)
         choice, frontier = (_exhaustive if exhaustive else _greedy)(group_fill, group_value, goal)
         return levels[choice[self.member]], frontier
 
