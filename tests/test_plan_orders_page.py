@@ -120,3 +120,27 @@ def test_app_and_command_line_use_the_same_replications_by_default():
     assert at.session_state["po_plan"].scenario.replications == DEFAULT_REPLICATIONS
     # the command line's default: tests/test_optimiser.py::test_optimize_command_defaults_to_the_apps_replications
     assert not metric(at, "Cash released at equal service").startswith("-")
+
+
+def test_frontier_labels_stand_at_their_own_points():
+    """The plan's label, the uniform level's and today's stock are drawn at exactly their own coordinates."""
+    import pandas as pd
+
+    from core.sim.optimise import Optimisation
+    from core.sim.simulation import Scenario
+    from ui.plan_charts import frontier_chart
+
+    frontier = pd.DataFrame({"fill_rate": [0.70, 0.90, 0.96, 0.72, 0.93, 0.97],
+                             "avg_inventory_value": [1e6, 2e6, 3e6, 1e6, 2e6, 3e6],
+                             "kind": ["uniform"] * 3 + ["optimised"] * 3})
+    result = Optimisation(Scenario(), 0.95, "units", "class", pd.DataFrame(), {},
+                          {"fill_rate": 0.951, "avg_inventory_value": 2.4e6},
+                          {"service_level": 0.97, "fill_rate": 0.952, "avg_inventory_value": 2.9e6}, frontier, 4e6, 1)
+    chart = frontier_chart(result, "USD")  # no 万 or k: amounts as they are
+    texts = {layer.data["kind"].iloc[0]: layer.data for layer in chart.layer if layer.mark.type == "text"}
+    plan = texts[ZH["orders.mark.plan"]]
+    assert (plan["amount"].item(), plan["fill"].item()) == (2.4e6, pytest.approx(95.1))
+    uniform = texts[ZH["orders.mark.uniform"].format(level="97.00%")]
+    assert (uniform["amount"].item(), uniform["fill"].item()) == (2.9e6, pytest.approx(95.2))
+    today = texts[ZH["orders.mark.today"].format(value="$4,000,000.00")]
+    assert today["amount"].item() == 4e6

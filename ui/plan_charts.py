@@ -37,9 +37,10 @@ def frontier_chart(result: Optimisation, currency: str) -> alt.LayerChart:
         "fill": [result.achieved["fill_rate"] * 100, result.uniform["fill_rate"] * 100],
         "kind": [t("orders.mark.plan"), t("orders.mark.uniform", level=f"{result.uniform['service_level']:.2%}")],
     })
-    points = alt.Chart(marks).mark_point(size=200, shape="diamond", filled=True).encode(
-        x="amount:Q", y="fill:Q", tooltip=tooltip,
-        color=alt.Color("kind:N", scale=alt.Scale(domain=list(marks["kind"]), range=[GREEN, RED]), legend=None))
+    plan_point, uniform_point = (
+        alt.Chart(frame).mark_point(size=200, shape="diamond", filled=True, color=colour, opacity=1).encode(
+            x="amount:Q", y="fill:Q", tooltip=tooltip)
+        for frame, colour in ((marks.head(1), GREEN), (marks.tail(1), RED)))
     # each label starts right beside its own point (same x and y, a few pixels to the right), so it names the
     # point it stands next to; the plan's sits above its point, the uniform level's below, as the two are close
     plan_label = alt.Chart(marks.head(1)).mark_text(dx=9, dy=-9, align="left", baseline="bottom",
@@ -48,10 +49,11 @@ def frontier_chart(result: Optimisation, currency: str) -> alt.LayerChart:
     uniform_label = alt.Chart(marks.tail(1)).mark_text(dx=9, dy=9, align="left", baseline="top",
                                                        fontWeight="bold", color=RED).encode(
         x="amount:Q", y="fill:Q", text="kind:N")
-    layers = [uniform, optimised, _goal(result, divisor, money, fill), points, plan_label, uniform_label]
+    layers = [uniform, optimised, _goal(result, divisor, money, fill), uniform_point, plan_point, plan_label,
+              uniform_label]
     if result.current_inventory_value is not None:
         layers += _today(result.current_inventory_value, divisor, money, currency)
-    return alt.layer(*layers).resolve_scale(color="independent").properties(height=380)
+    return alt.layer(*layers).properties(height=380)
 
 
 def _goal(result: Optimisation, divisor: float, money: str, fill: str) -> alt.Chart:
