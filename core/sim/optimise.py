@@ -545,7 +545,10 @@ class Verification:
             top = self.sweep.uniform(self.sweep.levels[-1])[0]
             aim = (replace(aim, fill=min(aim.fill + miss, top)) if goal.budget is None
                    else replace(aim, budget=aim.budget - miss))
-            uniform_level = best_uniform(self.sweep, aim) if goal.budget is None or aim.budget > 0 else uniform_level
+            try:
+                uniform_level = best_uniform(self.sweep, aim)
+            except ValueError:  # the moved aim left the range: keep the last check's answer
+                break
             sku_levels = self.groups.choose(self.sweep, aim)[0]
         uniform = {"service_level": uniform_level, **uniform}
         if good:
