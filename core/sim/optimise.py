@@ -464,6 +464,12 @@ def optimise(params: pd.DataFrame, base: Scenario, target_fill: float | None = N
     sku_levels, frontier, history = refined_choice(sweep, groups, goal, report)
     check = Verification(params, base, sweep, groups, goal, weights, backend, chunk_skus)
     sku_levels, achieved, uniform, fallback = check.run(sku_levels, uniform_level)
+    saved = _stock_saved(sweep, sku_levels)
+    if budget is not None and fallback is None and saved < 0:
+        fallback = ("one level for all reaches the plan's fill rate with less stock, so the uniform level is "
+                    "recommended")
+        sku_levels = np.full(len(params), uniform["service_level"])
+        achieved = {"fill_rate": uniform["fill_rate"], "avg_inventory_value": uniform["avg_inventory_value"]}
     report(0.95)
     uniform_points = [(*sweep.uniform(level), "uniform") for level in sweep.levels]
     frontier = pd.concat([pd.DataFrame(uniform_points, columns=["fill_rate", "avg_inventory_value", "kind"]),
@@ -475,7 +481,7 @@ def optimise(params: pd.DataFrame, base: Scenario, target_fill: float | None = N
                      for g, name in enumerate(groups.names)} if by == "class" else {})
     report(1.0)
     return Optimisation(base, target_fill, weight, by, table, class_levels, achieved, uniform, frontier, current,
-                        check.rounds, budget, fallback, history, _stock_saved(sweep, sku_levels))
+                        check.rounds, budget, fallback, history, max(saved, 0.0))
 
 
 def _stock_saved(sweep: Sweep, sku_levels: np.ndarray) -> float:
