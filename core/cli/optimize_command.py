@@ -9,7 +9,7 @@ import sys
 from core.cli.base import UsageError, dump_json
 from core.cli.plan_inputs import parameters_with_options
 from core.sim.backends import backend_from_env
-from core.sim.optimise import DEFAULT_REPLICATIONS, Optimisation, optimise
+from core.sim.optimise import COARSE_LEVELS, DEFAULT_REPLICATIONS, Optimisation, optimise
 from core.sim.simulation import Scenario
 
 
@@ -31,6 +31,9 @@ def render_text(result: Optimisation) -> str:
              f"Cash released against the uniform level: {result.cash_vs_uniform:,.2f}"]
     if result.fallback:
         lines.append(f"Note: {result.fallback}.")
+    if result.budget is None and result.uniform["service_level"] <= COARSE_LEVELS[0]:
+        lines.append(f"Note: one level of {COARSE_LEVELS[0]:.2f} for all, the floor of the search, already reaches "
+                     "the target.")
     if result.by == "class":
         lines += [f"  class {name}: service level {level:.4f}" for name, level in sorted(result.class_levels.items())]
     else:
