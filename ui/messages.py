@@ -7,16 +7,18 @@ from __future__ import annotations
 from core.errors import CodedError
 from core.formatting import percent
 from core.intake.problems import InputError
-from ui.i18n import plain, t
+from ui.i18n import money, plain, t
 
 FILE_MESSAGES = {"the file is empty": "error.file_empty"}
 SHARE_PARAMS = {"target", "level", "achieved"}
+MONEY_PARAMS = {"budget", "lowest"}
 
 
-def error_text(error: Exception) -> str:
-    """The one message a page shows for an error from `core`, in the current language."""
+def error_text(error: Exception, currency: str = "CNY") -> str:
+    """The one message a page shows for an error from `core`, in the current language (money in `currency`)."""
     if isinstance(error, CodedError):
-        values = {k: percent(v, 2) if k in SHARE_PARAMS else v for k, v in error.params.items()}
+        values = {k: percent(v, 2) if k in SHARE_PARAMS else money(v, currency) if k in MONEY_PARAMS else v
+                  for k, v in error.params.items()}
         return t(f"error.{error.code}", **values)
     if isinstance(error, InputError):
         problem = error.problem
