@@ -73,7 +73,7 @@ def test_text_format_is_readable(write_file, capsys):
 
 @pytest.mark.parametrize(("content", "message"), [
     (b"", "lots.csv: the file is empty\n"),
-    ("物料编码,数量,单价\nA,1,2\n".encode("gbk"), "lots.csv: required column 'warehouse' is missing"),
+    ("仓库,数量,单价\nW,1,2\n".encode("gbk"), "lots.csv: required column 'sku' is missing"),
 ])
 def test_bad_input_exits_2_with_one_message_on_stderr(content, message, write_file, capsys):
     code, out, err = run(["report", str(write_file("lots.csv", content))], capsys)

@@ -24,6 +24,7 @@ from core.intake.parsing import map_distinct, parse_dates, parse_numbers, parse_
 from core.intake.problems import ERROR, NOTE, WARNING, empty_problems, fail, problems_frame
 from core.intake.profiles import ErpProfile, profiles, recognise
 from core.intake.reading import RawTable, Source, read_table
+from core.intake.roles import KIND_ADVICE, Roles, column_evidence, missing_message, other_kind, settle
 from core.intake.schema import (
     LOTS,
     MOVEMENTS,
@@ -36,6 +37,7 @@ from core.intake.schema import (
     infer_stock_type,
     normalize_header,
 )
+from core.intake.vocabulary import category_of_header, role_of_header
 
 ROW = "_row"
 DEFAULT_CURRENCY = "CNY"
@@ -87,10 +89,17 @@ class SchemaMatcher:
     def key_of(self, header: object) -> str | None:
         return self.by_alias.get(normalize_header(header))
 
+    def word_key_of(self, header: object) -> str | None:
+        """A stock list's column by the multilingual vocabulary or the SAP stock-category words."""
+        if self.schema is not LOTS:
+            return None
+        key = role_of_header(header) or category_of_header(header)
+        return key if key in self.schema.keys else None
+
     def score(self, cells: list[object]) -> int:
-        """Columns recognised in a row, by the generic aliases or by the ERP profile that knows most of them."""
+        """Columns recognised in a row, by the generic aliases and words or by the ERP profile that knows most."""
         texts = [c for c in cells if isinstance(c, str) and c.strip()]
-        best = len({self.key_of(c) for c in texts} - {None})
+        best = len({self.key_of(c) or self.word_key_of(c) for c in texts} - {None})
         for profile in self.profiles:
             best = max(best, len({profile.key_of(c) for c in texts} & set(self.schema.keys)))
         return best
@@ -101,22 +110,29 @@ class SchemaMatcher:
         return recognise(headers, self.key_of, self.schema.keys)
 
     def mapping(self, headers: list[str]) -> dict[str, str]:
-        """Canonical key → header: explicit overrides first, then the recognised ERP profile's vocabulary,
-        then the first header matching each key by the generic aliases."""
+        return self.resolve(headers)[0]
+
+    def resolve(self, headers: list[str]) -> tuple[dict[str, str], dict[str, str]]:
+        """(canonical key → header, key → where it came from): explicit overrides first, then the recognised ERP
+        profile's vocabulary, then the generic aliases, then (stock lists) the multilingual words."""
         unknown = sorted(set(self.overrides) - set(self.schema.keys))
         if unknown:
             raise ValueError(f"unknown column keys in the mapping: {', '.join(unknown)}")
         mapping = dict(self.overrides)
+        sources = dict.fromkeys(mapping, "mapping")
         taken = set(mapping.values())
         profile = self.profile(headers)
-        lookups = ([profile.key_of] if profile else []) + [self.key_of]
-        for key_of in lookups:
+        known_to_profile = {h for h in headers if profile and profile.key_of(h)}
+        lookups = ([(profile.key_of, "profile")] if profile else []) + [(self.key_of, "alias")]
+        lookups.append((lambda h: None if h in known_to_profile else self.word_key_of(h), "vocabulary"))
+        for key_of, source in lookups:
             for header in headers:
                 key = key_of(header)
                 if key in self.schema.keys and key not in mapping and header not in taken:
                     mapping[key] = header
+                    sources[key] = source
                     taken.add(header)
-        return mapping
+        return mapping, sources
 
     def header_kinds(self, headers: list[str]) -> dict[str, str]:
         kinds = {c.key: c.kind for c in self.schema.columns}
@@ -197,6 +213,7 @@ class _RowChecks:
         self.bad = np.zeros(len(raw.frame), dtype=bool)
         self.unreadable: dict[str, np.ndarray] = {}
         self.profile: ErpProfile | None = None
+        self.roles: Roles | None = None
 
     def add(self, key: str, mask: np.ndarray, what: str | Callable[[pd.Series], pd.Series],
             severity: str = ERROR) -> None:
@@ -353,14 +370,67 @@ def load_table(source: Source, schema: FileSchema, name: str | None = None, mapp
                ) -> tuple[RawTable, pd.DataFrame, dict[str, str], _RowChecks]:
     matcher = SchemaMatcher(schema, mapping)
     raw = read_table(source, matcher, name=name, encoding=encoding, choice=choice)
-    resolved = matcher.mapping(raw.headers)
-    _check_columns(raw, schema, resolved)
-    raw, totals_at, totals_labels = _drop_totals(raw, resolved)
+    roles = None
+    if schema is LOTS:
+        raw, resolved, roles, totals_at, totals_labels = _lot_roles(raw, matcher)
+    else:
+        resolved = matcher.mapping(raw.headers)
+        _check_columns(raw, schema, resolved)
+        raw, totals_at, totals_labels = _drop_totals(raw, resolved)
     checks = _RowChecks(raw, resolved)
+    checks.roles = roles
     checks.add_totals(totals_at, totals_labels)
     frame = _parse_columns(raw, schema, resolved, checks)
     checks.profile = matcher.profile(raw.headers)
     return raw, frame, resolved, checks
+
+
+def _lot_roles(raw: RawTable, matcher: SchemaMatcher) -> tuple[RawTable, dict[str, str], Roles, np.ndarray, list]:
+    """The stock list's roles from its headers and values (see `roles`); refuses a file of another kind, or
+    one with open roles, in one message."""
+    by_header, sources = matcher.resolve(raw.headers)
+    missing_override = [h for h in by_header.values() if h not in raw.headers]
+    if missing_override:
+        raise fail(raw.name, f"mapped column '{missing_override[0]}' is not in the file; "
+                             f"the file has: {', '.join(raw.headers)}")
+    body, totals_at, totals_labels = _drop_totals(raw, by_header)
+    roles = settle(by_header, sources, column_evidence(body.frame, raw.conventions.decimal))
+    kind = other_kind(raw.headers, roles)
+    if kind:
+        raise fail(raw.name, f"looks like {KIND_ADVICE[kind[0]]} (columns {', '.join(kind[1])})")
+    if roles.missing:
+        first = roles.missing[0]
+        raise fail(raw.name, missing_message(roles, raw.headers), missing=first,
+                   closest=tuple(roles.candidates.get(first, ())), candidates=roles.candidates)
+    if len(raw.frame) == 0:
+        raise fail(raw.name, "no data rows below the header")
+    if roles.mapping != by_header:
+        body, totals_at, totals_labels = _drop_totals(raw, roles.mapping)
+    return body, roles.mapping, roles, totals_at, totals_labels
+
+
+PLANT_LEVEL = "plant level"
+
+
+def _settle_warehouse(frame: pd.DataFrame, name: str, checks: _RowChecks) -> str:
+    """The warehouse of each lot, and where it came from: the column; SAP's plant and storage location as
+    `plant/sloc` (an empty storage location is plant-level stock, in transit between plants: `1000 (plant level)`);
+    the plant alone; or, in a file with neither, one warehouse named for the file."""
+    if "plant" in frame:
+        plant = frame["plant"]
+        if "warehouse" not in frame:
+            frame["warehouse"] = plant
+            return "plant"
+        sloc = frame["warehouse"]
+        frame["warehouse"] = (plant + "/" + sloc).where(sloc.notna(), plant + f" ({PLANT_LEVEL})").where(
+            plant.notna(), sloc)
+        checks.add("warehouse", frame["warehouse"].isna().to_numpy() & ~checks.bad, "is empty")
+        return "plant and storage location"
+    if "warehouse" in frame:
+        checks.add("warehouse", frame["warehouse"].isna().to_numpy() & ~checks.bad, "is empty")
+        return "column"
+    frame["warehouse"] = re.sub(r"(\.[A-Za-z0-9]{1,4})+$", "", name) or name
+    return "file name"
 
 
 def _stock_type_of(given: object, warehouse: object) -> str:
@@ -429,6 +499,7 @@ def load_lots(source: Source, name: str | None = None, mapping: dict[str, str] |
               encoding: str | None = None, choice: ConventionChoice | None = None) -> LoadResult:
     """Stock lots (SPEC §2.1): value from qty × unit_cost where absent, stock type from the warehouse name."""
     raw, frame, resolved, checks = load_table(source, LOTS, name, mapping, encoding, choice)
+    warehouse_source = _settle_warehouse(frame, raw.name, checks)
     mismatched = _check_value(frame, checks) if {"value", "unit_cost"} <= set(frame) else 0
     if "value" not in frame:
         frame["value"] = frame["qty"] * frame["unit_cost"]
@@ -448,7 +519,8 @@ def load_lots(source: Source, name: str | None = None, mapping: dict[str, str] |
     result = _finish(raw, frame, resolved, checks)
     result.currency, result.currency_basis = _currency(frame, raw, resolved, checks.profile, choice)
     result.profile = checks.profile.name if checks.profile else None
-    result.extra.update(totals_rows=int((result.problems["severity"] == NOTE).sum()), value_mismatch_rows=mismatched)
+    result.extra.update(totals_rows=int((result.problems["severity"] == NOTE).sum()), value_mismatch_rows=mismatched,
+                        warehouse_source=warehouse_source, roles=checks.roles)
     return result
 
 
