@@ -10,6 +10,7 @@ A known ERP report (SAP MB52, Kingdee, U8, Odoo, …; see `profiles`) is recogni
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from core.intake.conventions import ConventionChoice, Conventions
+from core.intake.guards import plausibility
 from core.intake.parsing import map_distinct, parse_dates, parse_numbers, parse_text
 from core.intake.problems import ERROR, NOTE, WARNING, empty_problems, fail, problems_frame
 from core.intake.profiles import ErpProfile, profiles, recognise
@@ -30,6 +32,7 @@ from core.intake.schema import (
     MOVEMENTS,
     OTHER_STOCK_TYPE,
     PLANNING,
+    PRICES,
     STOCK_TYPES,
     TOTALS_LABEL,
     TOTALS_PREFIX,
@@ -43,6 +46,8 @@ ROW = "_row"
 DEFAULT_CURRENCY = "CNY"
 _CURRENCY_SIGNS = {"¥": "CNY", "￥": "CNY", "元": "CNY", "RMB": "CNY", "CNY": "CNY", "€": "EUR", "EUR": "EUR",
                    "US$": "USD", "$": "USD", "USD": "USD", "£": "GBP", "GBP": "GBP", "HKD": "HKD"}
+CURRENCY_SOURCES = {"user": "mapping", "column": "column", "signs": "symbol", "profile": "profile",
+                    "default": "assumed"}
 VALUE_TOLERANCE = 0.01  # relative gap between value and qty × unit_cost that draws a warning
 
 
@@ -64,6 +69,11 @@ class LoadResult:
     currency_basis: str = "default"  # user | column | signs | profile | default
 
     @property
+    def currency_source(self) -> str:
+        """Where the currency came from, as the report says it: mapping, column, symbol, profile or assumed."""
+        return CURRENCY_SOURCES.get(self.currency_basis, self.currency_basis)
+
+    @property
     def rejected_count(self) -> int:
         return len(self.rejected)
 
@@ -74,7 +84,9 @@ class LoadResult:
     def describe(self) -> str:
         """'SAP MB52 / MB5B (German), decimal comma, day-first dates, EUR': what was recognised, in English."""
         currency = self.currency + (" (assumed)" if self.currency_basis == "default" else "")
-        return ", ".join([self.profile or "generic columns", self.conventions.describe(), currency])
+        sheets = self.extra.get("sheets") or []
+        where = [f"sheet '{self.extra['sheet']}' of {len(sheets)}"] if len(sheets) > 1 else []
+        return ", ".join([*where, self.profile or "generic columns", self.conventions.describe(), currency])
 
 
 class SchemaMatcher:
@@ -91,7 +103,7 @@ class SchemaMatcher:
 
     def word_key_of(self, header: object) -> str | None:
         """A stock list's column by the multilingual vocabulary or the SAP stock-category words."""
-        if self.schema is not LOTS:
+        if self.schema not in (LOTS, PRICES):
             return None
         key = role_of_header(header) or category_of_header(header)
         return key if key in self.schema.keys else None
@@ -122,9 +134,8 @@ class SchemaMatcher:
         sources = dict.fromkeys(mapping, "mapping")
         taken = set(mapping.values())
         profile = self.profile(headers)
-        known_to_profile = {h for h in headers if profile and profile.key_of(h)}
         lookups = ([(profile.key_of, "profile")] if profile else []) + [(self.key_of, "alias")]
-        lookups.append((lambda h: None if h in known_to_profile else self.word_key_of(h), "vocabulary"))
+        lookups.append((self.word_key_of, "vocabulary"))
         for key_of, source in lookups:
             for header in headers:
                 key = key_of(header)
@@ -360,19 +371,19 @@ def _drop_totals(raw: RawTable, mapping: dict[str, str]) -> tuple[RawTable, np.n
         return raw, np.array([], dtype=int), []
     labels = raw.frame[mask].astype(object).apply(
         lambda row: next((str(v) for v in row if isinstance(v, str) and v.strip()), ""), axis=1).tolist()
-    kept = RawTable(raw.name, raw.frame[~mask].reset_index(drop=True), raw.rows[~mask], raw.headers, raw.encoding,
-                    raw.malformed, raw.conventions)
+    kept = dataclasses.replace(raw, frame=raw.frame[~mask].reset_index(drop=True), rows=raw.rows[~mask])
     return kept, raw.rows[mask], labels
 
 
 def load_table(source: Source, schema: FileSchema, name: str | None = None, mapping: dict[str, str] | None = None,
-               encoding: str | None = None, choice: ConventionChoice | None = None,
-               ) -> tuple[RawTable, pd.DataFrame, dict[str, str], _RowChecks]:
+               encoding: str | None = None, choice: ConventionChoice | None = None, sheet: str | None = None,
+               priced: bool = False) -> tuple[RawTable, pd.DataFrame, dict[str, str], _RowChecks]:
+    """Read, find the roles, set totals aside and parse; `priced`: a price list will supply the unit costs."""
     matcher = SchemaMatcher(schema, mapping)
-    raw = read_table(source, matcher, name=name, encoding=encoding, choice=choice)
+    raw = read_table(source, matcher, name=name, encoding=encoding, choice=choice, sheet=sheet)
     roles = None
     if schema is LOTS:
-        raw, resolved, roles, totals_at, totals_labels = _lot_roles(raw, matcher)
+        raw, resolved, roles, totals_at, totals_labels = _lot_roles(raw, matcher, priced)
     else:
         resolved = matcher.mapping(raw.headers)
         _check_columns(raw, schema, resolved)
@@ -385,7 +396,13 @@ def load_table(source: Source, schema: FileSchema, name: str | None = None, mapp
     return raw, frame, resolved, checks
 
 
-def _lot_roles(raw: RawTable, matcher: SchemaMatcher) -> tuple[RawTable, dict[str, str], Roles, np.ndarray, list]:
+def _where(raw: RawTable) -> str:
+    """'sheet 'Inventory' of 3 (Assumptions, Inventory, Notes): ' for a message about a workbook of several sheets."""
+    return f"sheet '{raw.sheet}' of {len(raw.sheets)} ({', '.join(raw.sheets)}): " if len(raw.sheets) > 1 else ""
+
+
+def _lot_roles(raw: RawTable, matcher: SchemaMatcher, priced: bool,
+               ) -> tuple[RawTable, dict[str, str], Roles, np.ndarray, list]:
     """The stock list's roles from its headers and values (see `roles`); refuses a file of another kind, or
     one with open roles, in one message."""
     by_header, sources = matcher.resolve(raw.headers)
@@ -394,13 +411,13 @@ def _lot_roles(raw: RawTable, matcher: SchemaMatcher) -> tuple[RawTable, dict[st
         raise fail(raw.name, f"mapped column '{missing_override[0]}' is not in the file; "
                              f"the file has: {', '.join(raw.headers)}")
     body, totals_at, totals_labels = _drop_totals(raw, by_header)
-    roles = settle(by_header, sources, column_evidence(body.frame, raw.conventions.decimal))
+    roles = settle(by_header, sources, column_evidence(body.frame, raw.conventions.decimal), priced)
     kind = other_kind(raw.headers, roles)
     if kind:
-        raise fail(raw.name, f"looks like {KIND_ADVICE[kind[0]]} (columns {', '.join(kind[1])})")
+        raise fail(raw.name, f"{_where(raw)}looks like {KIND_ADVICE[kind[0]]} (columns {', '.join(kind[1])})")
     if roles.missing:
         first = roles.missing[0]
-        raise fail(raw.name, missing_message(roles, raw.headers), missing=first,
+        raise fail(raw.name, _where(raw) + missing_message(roles, raw.headers), missing=first,
                    closest=tuple(roles.candidates.get(first, ())), candidates=roles.candidates)
     if len(raw.frame) == 0:
         raise fail(raw.name, "no data rows below the header")
@@ -496,11 +513,14 @@ def _check_value(frame: pd.DataFrame, checks: _RowChecks) -> int:
 
 
 def load_lots(source: Source, name: str | None = None, mapping: dict[str, str] | None = None,
-              encoding: str | None = None, choice: ConventionChoice | None = None) -> LoadResult:
-    """Stock lots (SPEC §2.1): value from qty × unit_cost where absent, stock type from the warehouse name."""
-    raw, frame, resolved, checks = load_table(source, LOTS, name, mapping, encoding, choice)
+              encoding: str | None = None, choice: ConventionChoice | None = None, sheet: str | None = None,
+              prices: LoadResult | None = None) -> LoadResult:
+    """Stock lots (SPEC §2.1): value from qty × unit_cost where absent, stock type from the warehouse name;
+    `prices` (see `load_prices`) gives the unit cost of lots the file does not value."""
+    raw, frame, resolved, checks = load_table(source, LOTS, name, mapping, encoding, choice, sheet, prices is not None)
     warehouse_source = _settle_warehouse(frame, raw.name, checks)
     mismatched = _check_value(frame, checks) if {"value", "unit_cost"} <= set(frame) else 0
+    unpriced = _apply_prices(frame, prices, checks) if prices is not None else []
     if "value" not in frame:
         frame["value"] = frame["qty"] * frame["unit_cost"]
     elif "unit_cost" in frame:
@@ -518,9 +538,60 @@ def load_lots(source: Source, name: str | None = None, mapping: dict[str, str] |
     frame["stock_type"] = _stock_types(frame)
     result = _finish(raw, frame, resolved, checks)
     result.currency, result.currency_basis = _currency(frame, raw, resolved, checks.profile, choice)
+    if prices is not None and result.currency_basis == "default" and prices.currency_basis != "default":
+        result.currency, result.currency_basis = prices.currency, prices.currency_basis
     result.profile = checks.profile.name if checks.profile else None
     result.extra.update(totals_rows=int((result.problems["severity"] == NOTE).sum()), value_mismatch_rows=mismatched,
-                        warehouse_source=warehouse_source, roles=checks.roles)
+                        warehouse_source=warehouse_source, roles=checks.roles, unpriced=unpriced,
+                        sheet=raw.sheet, sheets=raw.sheets)
+    result.extra["warnings"] = plausibility(result.data, result.mapping, set(result.mapping), result.problems,
+                                            result.data[ROW])
+    result.extra["notes"] = _intake_notes(result, warehouse_source)
+    return result
+
+
+def _intake_notes(result: LoadResult, warehouse_source: str) -> list[str]:
+    """What the summary says about how the list was read beyond its headers."""
+    notes = []
+    if warehouse_source == "file name" and len(result.data):
+        notes.append(f"no warehouse column: all stock is one warehouse, '{result.data['warehouse'].iloc[0]}'")
+    if warehouse_source == "plant and storage location":
+        plant_level = int(result.data["warehouse"].str.endswith(f"({PLANT_LEVEL})").sum())
+        if plant_level:
+            notes.append(f"{plant_level} rows have no storage location: plant-level stock (in transit), kept "
+                         f"as warehouse '<plant> ({PLANT_LEVEL})'")
+    roles = result.extra.get("roles")
+    if roles is not None:
+        for key, source in roles.sources.items():
+            if source in ("arithmetic", "content"):
+                notes.append(f"'{roles.mapping[key]}' read as {key}: {roles.reasons[key]}")
+    return notes
+
+
+def _apply_prices(frame: pd.DataFrame, prices: LoadResult, checks: _RowChecks) -> list[str]:
+    """Unit costs from the price list for lots the file leaves unvalued; a lot whose item has no price is set
+    aside and listed, never valued at zero. Returns the unpriced items."""
+    by_item = prices.data.drop_duplicates("sku").set_index("sku")["unit_cost"]
+    listed = frame["sku"].map(by_item).astype(float)
+    unvalued = frame["value"].isna() if "value" in frame else pd.Series(True, index=frame.index)
+    if "unit_cost" in frame:
+        frame["unit_cost"] = frame["unit_cost"].where(frame["unit_cost"].notna() | ~unvalued, listed)
+    else:
+        frame["unit_cost"] = listed
+    unpriced = (frame["unit_cost"].isna() & unvalued).to_numpy() & ~checks.bad & frame["sku"].notna().to_numpy()
+    checks.add("sku", unpriced, lambda cells: _quoted(cells) + f" has no unit cost here and is not in the price "
+               f"list {prices.name}: set aside, not valued at zero")
+    return sorted(frame.loc[unpriced, "sku"].astype(str).unique())
+
+
+def load_prices(source: Source, name: str | None = None, mapping: dict[str, str] | None = None,
+                encoding: str | None = None, choice: ConventionChoice | None = None) -> LoadResult:
+    """A price list (item master): one unit cost per item, for stock lists that carry quantities only."""
+    raw, frame, resolved, checks = load_table(source, PRICES, name, mapping, encoding, choice)
+    duplicated = frame["sku"].duplicated(keep="first").to_numpy() & frame["sku"].notna().to_numpy()
+    checks.add("sku", duplicated, "appears twice; the first price is used", WARNING)
+    result = _finish(raw, frame, resolved, checks)
+    result.currency, result.currency_basis = _currency(frame, raw, resolved, None, choice)
     return result
 
 

@@ -64,6 +64,8 @@ class RawTable:
     encoding: str | None
     malformed: list[tuple[int, str]]  # (row, text) of lines with the wrong number of fields
     conventions: Conventions = field(default_factory=Conventions)
+    sheet: str | None = None  # the workbook sheet read, and every sheet of the workbook
+    sheets: list[str] = field(default_factory=list)
 
 
 def read_source(source: Source, name: str | None = None) -> tuple[bytes, str]:
@@ -219,8 +221,10 @@ def find_header_row(rows: list[list[object]], matcher: HeaderMatcher) -> int:
 
 
 def read_table(source: Source, matcher: HeaderMatcher, name: str | None = None,
-               encoding: str | None = None, choice: ConventionChoice | None = None) -> RawTable:
-    """Read CSV/TXT (optionally gzip-compressed), XLSX or XLS; `choice` overrides the inferred conventions."""
+               encoding: str | None = None, choice: ConventionChoice | None = None,
+               sheet: str | None = None) -> RawTable:
+    """Read CSV/TXT (optionally gzip-compressed), XLSX or XLS; `choice` overrides the inferred conventions,
+    `sheet` the workbook sheet chosen by its headers."""
     data, name = read_source(source, name)
     if data[:2] == _GZIP_MAGIC:
         data = limits.gunzip(data, name)
@@ -229,7 +233,7 @@ def read_table(source: Source, matcher: HeaderMatcher, name: str | None = None,
     if data.startswith(_ZIP_MAGIC):
         limits.check_xlsx(data, name)
     if data.startswith((_ZIP_MAGIC, _OLE_MAGIC)):
-        return _read_excel(data, name, matcher, choice)
+        return _read_excel(data, name, matcher, choice, sheet)
     limits.check_csv_shape(data, name)
     if encoding is None and _looks_like_utf8(data):
         try:
@@ -240,7 +244,7 @@ def read_table(source: Source, matcher: HeaderMatcher, name: str | None = None,
     return _read_csv(text, data, used, name, matcher, choice)
 
 
-def read_header(source: Source, matcher: HeaderMatcher, name: str | None = None) -> list[str]:
+def read_header(source: Source, matcher: HeaderMatcher, name: str | None = None, sheet: str | None = None) -> list[str]:
     """The header of a file from its first rows only (for the Data page's mapping and remembered mappings):
     cheap even for a million-row file."""
     data, name = read_source(source, name)
@@ -252,12 +256,8 @@ def read_header(source: Source, matcher: HeaderMatcher, name: str | None = None)
     if data.startswith(_ZIP_MAGIC):
         limits.check_xlsx(data, name)  # calamine would expand a bomb's whole sheet to read its first rows
     if data.startswith((_ZIP_MAGIC, _OLE_MAGIC)):
-        try:
-            cells = pd.read_excel(io.BytesIO(data), sheet_name=0, header=None, dtype=object, engine="calamine",
-                                  nrows=HEADER_SEARCH_ROWS + 1)
-        except Exception:  # calamine raises many kinds for a damaged or non-workbook file
-            raise fail(name, "cannot read the Excel workbook: the file is damaged or not a workbook") from None
-        head = cells.replace("", np.nan).values.tolist()
+        sheets = _sheets(data, name, nrows=HEADER_SEARCH_ROWS + 1)
+        head = sheets[choose_sheet(sheets, matcher, name, sheet)].values.tolist() if sheets else []
         if not head:
             raise fail(name, "the file is empty")
         at = find_header_row(head, matcher)
@@ -300,16 +300,43 @@ def _looks_like_utf8(data: bytes) -> bool:
     return True
 
 
-def _read_excel(data: bytes, name: str, matcher: HeaderMatcher, choice: ConventionChoice | None) -> RawTable:
-    """The first sheet of an .xlsx or .xls workbook (calamine reads both, and large sheets far faster than openpyxl)."""
+def _sheets(data: bytes, name: str, nrows: int | None = None) -> dict[str, pd.DataFrame]:
+    """Every sheet of an .xlsx or .xls workbook as cells (calamine reads both, and large sheets far faster than
+    openpyxl)."""
     try:
-        cells = pd.read_excel(io.BytesIO(data), sheet_name=0, header=None, dtype=object, engine="calamine")
+        sheets = pd.read_excel(io.BytesIO(data), sheet_name=None, header=None, dtype=object, engine="calamine",
+                               nrows=nrows)
     except Exception:  # calamine raises many kinds for a damaged or non-workbook file
         raise fail(name, "cannot read the Excel workbook: the file is damaged or not a workbook") from None
-    cells = cells.replace("", np.nan)
+    return {str(sheet): cells.replace("", np.nan) for sheet, cells in sheets.items()}
+
+
+def choose_sheet(sheets: dict[str, pd.DataFrame], matcher: HeaderMatcher, name: str, sheet: str | None = None) -> str:
+    """The sheet asked for, else the one whose header row recognises most columns (then the one with most rows):
+    a workbook whose first sheet is 'Assumptions' or a cover page is read at its stock list."""
+    if not sheets:
+        raise fail(name, "the file is empty")
+    if sheet is not None:
+        if sheet not in sheets:
+            raise fail(name, f"no sheet '{sheet}'; the workbook has: {', '.join(sheets)}")
+        return sheet
+
+    def score(item: tuple[str, pd.DataFrame]) -> tuple[int, int]:
+        head = item[1].head(HEADER_SEARCH_ROWS).values.tolist()
+        return (matcher.score(head[find_header_row(head, matcher)]) if head else 0, len(item[1]))
+
+    return max(sheets.items(), key=score)[0]
+
+
+def _read_excel(data: bytes, name: str, matcher: HeaderMatcher, choice: ConventionChoice | None,
+                sheet: str | None = None) -> RawTable:
+    """The stock list's sheet of a workbook (see `choose_sheet`), its header row found as in a CSV."""
+    sheets = _sheets(data, name)
+    chosen = choose_sheet(sheets, matcher, name, sheet)
+    cells = sheets[chosen]
     head = cells.head(HEADER_SEARCH_ROWS).values.tolist()
     if not head:
-        raise fail(name, "the file is empty")
+        raise fail(name, f"sheet '{chosen}' is empty" if len(sheets) > 1 else "the file is empty")
     header_at = find_header_row(head, matcher)
     below = head[header_at + 1] if header_at + 1 < len(head) else []
     joined = joined_header(head[header_at], below, matcher)
@@ -322,7 +349,7 @@ def _read_excel(data: bytes, name: str, matcher: HeaderMatcher, choice: Conventi
     rows = np.arange(first, first + len(frame))[keep]
     frame = frame[keep].reset_index(drop=True)
     conventions = _conventions(headers, frame.head(CONVENTION_SAMPLE_ROWS).values.tolist(), matcher, choice)
-    return RawTable(name, frame, rows, headers, None, [], conventions)
+    return RawTable(name, frame, rows, headers, None, [], conventions, sheet=chosen, sheets=list(sheets))
 
 
 def _read_csv(text: str | None, data: bytes, encoding: str, name: str, matcher: HeaderMatcher,

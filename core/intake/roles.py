@@ -141,14 +141,15 @@ class Roles:
         return [h for h, e in self.evidence.items() if h not in taken and e.is_number and e.filled]
 
 
-def settle(mapping: dict[str, str], sources: dict[str, str], evidence: dict[str, ColumnEvidence]) -> Roles:
+def settle(mapping: dict[str, str], sources: dict[str, str], evidence: dict[str, ColumnEvidence],
+           priced: bool = False) -> Roles:
     """Confirm the header roles by the values, fill the open ones from the arithmetic and the values, and list
-    what is still missing with the candidates the evidence supports."""
+    what is still missing with the candidates the evidence supports (no unit cost when a price list is given)."""
     roles = Roles(dict(mapping), dict(sources), evidence)
     _refuse_contradicted(roles)
     _settle_money(roles)
     _find_item(roles)
-    roles.missing = _missing(roles)
+    roles.missing = [key for key in _missing(roles) if not (priced and key == "unit_cost")]
     roles.candidates = {key: candidates(key, roles) for key in roles.missing}
     return roles
 
@@ -324,6 +325,8 @@ def missing_message(roles: Roles, headers: list[str]) -> str:
         how = (f"closest headers: {', '.join(found)}; map one on the Data page (column mapping) or headless with "
                f"--mapping FILE holding {{\"{found[0]}\": \"{key}\"}}" if found
                else "no column of the file can be it: the export needs this column")
+        if key == "unit_cost" and not found:
+            how += "; or value a quantity-only list with a price list: --prices FILE (item → unit cost)"
         return (f"required column '{_wanted(key)}' is missing (accepted headers: {accepted}, …); "
                 f"the file has: {', '.join(headers)}; {how}")
     clauses, example = [], {}

@@ -179,3 +179,13 @@ def infer_stock_type(warehouse: str) -> str:
         if keyword in name:
             return stock_type
     return OTHER_STOCK_TYPE
+
+PRICES = FileSchema(
+    name="price list",
+    columns=(
+        Column("sku", "text", LOTS.column("sku").aliases, required=True),
+        Column("unit_cost", "number", LOTS.column("unit_cost").aliases, required=True),
+        Column("sku_name", "text", LOTS.column("sku_name").aliases),
+        Column("currency", "text", LOTS.column("currency").aliases),
+    ),
+)
