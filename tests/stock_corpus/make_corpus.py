@@ -13,6 +13,7 @@ those values (every stock category counted once). For the real public files copi
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import json
 import random
@@ -25,6 +26,7 @@ import xlsxwriter
 
 HERE = Path(__file__).resolve().parent
 CENT = Decimal("0.01")
+FIXED_TIME = datetime.datetime(2025, 12, 31, 18, 0, 0)
 CATEGORIES = ("unrestricted", "transit", "quality", "restricted", "blocked", "returns")
 
 
@@ -56,6 +58,7 @@ def write_utf16(path: Path, rows: list[list[object]]) -> None:
 
 def write_xlsx(path: Path, sheets: list[tuple[str, list[list[object]]]]) -> None:
     book = xlsxwriter.Workbook(str(path))
+    book.set_properties({"created": FIXED_TIME})  # same bytes on every run
     for name, rows in sheets:
         sheet = book.add_worksheet(name)
         for r, row in enumerate(rows):
@@ -94,7 +97,7 @@ class Case:
     tiv: float | None = None
     lots: int | None = None
     currency: str | None = None
-    currency_source: str | None = None
+    currency_source: str | list[str] | None = None
     fragments: list[list[str]] = field(default_factory=list)
     prices: str | None = None
     sheet: str | None = None
@@ -539,7 +542,7 @@ def build_chinese(folder: Path) -> list[Case]:
     cases.append(Case("kingdee_jishi_kucun", "kingdee_jishi_kucun.xls",
                       "written from Kingdee K/3 即时库存 export layout",
                       "legacy .xls, title line, 物料代码/仓库/库存数量/单价/金额", 0, "sum of 金额 = Σ 库存数量 × 单价",
-                      money(total(rows)), len(rows), "CNY", "profile"))
+                      money(total(rows)), len(rows), "CNY", ["profile", "assumed"]))
 
     rows = items(35, ["钢板Q235", "铝型材6063", "铜排T2", "PVC粒料", "ABS粒料", "包装纸箱"], ["原料库"],
                  "0{0:05d}{1:01d}")
@@ -557,7 +560,24 @@ def build_chinese(folder: Path) -> list[Case]:
                       "written from Yonyou U8 收发存汇总表 layout",
                       "two-row header (期初/入库/出库/结存 × 数量/金额), no warehouse column",
                       0, "sum of 结存|金额 (closing); 期初, 入库, 出库 are not stock",
-                      money(total(rows)), len(rows), "CNY", "profile"))
+                      money(total(rows)), len(rows), "CNY", ["profile", "assumed"]))
+
+    rows = items(37, ZH_GOODS[:9], ["成品仓", "原材料仓", "半成品仓"], "{0:05d}{1:02d}", half_units=True)
+    rows.sort(key=lambda r: r.warehouse)
+    table = [["现存量查询"], ["仓库名称", "存货编码", "存货名称", "规格型号", "现存数量", "单价", "金额"]]
+    for warehouse in sorted({r.warehouse for r in rows}):
+        group = [r for r in rows if r.warehouse == warehouse]
+        table += [[r.warehouse, r.sku, r.name, "", number(r.qty, 2), number(r.price, 2), number(r.value, 2)]
+                  for r in group]
+        table.append(["小计", "", "", "", number(sum((r.qty for r in group), Decimal(0)), 2), "",
+                      number(total(group), 2)])
+    table.append(["总计", "", "", "", number(sum((r.qty for r in rows), Decimal(0)), 2), "", number(total(rows), 2)])
+    write_text(folder / "u8_xiancunliang_subtotals_gbk.csv", table, ",", "gbk")
+    cases.append(Case("u8_xiancunliang_subtotals_gbk", "u8_xiancunliang_subtotals_gbk.csv",
+                      "written from Yonyou U8 现存量查询 export layout",
+                      "GBK, title, a 小计 subtotal row after each warehouse and a 总计 row", 0,
+                      "sum of 金额 over item rows only (= 现存数量 × 单价); 小计 and 总计 rows are not lots",
+                      money(total(rows)), len(rows), "CNY", ["profile", "assumed"]))
 
     table = [["出入库流水账"],
              ["日期", "单据号", "物料编码", "物料名称", "仓库", "收发类别", "入库数量", "出库数量", "单价", "金额"]]
@@ -807,6 +827,27 @@ def build_us(folder: Path) -> list[Case]:
                          "written from Shopify's inventory CSV export", "quantity-only, no price list",
                          "no cost or value: the message names the missing cost/value", ["cost"], ["value"]))
 
+    rows = items(60, EN_GOODS, ["Atlanta", "Chicago"], "AG-{0:05d}")
+    rng = random.Random(61)
+    aging = [["Inventory Aging Report as of 12/31/2025"], [],
+             ["Item", "Description", "Warehouse", "Qty On Hand", "Unit Cost", "Ext. Value", "0-30 Days",
+              "31-60 Days", "61-90 Days", "Over 90 Days"]]
+    for r in rows:
+        first = (r.value * Decimal(rng.randint(0, 100)) / 100).quantize(CENT)
+        second = ((r.value - first) * Decimal(rng.randint(0, 100)) / 100).quantize(CENT)
+        aging.append([r.sku, r.name, r.warehouse, r.qty, r.price, r.value, first, second, Decimal(0),
+                      r.value - first - second])
+    aging.append(["Total", "", "", sum((r.qty for r in rows), Decimal(0)), "", total(rows), "", "", "", ""])
+    assumptions = [["Assumption", "Value"], ["Carrying cost rate", 0.22], ["Obsolescence threshold (days)", 180],
+                   ["Prepared by", "Finance"]]
+    write_xlsx(folder / "inventory_aging_workbook.xlsx",
+               [("Assumptions", assumptions), ("Inventory Aging Report", aging)])
+    cases.append(Case("inventory_aging_workbook", "inventory_aging_workbook.xlsx",
+                      "written from ERP 'Inventory Aging Report' exports saved into a planning workbook",
+                      "XLSX of 2 sheets, 'Assumptions' first; the report has a title, age-bucket value columns and "
+                      "a Total row", 0, "sum of Ext. Value (= Qty On Hand × Unit Cost); the bucket columns split the "
+                      "same value by age and are not added again", money(total(rows)), len(rows), None, "assumed"))
+
     table = [["Location", "Bin", "Qty", "Last Count"]]
     for i in range(8):
         table.append(["DC-01", f"A-{i:02d}-01", str(10 * i + 3), "2025-12-30"])
@@ -895,10 +936,11 @@ def real_expectations() -> list[Case]:
     body = [row for row in rows[1:] if row[material] is not None]
     tiv = sum((Decimal(str(row[i] or 0)) for row in body for i in index), Decimal(0))
     cases.append(Case("real_sap_mb52_pt_sanofi", "real_sap_mb52_pt_sanofi.xlsx",
-                      "LeoSNF/Invent-rio@d2f25b51 MB52.xlsx (first 1,999 rows of 7,177 and its own grand-total row)",
+                      "LeoSNF/Invent-rio@d2f25b51 MB52.xlsx (first 1,999 of 7,178 item rows"
+                      " and its own grand-total row)",
                       "real SAP MB52, Portuguese logon: Depósito/Centro, Val.utiliz.livre, plant-level in-transit"
                       " rows with empty Depósito, 'Valor em trânsito' repeating the transit value, a grand-total row"
-                      " (over the full 7,177 rows) with no material", 0,
+                      " (over the full 7,178 rows) with no material", 0,
                       "Σ of Val.utiliz.livre + Valor verif.qual. + Val.estoque bloq. + Val.util.restrita + "
                       "Val.em trâns.e Trf over rows with a Material ('Valor em trânsito' equals 'Val.em trâns.e Trf'"
                       " on every row and is not added twice; 'Estoque do bloqueio avaliado na EM' has no value "
@@ -908,6 +950,25 @@ def real_expectations() -> list[Case]:
                          "real WMS stock by location/lot (NUMERO, STOLOC, LOTNUM, UNTQTY), quantity-only",
                          "no cost or value column: the message names the missing cost/value", ["cost"], ["value"]))
     return cases
+
+
+def write_case_table(cases: list[Case]) -> None:
+    """The README's table of cases, between its markers, from the manifest's own figures."""
+    lines = ["| file | provenance | expected |", "|---|---|---|"]
+    for case in cases:
+        args = " ".join(f"--{name} {value}" for name, value in case.as_dict()["args"].items())
+        if case.exit == 0:
+            source = "/".join(case.currency_source) if isinstance(case.currency_source, list) \
+                else case.currency_source
+            outcome = f"exit 0, TIV {case.tiv:,.2f} {case.currency or '(any)'} ({source}); {case.how}"
+        else:
+            outcome = "exit 2, names " + "; ".join(" or ".join(group) for group in case.fragments[1:])
+        lines.append(f"| `{case.file}`{' ' + args if args else ''} | {case.provenance} | {outcome} |")
+    readme = HERE / "README.md"
+    text = readme.read_text(encoding="utf-8")
+    head, rest = text.split("<!-- cases -->\n", 1)
+    tail = rest.split("<!-- /cases -->", 1)[1]
+    readme.write_text(head + "<!-- cases -->\n" + "\n".join(lines) + "\n<!-- /cases -->" + tail, encoding="utf-8")
 
 
 def main() -> None:
@@ -921,6 +982,7 @@ def main() -> None:
                          " for every corpus file, worked out independently of the reader (see README.md).",
                 "cases": [case.as_dict() for case in cases]}
     (HERE / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    write_case_table(cases)
     print(f"{len(cases)} cases over {len({c.file for c in cases})} stock files")
 
 
