@@ -26,7 +26,15 @@ from core.intake.parsing import map_distinct, parse_dates, parse_numbers, parse_
 from core.intake.problems import ERROR, NOTE, WARNING, empty_problems, fail, problems_frame
 from core.intake.profiles import ErpProfile, profiles, recognise
 from core.intake.reading import RawTable, Source, read_table
-from core.intake.roles import KIND_ADVICE, Roles, column_evidence, missing_message, other_kind, settle
+from core.intake.roles import (
+    KIND_ADVICE,
+    Roles,
+    column_evidence,
+    missing_message,
+    other_kind,
+    settle,
+    unvalued_categories,
+)
 from core.intake.schema import (
     LOTS,
     MOVEMENTS,
@@ -40,11 +48,12 @@ from core.intake.schema import (
     infer_stock_type,
     normalize_header,
 )
-from core.intake.vocabulary import category_of_header, role_of_header
+from core.intake.vocabulary import category_of_header, keyword_role, role_of_header
 
 ROW = "_row"
 DEFAULT_CURRENCY = "CNY"
-_CURRENCY_SIGNS = {"¥": "CNY", "￥": "CNY", "元": "CNY", "RMB": "CNY", "CNY": "CNY", "€": "EUR", "EUR": "EUR",
+_CURRENCY_SIGNS = {"R$": "BRL", "円": "JPY", "CLP": "CLP", "BRL": "BRL", "JPY": "JPY", "MXN": "MXN",
+                   "¥": "CNY", "￥": "CNY", "元": "CNY", "RMB": "CNY", "CNY": "CNY", "€": "EUR", "EUR": "EUR",
                    "US$": "USD", "$": "USD", "USD": "USD", "£": "GBP", "GBP": "GBP", "HKD": "HKD"}
 CURRENCY_SOURCES = {"user": "mapping", "column": "column", "signs": "symbol", "profile": "profile",
                     "default": "assumed"}
@@ -108,6 +117,13 @@ class SchemaMatcher:
         key = role_of_header(header) or category_of_header(header)
         return key if key in self.schema.keys else None
 
+    def keyword_key_of(self, header: object) -> str | None:
+        """A stock list's column by a telling word among the header's words (the weakest header evidence)."""
+        if self.schema not in (LOTS, PRICES):
+            return None
+        key = keyword_role(header)
+        return key if key in self.schema.keys else None
+
     def score(self, cells: list[object]) -> int:
         """Columns recognised in a row, by the generic aliases and words or by the ERP profile that knows most."""
         texts = [c for c in cells if isinstance(c, str) and c.strip()]
@@ -136,9 +152,12 @@ class SchemaMatcher:
         profile = self.profile(headers)
         lookups = ([(profile.key_of, "profile")] if profile else []) + [(self.key_of, "alias")]
         lookups.append((self.word_key_of, "vocabulary"))
+        lookups.append((self.keyword_key_of, "keyword"))
         for key_of, source in lookups:
             for header in headers:
                 key = key_of(header)
+                if source == "keyword" and any(k.startswith(f"{key}_") for k in mapping):
+                    continue  # a total by a weak word, where the file already gives its categories
                 if key in self.schema.keys and key not in mapping and header not in taken:
                     mapping[key] = header
                     sources[key] = source
@@ -412,7 +431,7 @@ def _lot_roles(raw: RawTable, matcher: SchemaMatcher, priced: bool,
                              f"the file has: {', '.join(raw.headers)}")
     body, totals_at, totals_labels = _drop_totals(raw, by_header)
     roles = settle(by_header, sources, column_evidence(body.frame, raw.conventions.decimal), priced)
-    kind = other_kind(raw.headers, roles)
+    kind = other_kind(raw.headers, roles, raw.title)
     if kind:
         raise fail(raw.name, f"{_where(raw)}looks like {KIND_ADVICE[kind[0]]} (columns {', '.join(kind[1])})")
     if roles.missing:
@@ -483,20 +502,30 @@ def _currency(frame: pd.DataFrame, raw: RawTable, mapping: dict[str, str], profi
         return choice.currency.upper(), "user"
     if "currency" in frame and frame["currency"].notna().any():
         return str(frame["currency"].mode().iloc[0]).strip().upper(), "column"
+    found = _currency_sign(raw, mapping)
+    if found:
+        japanese = any(re.search(r"[\u3040-\u30ff]", h) for h in raw.headers)
+        return ("JPY" if found == "CNY" and japanese else found), "signs"
+    if profile and profile.currency:
+        return profile.currency, "profile"
+    return DEFAULT_CURRENCY, "default"
+
+
+def _currency_sign(raw: RawTable, mapping: dict[str, str]) -> str | None:
+    """The currency the money cells or headers write (€ 12,50; R$ 41,07; 'Einzelpreis in €'; '単価(円)')."""
     money = [k for k in ("value", "unit_cost", *LOTS.parts["value"]) if k in mapping]
     for key in money:
         cells = raw.frame[mapping[key]]
         if not pd.api.types.is_numeric_dtype(cells):
             found = _sign_in(" ".join(cells.dropna().astype(str).head(200)))
             if found:
-                return found, "signs"
+                return found
     for key in money:
-        found = _sign_in(re.sub(r"^[^(（\[]*", "", mapping[key]).upper() or "")
+        found = _sign_in(re.sub(r"^[^(（\[]*", "", mapping[key]).upper() or "") or _sign_in(
+            re.sub(r"^.*?(?=(?:\s(?:in|en|em)\s|[€$¥£￥円]|R\$)|$)", "", mapping[key]))
         if found:
-            return found, "signs"
-    if profile and profile.currency:
-        return profile.currency, "profile"
-    return DEFAULT_CURRENCY, "default"
+            return found
+    return None
 
 
 def _check_value(frame: pd.DataFrame, checks: _RowChecks) -> int:
@@ -547,7 +576,19 @@ def load_lots(source: Source, name: str | None = None, mapping: dict[str, str] |
     result.extra["warnings"] = plausibility(result.data, result.mapping, set(result.mapping), result.problems,
                                             result.data[ROW])
     result.extra["notes"] = _intake_notes(result, warehouse_source)
+    if checks.roles is not None:
+        result.extra["warnings"] += _unvalued_stock(result.data, checks.roles)
     return result
+
+
+def _unvalued_stock(frame: pd.DataFrame, roles: Roles) -> list[str]:
+    warnings = []
+    for key in unvalued_categories(roles):
+        units = float(frame[key].fillna(0).abs().sum()) if key in frame else 0.0
+        if units:
+            warnings.append(f"'{roles.mapping[key]}' holds {units:,.10g} units of {key[4:].replace('_', ' ')} stock "
+                            f"but the file has no value column for them: they are not in the TIV")
+    return warnings
 
 
 def _intake_notes(result: LoadResult, warehouse_source: str) -> list[str]:

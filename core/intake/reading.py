@@ -66,6 +66,7 @@ class RawTable:
     conventions: Conventions = field(default_factory=Conventions)
     sheet: str | None = None  # the workbook sheet read, and every sheet of the workbook
     sheets: list[str] = field(default_factory=list)
+    title: str = ""  # the text above the header row (a report's title: 出入库流水账, Stock Summary)
 
 
 def read_source(source: Source, name: str | None = None) -> tuple[bytes, str]:
@@ -349,7 +350,8 @@ def _read_excel(data: bytes, name: str, matcher: HeaderMatcher, choice: Conventi
     rows = np.arange(first, first + len(frame))[keep]
     frame = frame[keep].reset_index(drop=True)
     conventions = _conventions(headers, frame.head(CONVENTION_SAMPLE_ROWS).values.tolist(), matcher, choice)
-    return RawTable(name, frame, rows, headers, None, [], conventions, sheet=chosen, sheets=list(sheets))
+    return RawTable(name, frame, rows, headers, None, [], conventions, sheet=chosen, sheets=list(sheets),
+                    title=_title(head[:header_at]))
 
 
 def _read_csv(text: str | None, data: bytes, encoding: str, name: str, matcher: HeaderMatcher,
@@ -381,7 +383,12 @@ def _read_csv(text: str | None, data: bytes, encoding: str, name: str, matcher: 
         rows, malformed = np.arange(skip + 1, skip + 1 + table.num_rows)[frame.index], []
     if len(rows) != len(frame):
         raise fail(name, "rows could not be told apart (unbalanced quotes?); check the file's quoting")
-    return RawTable(name, frame.reset_index(drop=True), np.asarray(rows), headers, encoding, malformed, conventions)
+    return RawTable(name, frame.reset_index(drop=True), np.asarray(rows), headers, encoding, malformed, conventions,
+                    title=_title(head[:header_at]))
+
+
+def _title(rows: list[list[object]]) -> str:
+    return " ".join(str(cell).strip() for row in rows for cell in row if not _blank_cell(cell))
 
 
 def _physical_lines(utf8: bytes) -> int:

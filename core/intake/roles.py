@@ -20,7 +20,14 @@ import pandas as pd
 
 from core.intake.parsing import parse_numbers
 from core.intake.schema import LOTS, STOCK_CATEGORIES, normalize_header
-from core.intake.vocabulary import category_of_header, role_of_header, says_value
+from core.intake.vocabulary import (
+    category_of_header,
+    keyword_role,
+    kind_evidence,
+    names_item,
+    role_of_header,
+    says_value,
+)
 
 SAMPLE_ROWS = 2000
 NUMERIC_SHARE = 0.8  # share of filled cells that must read as numbers for a number role
@@ -235,10 +242,18 @@ def _find_item(roles: Roles) -> None:
     if "sku" in roles.mapping:
         return
     taken = set(roles.mapping.values())
-    codes = [e for h, e in roles.evidence.items() if h not in taken and e.filled and not e.is_number
-             and role_of_header(h) in (None, "sku") and e.code_like >= 0.95 and e.distinct >= 0.5 * e.filled]
+    texts = [e for h, e in roles.evidence.items() if h not in taken and e.filled and not e.is_number
+             and header_role(h) in (None, "sku", "sku_name") and e.distinct >= 0.8 * e.filled]
+    codes = [e for e in texts if e.code_like >= 0.95]
     if len(codes) == 1:
         roles.set("sku", codes[0].header, "content", "the only column of item-like codes")
+    elif not codes and len(texts) == 1:
+        roles.set("sku", texts[0].header, "content", "the only column naming a different item on nearly every row")
+    else:
+        named = [h for h, e in roles.evidence.items() if h not in taken and e.filled and not e.is_number
+                 and names_item(h)]
+        if len(named) == 1 and not codes:
+            roles.set("sku", named[0], "content", "its header names the product and no column holds item codes")
 
 
 def _missing(roles: Roles) -> list[str]:
@@ -249,17 +264,23 @@ def _missing(roles: Roles) -> list[str]:
     missing = [key for key in ("sku", "qty") if key not in present]
     if not {"unit_cost", "value"} & present:
         missing.append("unit_cost")
-    if "value" not in roles.mapping and "unit_cost" not in roles.mapping and any(
-            k.startswith("value_") for k in roles.mapping):
-        missing += [f"value_{c}" for c in STOCK_CATEGORIES
-                    if f"qty_{c}" in roles.mapping and f"value_{c}" not in roles.mapping]
     return missing
+
+
+def unvalued_categories(roles: Roles) -> list[str]:
+    """Stock categories with a quantity column but no value column, in a list valued by category: their stock
+    is in the quantity but not in the TIV (said, never silent)."""
+    m = roles.mapping
+    if "value" in m or "unit_cost" in m or not any(k.startswith("value_") for k in m):
+        return []
+    return [f"qty_{c}" for c in STOCK_CATEGORIES if f"qty_{c}" in m and f"value_{c}" not in m]
 
 
 def header_role(header: str) -> str | None:
     """What the header's own words say the column is (vocabulary, then the SAP category words)."""
     key_of = LOTS.header_keys()
-    return key_of.get(normalize_header(header)) or role_of_header(header) or category_of_header(header)
+    return (key_of.get(normalize_header(header)) or role_of_header(header) or category_of_header(header)
+            or keyword_role(header))
 
 
 def candidates(key: str, roles: Roles, limit: int = 3) -> list[str]:
@@ -297,11 +318,9 @@ KIND_ADVICE = {
 }
 
 
-def other_kind(headers: list[str], roles: Roles) -> tuple[str, list[str]] | None:
+def other_kind(headers: list[str], roles: Roles, title: str = "") -> tuple[str, list[str]] | None:
     """(kind, the headers that show it) when the file is a movements list, a purchase ledger or a price list."""
-    from core.intake.vocabulary import kind_evidence
-
-    found = kind_evidence(headers)
+    found = kind_evidence(headers, title)
     for kind in ("movements", "purchase_ledger"):
         if kind in found:
             return kind, found[kind]
