@@ -176,11 +176,11 @@ def test_every_row_is_either_used_or_set_aside(write_file):
     (b"\x00\x01\x02\x03PNG\x89\x00\xff" * 10, "lots.csv: not a CSV or XLSX file (binary content)"),
     (b"sku,qty\n" + bytes([0xFF, 0x80, 0xFE, 0x81, 0x9F]) * 50,
      "lots.csv: unknown text encoding; save the file as UTF-8 or GBK CSV"),
-    ("sku,warehouse,qty,Preis/Stk\nA,成品仓,1,2\n".encode(),
+    ("sku,warehouse,qty,Feld 4\nA,成品仓,1,2\n".encode(),
      "lots.csv: required column 'unit_cost' or 'value' is missing (accepted headers: unit_cost, unit cost, "
-     "unit price, cost, price, 单价, 单位成本, …); the file has: sku, warehouse, qty, Preis/Stk; closest headers: "
-     "Preis/Stk; map one on the Data page (column mapping) or headless with --mapping FILE holding "
-     "{\"Preis/Stk\": \"unit_cost\"}"),
+     "unit price, cost, price, 单价, 单位成本, …); the file has: sku, warehouse, qty, Feld 4; closest headers: "
+     "Feld 4; map one on the Data page (column mapping) or headless with --mapping FILE holding "
+     "{\"Feld 4\": \"unit_cost\"}"),
     ("仓库,数量,单价\nW,1,2\n".encode("gbk"),
      "lots.csv: required column 'sku' is missing (accepted headers: sku, item, item code, item no, material, "
      "material code, part number, …); the file has: 仓库, 数量, 单价; no column of the file can be it: the export "

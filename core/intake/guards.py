@@ -9,8 +9,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from core.intake.roles import header_role
-from core.intake.vocabulary import says_value
+from core.intake.roles import Roles, header_role
+from core.intake.vocabulary import category_of_header, says_value
 
 DOMINATING_ROWS = 3
 DOMINATING_SHARE = 0.8  # of the TIV, in the top rows of a list of at least MIN_ROWS_FOR_DOMINANCE
@@ -60,8 +60,20 @@ def negative_stock(problems: pd.DataFrame) -> str | None:
     return f"{rows['row'].nunique()} rows with negative stock were set aside, not netted against the rest"
 
 
+def unused_stock_columns(roles: Roles | None) -> list[str]:
+    """Number columns left unused whose header names a stock category or an amount: stock or value the TIV
+    may be missing (or a column that repeats another)."""
+    if roles is None:
+        return []
+    taken = set(roles.mapping.values())
+    unused = [h for h, e in roles.evidence.items() if h not in taken and e.is_number and e.filled
+              and (category_of_header(h) or says_value(h))]
+    return [f"number column '{h}' ({category_of_header(h) or 'an amount'} by its header) is not used: if it holds "
+            f"stock or value that no other column holds, map it" for h in unused]
+
+
 def plausibility(frame: pd.DataFrame, mapping: dict[str, str], from_file: set[str],
-                 problems: pd.DataFrame, rows: pd.Series) -> list[str]:
+                 problems: pd.DataFrame, rows: pd.Series, roles: Roles | None = None) -> list[str]:
     """Every guard's warning, in the order a user should check them."""
     found = [cost_is_a_total(frame, mapping, from_file), dominated_by_few_rows(frame, rows), negative_stock(problems)]
-    return [w for w in found if w]
+    return [w for w in found if w] + unused_stock_columns(roles)

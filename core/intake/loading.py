@@ -574,8 +574,10 @@ def load_lots(source: Source, name: str | None = None, mapping: dict[str, str] |
                         warehouse_source=warehouse_source, roles=checks.roles, unpriced=unpriced,
                         sheet=raw.sheet, sheets=raw.sheets)
     result.extra["warnings"] = plausibility(result.data, result.mapping, set(result.mapping), result.problems,
-                                            result.data[ROW])
+                                            result.data[ROW], checks.roles)
     result.extra["notes"] = _intake_notes(result, warehouse_source)
+    if prices is not None and prices.extra.get("joined_on"):
+        result.extra["notes"].append(f"price list {prices.name} matched on its column '{prices.extra['joined_on']}'")
     if checks.roles is not None:
         result.extra["warnings"] += _unvalued_stock(result.data, checks.roles)
     return result
@@ -612,7 +614,9 @@ def _intake_notes(result: LoadResult, warehouse_source: str) -> list[str]:
 def _apply_prices(frame: pd.DataFrame, prices: LoadResult, checks: _RowChecks) -> list[str]:
     """Unit costs from the price list for lots the file leaves unvalued; a lot whose item has no price is set
     aside and listed, never valued at zero. Returns the unpriced items."""
-    by_item = prices.data.drop_duplicates("sku").set_index("sku")["unit_cost"]
+    key = _price_key(frame["sku"], prices)
+    by_item = pd.Series(prices.data["unit_cost"].to_numpy(), index=key.to_numpy())
+    by_item = by_item[~by_item.index.duplicated(keep="first")]
     listed = frame["sku"].map(by_item).astype(float)
     unvalued = frame["value"].isna() if "value" in frame else pd.Series(True, index=frame.index)
     if "unit_cost" in frame:
@@ -625,13 +629,33 @@ def _apply_prices(frame: pd.DataFrame, prices: LoadResult, checks: _RowChecks) -
     return sorted(frame.loc[unpriced, "sku"].astype(str).unique())
 
 
+def _price_key(items: pd.Series, prices: LoadResult) -> pd.Series:
+    """The price list's column that names the stock list's items: its item column, or the column whose values
+    match most of the items (a price list keyed by product_id beside a SKU column)."""
+    wanted = set(items.dropna().astype(str))
+    table = prices.extra.get("table")
+    columns = {"sku": prices.data["sku"]}
+    if table is not None:
+        columns.update({h: parse_text(table[h]) for h in table.columns})
+
+    def matched(values: pd.Series) -> int:
+        return len(wanted & set(values.dropna().astype(str)))
+
+    best = max(columns, key=lambda h: (matched(columns[h]), h == "sku"))
+    if best != "sku":
+        prices.extra["joined_on"] = best
+    return columns[best].astype(object)
+
+
 def load_prices(source: Source, name: str | None = None, mapping: dict[str, str] | None = None,
                 encoding: str | None = None, choice: ConventionChoice | None = None) -> LoadResult:
     """A price list (item master): one unit cost per item, for stock lists that carry quantities only."""
     raw, frame, resolved, checks = load_table(source, PRICES, name, mapping, encoding, choice)
     duplicated = frame["sku"].duplicated(keep="first").to_numpy() & frame["sku"].notna().to_numpy()
     checks.add("sku", duplicated, "appears twice; the first price is used", WARNING)
+    table = raw.frame[~checks.bad].reset_index(drop=True)
     result = _finish(raw, frame, resolved, checks)
+    result.extra["table"] = table
     result.currency, result.currency_basis = _currency(frame, raw, resolved, None, choice)
     return result
 

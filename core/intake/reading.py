@@ -109,6 +109,8 @@ def decode_text(data: bytes, name: str, encoding: str | None = None) -> tuple[st
         pass
     if _looks_like_latin_text(data):
         return data.decode("cp1252", errors="replace"), "cp1252"
+    if _looks_like_shift_jis(data):
+        return data.decode("cp932"), "cp932"
     try:
         return data.decode("gb18030"), "gb18030"
     except UnicodeDecodeError:
@@ -136,6 +138,22 @@ def _bom_less_utf16(data: bytes) -> str | None:
 
 _RULE_LINE = re.compile(r"^[\s\-=_+|]+$")  # a list's ruling (-----, |----|, ====): layout, not a record
 _HIGH_RUNS = re.compile(rb"[\x80-\xff]+")
+
+
+_KANA = re.compile(r"[\u3041-\u30ff]")
+
+
+def _looks_like_shift_jis(data: bytes, final: bool = True) -> bool:
+    """Japanese Shift-JIS (cp932) text: it decodes strictly and writes full-width kana (ロット, 在庫数), which
+    GBK bytes read as cp932 almost never give (they fall on half-width kana and rare kanji instead)."""
+    head = data[:1 << 16]
+    try:
+        text = codecs.getincrementaldecoder("cp932")().decode(head, final=final and len(data) <= len(head))
+    except UnicodeDecodeError:
+        return False
+    kana = len(_KANA.findall(text))
+    half_width = sum(1 for ch in text if "\uff61" <= ch <= "\uff9f")
+    return kana >= 2 and kana > half_width
 
 
 def _looks_like_latin_text(data: bytes) -> bool:
@@ -286,6 +304,8 @@ def _head_text(head: bytes) -> str:
         return head.decode("utf-8", errors="ignore")
     if _looks_like_latin_text(head):
         return head.decode("cp1252", errors="replace")
+    if _looks_like_shift_jis(head, final=False):
+        return head.decode("cp932", errors="ignore")
     return head.decode("gb18030", errors="ignore")
 
 

@@ -320,7 +320,7 @@ KIND_ADVICE = {
 
 def other_kind(headers: list[str], roles: Roles, title: str = "") -> tuple[str, list[str]] | None:
     """(kind, the headers that show it) when the file is a movements list, a purchase ledger or a price list."""
-    found = kind_evidence(headers, title)
+    found = kind_evidence(headers, title, set(roles.mapping.values()))
     for kind in ("movements", "purchase_ledger"):
         if kind in found:
             return kind, found[kind]

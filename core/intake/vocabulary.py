@@ -111,10 +111,10 @@ def _kind_words() -> dict[str, frozenset[str]]:
     return {kind: frozenset(normalize_header(w) for w in kinds[kind]) for kind in KINDS}
 
 
-def kind_evidence(headers: list[str], title: str = "") -> dict[str, list[str]]:
+def kind_evidence(headers: list[str], title: str = "", used: set[str] = frozenset()) -> dict[str, list[str]]:
     """What marks another kind of file, by kind: its headers (Movement Type, Material Document, 收发类别), a
     purchase document's number or date ('ID Pembelian', 采购订单号), or the report's title above the header
-    (出入库流水账, 采购明细表)."""
+    (出入库流水账, 采购明细表); a header `used` as a stock-list column (生产/采购日期 as the receipt date) is none."""
     kinds = _vocabulary()["kinds"]
     found: dict[str, list[str]] = {}
     for kind, words in _kind_words().items():
@@ -124,7 +124,7 @@ def kind_evidence(headers: list[str], title: str = "") -> dict[str, list[str]]:
     moves = [h for h in headers if any(w in str(h).lower() for w in kinds["movement_tokens"])]
     if moves:
         found.setdefault("movements", moves)
-    purchase = [h for h in headers if any(w in str(h).lower() for w in kinds["purchase_tokens"])
+    purchase = [h for h in headers if h not in used and any(w in str(h).lower() for w in kinds["purchase_tokens"])
                 and not any(w in str(h).lower() for w in ("last", "letzt", "ultim", "últim", "最后", "最近", "price",
                                                            "preis", "precio", "cost", "单价", "价格"))]
     if purchase:
