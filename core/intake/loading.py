@@ -420,10 +420,8 @@ def _where(raw: RawTable) -> str:
     return f"sheet '{raw.sheet}' of {len(raw.sheets)} ({', '.join(raw.sheets)}): " if len(raw.sheets) > 1 else ""
 
 
-def _lot_roles(raw: RawTable, matcher: SchemaMatcher, priced: bool,
-               ) -> tuple[RawTable, dict[str, str], Roles, np.ndarray, list]:
-    """The stock list's roles from its headers and values (see `roles`); refuses a file of another kind, or
-    one with open roles, in one message."""
+def _evidence_roles(raw: RawTable, matcher: SchemaMatcher, priced: bool,
+                    ) -> tuple[dict[str, str], Roles, RawTable, np.ndarray, list]:
     by_header, sources = matcher.resolve(raw.headers)
     missing_override = [h for h in by_header.values() if h not in raw.headers]
     if missing_override:
@@ -431,6 +429,24 @@ def _lot_roles(raw: RawTable, matcher: SchemaMatcher, priced: bool,
                              f"the file has: {', '.join(raw.headers)}")
     body, totals_at, totals_labels = _drop_totals(raw, by_header)
     roles = settle(by_header, sources, column_evidence(body.frame, raw.conventions.decimal), priced)
+    return by_header, roles, body, totals_at, totals_labels
+
+
+def read_roles(source: Source, name: str | None = None, mapping: dict[str, str] | None = None,
+               encoding: str | None = None, choice: ConventionChoice | None = None, sheet: str | None = None,
+               priced: bool = False) -> tuple[RawTable, Roles]:
+    """The table of a stock list and the roles its evidence supports, open roles included — what the Data page
+    shows and lets the user change; `load_lots` refuses where this only reports."""
+    matcher = SchemaMatcher(LOTS, mapping)
+    raw = read_table(source, matcher, name=name, encoding=encoding, choice=choice, sheet=sheet)
+    return raw, _evidence_roles(raw, matcher, priced)[1]
+
+
+def _lot_roles(raw: RawTable, matcher: SchemaMatcher, priced: bool,
+               ) -> tuple[RawTable, dict[str, str], Roles, np.ndarray, list]:
+    """The stock list's roles from its headers and values (see `roles`); refuses a file of another kind, or
+    one with open roles, in one message."""
+    by_header, roles, body, totals_at, totals_labels = _evidence_roles(raw, matcher, priced)
     kind = other_kind(raw.headers, roles, raw.title)
     if kind:
         raise fail(raw.name, f"{_where(raw)}looks like {KIND_ADVICE[kind[0]]} (columns {', '.join(kind[1])})")

@@ -34,6 +34,7 @@ NUMERIC_SHARE = 0.8  # share of filled cells that must read as numbers for a num
 CONTRADICTING_SHARE = 0.5  # below this share of numbers, a column cannot be a number role (bad cells aside)
 PRODUCT_FIT = 0.9  # share of rows where qty × price ≈ amount for the arithmetic to settle the roles
 PRODUCT_TOLERANCE = 0.011
+MIN_ROWS_FOR_CONTENT = 5  # rows before values alone may name the item column (two distinct words prove nothing)
 CONFIDENCE = {"mapping": 1.0, "profile": 0.95, "alias": 0.9, "arithmetic": 0.9, "vocabulary": 0.85,
               "category": 0.8, "content": 0.6}
 NUMBER_ROLES = frozenset({"qty", "unit_cost", "value", "age_days", "on_order",
@@ -242,7 +243,8 @@ def _find_item(roles: Roles) -> None:
     if "sku" in roles.mapping:
         return
     taken = set(roles.mapping.values())
-    texts = [e for h, e in roles.evidence.items() if h not in taken and e.filled and not e.is_number
+    texts = [e for h, e in roles.evidence.items() if h not in taken and e.filled >= MIN_ROWS_FOR_CONTENT
+             and not e.is_number
              and header_role(h) in (None, "sku", "sku_name") and e.distinct >= 0.8 * e.filled]
     codes = [e for e in texts if e.code_like >= 0.95]
     if len(codes) == 1:
