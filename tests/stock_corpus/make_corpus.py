@@ -371,10 +371,10 @@ def build_sap(folder: Path) -> list[Case]:
     table = [header] + [[r.material, r.text, r.plant, r.sloc, r.batch, r.uom,
                          *(number(r.qty.get(c, Decimal(0)), 3) for c in CATEGORIES)] for r in rows]
     write_text(folder / "sap_mb52_en_qty_only.csv", table, ",", "utf-8")
-    prices = {r.material: r.price for r in rows}
+    prices = {(r.material, r.plant): r.price for r in rows}
     write_text(folder / "sap_mb52_en_qty_only_prices.csv",
                [["Material", "Plant", "Moving Average Price", "Price Unit", "Currency"]]
-               + [[m, "1000", number(p, 2), "1", "USD"] for m, p in prices.items()], ",", "utf-8")
+               + [[m, plant, number(p, 2), "1", "USD"] for (m, plant), p in prices.items()], ",", "utf-8")
     tiv, lots = sap_expectation(rows)
     how = ("quantities of every category × the material's Moving Average Price from the price list "
            "(price unit 1), summed")
@@ -874,6 +874,13 @@ def _csv_rows(name: str, encoding: str = "utf-8", delimiter: str = ",") -> list[
         return list(csv.DictReader(handle, delimiter=delimiter))
 
 
+def write_lagerbestand_prices(folder: Path) -> None:
+    """A written price list for the real German quantity-only list (its repository has none)."""
+    prices = [("1001", "0,45"), ("1002", "1,89"), ("1003", "24,90"), ("1004", "3,20"), ("1005", "0,95")]
+    write_text(folder / "real_lagerbestand_analyse_prices.csv",
+               [["Artikelnummer", "Einkaufspreis", "Währung"], *([n, p, "EUR"] for n, p in prices)], ";", "cp1252")
+
+
 def real_expectations() -> list[Case]:
     """Expected figures of the copied public files, summed from their named columns."""
     cases: list[Case] = []
@@ -925,6 +932,43 @@ def real_expectations() -> list[Case]:
                       "Σ cost_price × quantite over all rows; no currency evidence (several West-African countries)",
                       money(tiv), len(oolu), None, "assumed"))
 
+    book = openpyxl.load_workbook(HERE / "real_retail_dian_cang_ttl.xlsx", read_only=True)
+    rows = list(book["TTL"].iter_rows(values_only=True))
+    header = list(rows[1])
+    amount, item = header.index("含税成本金额"), header.index("商品")
+    body = [row for row in rows[2:] if row[item] is not None]
+    tiv = sum((Decimal(str(row[amount])) for row in body), Decimal(0))
+    cases.append(Case("real_retail_dian_cang_ttl", "real_retail_dian_cang_ttl.xlsx",
+                      "dolphinfafa/inventory-@e8ae53ec 库存.xlsx (sheet 'TTL', first 1,999 of 6,401 rows; the second "
+                      "stock list 'Sheet1' and the empty 'Sheet2' removed, the pivot 'Sheet3' kept)",
+                      "the real 店仓/商品/库存数量/含税成本金额 file of issue 20: blank first row, "
+                      "two columns both headed 店仓, 零售价/会员价 sale prices, 在途数量 without value, "
+                      "含税成本金额 a row total, 3 rows with a negative amount, a pivot sheet after it", 0,
+                      "Σ 含税成本金额 over all item rows, the 3 negative amounts included (the file's own figure; the "
+                      "full sheet sums to ¥40,181,119.25, as issue 20 says); 库存数量 × 含税成本金额 would be the "
+                      "¥172 billion mistake", money(tiv), len(body), None, "assumed"))
+    cases.append(refused("real_overseas_wh_kucun", "real_overseas_wh_kucun.xlsx",
+                         "raymond-Chan-189/bp-dashboard@d0ec0755 库存.xlsx",
+                         "real overseas-warehouse stock (站点, 仓库, SKU, 入库日期, 数量, 库龄天数, "
+                         "占用体积), quantity-only, plus two empty sheets",
+                         "no cost or value: the message names the missing cost/value",
+                         ["cost", "成本"], ["value", "金额"]))
+
+    stock = _csv_rows("real_lagerbestand_analyse.csv")
+    price = {r["Artikelnummer"]: Decimal(r["Einkaufspreis"].replace(",", "."))
+             for r in _csv_rows("real_lagerbestand_analyse_prices.csv", "cp1252", ";")}
+    tiv = sum((Decimal(r["bestand"]) * price[r["artikelnummer"]] for r in stock), Decimal(0))
+    german = "bithung/lagerbestand-analyse@4eedb578 lagerbestand.csv"
+    cases.append(Case("real_lagerbestand_analyse_priced", "real_lagerbestand_analyse.csv",
+                      german + " + a written German price list (semicolons, decimal comma, Währung column)",
+                      "quantity-only German list with a minimum-stock column (mindestbestand)", 0,
+                      "Σ bestand × Einkaufspreis (25×0.45 + 80×1.89 + 5×24.90 + 60×3.20 + 12×0.95 = 490.35); "
+                      "mindestbestand is a reorder level, not stock", money(tiv), len(stock), "EUR", "column",
+                      prices="real_lagerbestand_analyse_prices.csv"))
+    cases.append(refused("real_lagerbestand_analyse_unpriced", "real_lagerbestand_analyse.csv", german,
+                         "quantity-only, no price list", "no cost or value: the message names the missing cost/value",
+                         ["cost"], ["value"]))
+
     book = openpyxl.load_workbook(HERE / "real_sap_mb52_pt_sanofi.xlsx", read_only=True)
     sheet = book.active
     rows = list(sheet.iter_rows(values_only=True))
@@ -972,6 +1016,7 @@ def write_case_table(cases: list[Case]) -> None:
 
 
 def main() -> None:
+    write_lagerbestand_prices(HERE)
     cases = (build_sap(HERE) + build_sap_other(HERE) + build_chinese(HERE) + build_western(HERE) + build_us(HERE)
              + real_expectations())
     ids = [case.id for case in cases]
