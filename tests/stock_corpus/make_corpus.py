@@ -963,7 +963,7 @@ def real_expectations() -> list[Case]:
                       "含税成本金额 a row total, 3 rows with a negative amount, a pivot sheet after it", 0,
                       "Σ 含税成本金额 over all item rows, the 3 negative amounts included (the file's own figure; the "
                       "full sheet sums to ¥40,181,119.25, as issue 20 says); 库存数量 × 含税成本金额 would be the "
-                      "¥172 billion mistake", money(tiv), len(body), None, "assumed"))
+                      "¥172 billion mistake; no lot count: 8 rows hold no stock", money(tiv), None, None, "assumed"))
     mapping = "real_retail_dian_cang_ttl_total_as_cost.json"
     roles = {"店仓": "warehouse", "商品": "sku", "库存数量": "qty", "含税成本金额": "unit_cost"}
     (HERE / mapping).write_text(json.dumps(roles, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -1015,7 +1015,9 @@ def real_expectations() -> list[Case]:
                       "Σ of Val.utiliz.livre + Valor verif.qual. + Val.estoque bloq. + Val.util.restrita + "
                       "Val.em trâns.e Trf over rows with a Material ('Valor em trânsito' equals 'Val.em trâns.e Trf'"
                       " on every row and is not added twice; 'Estoque do bloqueio avaliado na EM' has no value "
-                      "column; the last row is the export's own total)", money(tiv), len(body), None, "assumed"))
+                      "column; the last row is the export's own total; no lot count: 11 rows hold only "
+                      "GR-blocked stock with no value)",
+                      money(tiv), None, None, "assumed"))
     cases.append(refused("real_wms_inventory_reconciliation", "real_wms_inventory_reconciliation.xlsx",
                          "LeoSNF/Invent-rio@d2f25b51 02+-+Inventory+Reconciliation.xlsx (first 2,000 of 10,838 rows)",
                          "real WMS stock by location/lot (NUMERO, STOLOC, LOTNUM, UNTQTY), quantity-only",
