@@ -477,6 +477,7 @@ def items(seed: int, names: list[str], warehouses: list[str], code: str, yen: bo
         if qty % 1:
             price = (price * 2).quantize(CENT)  # even cents keep qty × price exact
         result.append(Item(code.format(rng.randint(1000, 99999), i), name, warehouses[i % len(warehouses)], qty, price))
+    assert len({r.sku for r in result}) == len(result), "item codes repeat"
     return result
 
 
@@ -891,6 +892,10 @@ def _csv_rows(name: str, encoding: str = "utf-8", delimiter: str = ",") -> list[
         return list(csv.DictReader(handle, delimiter=delimiter))
 
 
+def _xlsx_rows(name: str) -> list[tuple]:
+    return list(openpyxl.load_workbook(HERE / name, read_only=True).active.iter_rows(values_only=True))
+
+
 def write_lagerbestand_prices(folder: Path) -> None:
     """A written price list for the real German quantity-only list (its repository has none)."""
     prices = [("1001", "0,45"), ("1002", "1,89"), ("1003", "24,90"), ("1004", "3,20"), ("1005", "0,95")]
@@ -1018,6 +1023,42 @@ def real_expectations() -> list[Case]:
                       "column; the last row is the export's own total; no lot count: 11 rows hold only "
                       "GR-blocked stock with no value)",
                       money(tiv), None, None, "assumed"))
+    sheet_rows = _xlsx_rows("real_sap_mb52_es_almacen.xlsx")
+    header = [str(h).strip() for h in sheet_rows[0]]
+    values = [header.index(name) for name in ("Valor libre util.", "Valor en insp.cal.", "Valor tránsito")]
+    body = [row for row in sheet_rows[1:] if row[header.index("Material")] is not None]
+    tiv = sum((Decimal(str(row[i] or 0)) for row in body for i in values), Decimal(0))
+    cases.append(Case("real_sap_mb52_es_almacen", "real_sap_mb52_es_almacen.xlsx",
+                      "abastecimientointerno/app_gestion_insumos@ffa37699 data/MB52.XLSX",
+                      "real SAP MB52, Spanish logon: Centro/Almacén, 'Libre utilización', 'Valor libre util.', "
+                      "'Inspecc.de calidad', 6 plant-level rows with an empty Almacén holding stock in transit", 0,
+                      "Σ Valor libre util. + Valor en insp.cal. + Valor tránsito over all rows ('Trans./Trasl.' and "
+                      "'Stock en tránsito' are the same transit quantity, valued once by 'Valor tránsito'); no "
+                      "currency evidence; no lot count: 2 rows hold no stock", money(tiv), None, None, "assumed"))
+
+    sheet_rows = _xlsx_rows("real_sap_mb52_es_ars.xlsx")
+    header = [str(h).strip() if h is not None else "" for h in sheet_rows[1]]
+    names = ("Valor libre util.", "Val.trans.c/cond.", "Valor en insp.cal.", "Valor no libre", "Valor stock bloq.",
+             "Val.stock bl.dev.")
+    values = [header.index(name) for name in names]
+    material = header.index("Número de material")
+    body = [row for row in sheet_rows[2:] if row[material] is not None]
+    tiv = sum((Decimal(str(row[i] or 0)) for row in body for i in values), Decimal(0))
+    cases.append(Case("real_sap_mb52_es_ars", "real_sap_mb52_es_ars.xlsx",
+                      "JaimeMVC/consulta_giro@5355b8f9 stock_sap.xlsx (sheet 'SAP 15.08.2025', first 1,999 of "
+                      "16,892 rows, its blank row and its own '*' total row)",
+                      "real SAP list export, Spanish (Argentina): blank first row and two blank leading columns, "
+                      "right-aligned headers with leading spaces, a blank row under the header, an empty 'Alm' "
+                      "column, Mon. = ARS, all six value categories, '*' total row over the full file", 0,
+                      "Σ of the six value columns (Valor libre util., Val.trans.c/cond., Valor en insp.cal., Valor no "
+                      "libre, Valor stock bloq., Val.stock bl.dev.) over rows with a material number; the '*' row is "
+                      "the export's own total", money(tiv), None, "ARS", "column"))
+    cases.append(refused("real_sap_mb51_es_documentos", "real_sap_mb51_es_documentos.xlsx",
+                         "abastecimientointerno/app_gestion_insumos@ffa37699 data/MB51.XLSX (first 2,000 of 5,357 "
+                         "rows)", "real SAP MB51 material documents, Spanish: Clase de movimiento, "
+                         "Documento material, Fe.contabilización, signed Cantidad and Impte.mon.local",
+                         "a material-document list is movements, not stock", ["movements"]))
+
     cases.append(refused("real_wms_inventory_reconciliation", "real_wms_inventory_reconciliation.xlsx",
                          "LeoSNF/Invent-rio@d2f25b51 02+-+Inventory+Reconciliation.xlsx (first 2,000 of 10,838 rows)",
                          "real WMS stock by location/lot (NUMERO, STOLOC, LOTNUM, UNTQTY), quantity-only",
