@@ -1059,6 +1059,14 @@ def real_expectations() -> list[Case]:
                          "Documento material, Fe.contabilización, signed Cantidad and Impte.mon.local",
                          "a material-document list is movements, not stock", ["movements"]))
 
+    cases.append(refused("real_sap_mb52_pt_quoted_lines", "real_sap_mb52_pt_quoted_lines.csv",
+                         "leiclermarvim-hash/teste-app-2.0@24a12329 mb52.csv (first 19 of about 15,000 rows, as "
+                         "served by the code index: UTF-8, LF line ends)",
+                         "real SAP MB52 quantities, Portuguese, every line wrapped in one pair of quotes with a "
+                         "trailing ';', plant-level in-transit rows with an empty Depósito, no value columns",
+                         "quantity-only: the message names the missing cost/value", ["cost"], ["value"],
+                         never_proposed=(("Centro", "unit_cost"), ("Utilização livre", "unit_cost"),
+                                         ("Estoque em trânsito", "qty"), ("Nome 1", "unit_cost"))))
     cases.append(refused("real_wms_inventory_reconciliation", "real_wms_inventory_reconciliation.xlsx",
                          "LeoSNF/Invent-rio@d2f25b51 02+-+Inventory+Reconciliation.xlsx (first 2,000 of 10,838 rows)",
                          "real WMS stock by location/lot (NUMERO, STOLOC, LOTNUM, UNTQTY), quantity-only",
