@@ -101,10 +101,13 @@ class Case:
     fragments: list[list[str]] = field(default_factory=list)
     prices: str | None = None
     sheet: str | None = None
+    mapping: str | None = None
+    never_proposed: list[tuple[str, str]] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         data = {"id": self.id, "file": self.file, "provenance": self.provenance, "shape": self.shape,
-                "args": {k: v for k, v in (("prices", self.prices), ("sheet", self.sheet)) if v},
+                "args": {k: v for k, v in (("prices", self.prices), ("sheet", self.sheet),
+                                           ("mapping", self.mapping)) if v},
                 "expect": {"exit": self.exit}, "how_expected": self.how}
         expect = data["expect"]
         if self.exit == 0:
@@ -114,8 +117,13 @@ class Case:
                 expect["currency"] = self.currency
             if self.lots is not None:
                 expect["lots"] = self.lots
-        else:
+        elif self.exit == 2:
             expect["message_fragments"] = self.fragments
+            if self.never_proposed:
+                expect["never_proposed"] = [list(pair) for pair in self.never_proposed]
+        else:
+            expect["exit"] = [0, 2]
+            expect["stderr_fragments"] = self.fragments
         return data
 
 
@@ -123,10 +131,15 @@ def money(value: Decimal) -> float:
     return float(value.quantize(CENT, rounding=ROUND_HALF_UP))
 
 
+GUARDED = -1  # exit 0 with a warning or exit 2: either way stderr must say what is wrong
+
+
 def refused(case_id: str, file: str, provenance: str, shape: str, how: str, *groups: list[str],
-            prices: str | None = None) -> Case:
-    """An exit-2 case: the message names the file and every group (any word of a group will do)."""
-    return Case(case_id, file, provenance, shape, 2, how, fragments=[[file], *map(list, groups)], prices=prices)
+            never_proposed: tuple[tuple[str, str], ...] = ()) -> Case:
+    """An exit-2 case: the message names the file and every group (any word of a group will do), and no hint in
+    it maps a header of `never_proposed` to a role its values contradict."""
+    return Case(case_id, file, provenance, shape, 2, how, fragments=[[file], *map(list, groups)],
+                never_proposed=list(never_proposed))
 
 
 # ---------------------------------------------------------------- SAP MB52 in eight logon languages
@@ -371,10 +384,10 @@ def build_sap(folder: Path) -> list[Case]:
     table = [header] + [[r.material, r.text, r.plant, r.sloc, r.batch, r.uom,
                          *(number(r.qty.get(c, Decimal(0)), 3) for c in CATEGORIES)] for r in rows]
     write_text(folder / "sap_mb52_en_qty_only.csv", table, ",", "utf-8")
-    prices = {r.material: r.price for r in rows}
+    prices = {(r.material, r.plant): r.price for r in rows}
     write_text(folder / "sap_mb52_en_qty_only_prices.csv",
                [["Material", "Plant", "Moving Average Price", "Price Unit", "Currency"]]
-               + [[m, "1000", number(p, 2), "1", "USD"] for m, p in prices.items()], ",", "utf-8")
+               + [[m, plant, number(p, 2), "1", "USD"] for (m, plant), p in prices.items()], ",", "utf-8")
     tiv, lots = sap_expectation(rows)
     how = ("quantities of every category × the material's Moving Average Price from the price list "
            "(price unit 1), summed")
@@ -384,7 +397,9 @@ def build_sap(folder: Path) -> list[Case]:
     cases.append(refused("sap_mb52_en_qty_only_unpriced", "sap_mb52_en_qty_only.csv",
                          doc.format("EN") + " (no values)", "MB52 quantities only, no price list",
                          "no cost or value column and no --prices: the one message names the missing cost/value",
-                         ["cost"], ["value"]))
+                         ["cost"], ["value"],
+                         never_proposed=(("Plant", "unit_cost"), ("Unrestricted", "unit_cost"),
+                                         ("Transit and Transfer", "qty"), ("Material Description", "unit_cost"))))
     return cases
 
 
@@ -429,7 +444,7 @@ def build_sap_other(folder: Path) -> list[Case]:
                          "written from SAP MB51 (Material Document List) field texts, EN",
                          "movements offered as lots: movement type, document, posting date, signed quantities",
                          "a material-document list is movements, not stock: the message says what it looks like",
-                         ["movement"]))
+                         ["movements"]))
     return cases
 
 
@@ -462,6 +477,7 @@ def items(seed: int, names: list[str], warehouses: list[str], code: str, yen: bo
         if qty % 1:
             price = (price * 2).quantize(CENT)  # even cents keep qty × price exact
         result.append(Item(code.format(rng.randint(1000, 99999), i), name, warehouses[i % len(warehouses)], qty, price))
+    assert len({r.sku for r in result}) == len(result), "item codes repeat"
     return result
 
 
@@ -531,7 +547,8 @@ def build_chinese(folder: Path) -> list[Case]:
                          "written from the layout of Chinese retail stock lists",
                          "GBK quantity-only list, no price list",
                          "no cost or value column: the message names the missing cost/value", ["cost", "成本"],
-                         ["value", "金额"]))
+                         ["value", "金额"], never_proposed=(("库存数量", "unit_cost"), ("商品编码", "unit_cost"),
+                                                           ("商品名称", "unit_cost"), ("库存数量", "value"))))
 
     rows = items(34, ["螺丝M6", "螺母M6", "垫片6mm", "轴承6205", "皮带A36", "链条08B", "齿轮Z20"],
                  ["原材料仓", "五金仓"], "1.01.{0:03d}{1:02d}", half_units=True)
@@ -592,7 +609,7 @@ def build_chinese(folder: Path) -> list[Case]:
                          "written from Chinese ERP 出入库流水账 layout",
                          "movements (in/out quantities, document numbers, dates) offered as lots",
                          "a movements list: the message says what it looks like",
-                         ["movement", "流水"]))
+                         ["movements", "流水"]))
 
     table = [["采购明细表"], ["单据日期", "单据编号", "供应商", "存货编码", "存货名称", "数量", "含税单价", "价税合计"]]
     for i in range(10):
@@ -855,7 +872,8 @@ def build_us(folder: Path) -> list[Case]:
     cases.append(refused("wms_bins_no_item", "wms_bins_no_item.csv", "written from WMS bin-count exports",
                          "locations and quantities only: no item and no cost",
                          "every missing role in one message: the item and the cost/value", ["item", "sku"], ["cost"],
-                         ["value"]))
+                         ["value"], never_proposed=(("Qty", "unit_cost"), ("Qty", "value"), ("Last Count", "sku"),
+                                                    ("Location", "unit_cost"))))
 
     table = [["SKU", "Product", "Unit Price", "Currency", "Valid From"]]
     for i, name in enumerate(EN_GOODS):
@@ -872,6 +890,17 @@ def build_us(folder: Path) -> list[Case]:
 def _csv_rows(name: str, encoding: str = "utf-8", delimiter: str = ",") -> list[dict[str, str]]:
     with open(HERE / name, encoding=encoding, newline="") as handle:
         return list(csv.DictReader(handle, delimiter=delimiter))
+
+
+def _xlsx_rows(name: str) -> list[tuple]:
+    return list(openpyxl.load_workbook(HERE / name, read_only=True).active.iter_rows(values_only=True))
+
+
+def write_lagerbestand_prices(folder: Path) -> None:
+    """A written price list for the real German quantity-only list (its repository has none)."""
+    prices = [("1001", "0,45"), ("1002", "1,89"), ("1003", "24,90"), ("1004", "3,20"), ("1005", "0,95")]
+    write_text(folder / "real_lagerbestand_analyse_prices.csv",
+               [["Artikelnummer", "Einkaufspreis", "Währung"], *([n, p, "EUR"] for n, p in prices)], ";", "cp1252")
 
 
 def real_expectations() -> list[Case]:
@@ -896,7 +925,7 @@ def real_expectations() -> list[Case]:
                          "stock", ["purchase"]))
     cases.append(refused("real_amari_sales_transactions", "real_amari_sales_transactions.csv",
                          amari.format("sales_transactions.csv"), "sales transactions offered as lots",
-                         "sales transactions are movements, not stock", ["movement", "sales"]))
+                         "sales transactions are movements, not stock", ["movements", "sales"]))
 
     shop = "Annspringday/commercial-inventory-analysis@c4d63f00 {}"
     stock = _csv_rows("real_onlineshop_stock.csv", delimiter=";")
@@ -925,6 +954,53 @@ def real_expectations() -> list[Case]:
                       "Σ cost_price × quantite over all rows; no currency evidence (several West-African countries)",
                       money(tiv), len(oolu), None, "assumed"))
 
+    book = openpyxl.load_workbook(HERE / "real_retail_dian_cang_ttl.xlsx", read_only=True)
+    rows = list(book["TTL"].iter_rows(values_only=True))
+    header = list(rows[1])
+    amount, item = header.index("含税成本金额"), header.index("商品")
+    body = [row for row in rows[2:] if row[item] is not None]
+    tiv = sum((Decimal(str(row[amount])) for row in body), Decimal(0))
+    cases.append(Case("real_retail_dian_cang_ttl", "real_retail_dian_cang_ttl.xlsx",
+                      "dolphinfafa/inventory-@e8ae53ec 库存.xlsx (sheet 'TTL', first 1,999 of 6,401 rows; the second "
+                      "stock list 'Sheet1' and the empty 'Sheet2' removed, the pivot 'Sheet3' kept)",
+                      "the real 店仓/商品/库存数量/含税成本金额 file of issue 20: blank first row, "
+                      "two columns both headed 店仓, 零售价/会员价 sale prices, 在途数量 without value, "
+                      "含税成本金额 a row total, 3 rows with a negative amount, a pivot sheet after it", 0,
+                      "Σ 含税成本金额 over all item rows, the 3 negative amounts included (the file's own figure; the "
+                      "full sheet sums to ¥40,181,119.25, as issue 20 says); 库存数量 × 含税成本金额 would be the "
+                      "¥172 billion mistake; no lot count: 8 rows hold no stock", money(tiv), None, None, "assumed"))
+    mapping = "real_retail_dian_cang_ttl_total_as_cost.json"
+    roles = {"店仓": "warehouse", "商品": "sku", "库存数量": "qty", "含税成本金额": "unit_cost"}
+    (HERE / mapping).write_text(json.dumps(roles, ensure_ascii=False) + "\n", encoding="utf-8")
+    cases.append(Case("real_retail_dian_cang_ttl_total_as_cost", "real_retail_dian_cang_ttl.xlsx",
+                      "dolphinfafa/inventory-@e8ae53ec 库存.xlsx with the mapping issue 20 was hinted into",
+                      "mapping {含税成本金额: unit_cost} on a column that is a row total", GUARDED,
+                      "the mapping makes qty × 含税成本金额 (about 2,000× the file's value): the plausibility guard "
+                      "must say on stderr that this 'unit cost' looks like a total, whether the run stops (exit 2) "
+                      "or goes on (exit 0)", fragments=[["unit cost", "unit_cost", "含税成本金额"], ["total", "合计"]],
+                      mapping=mapping))
+    cases.append(refused("real_overseas_wh_kucun", "real_overseas_wh_kucun.xlsx",
+                         "raymond-Chan-189/bp-dashboard@d0ec0755 库存.xlsx",
+                         "real overseas-warehouse stock (站点, 仓库, SKU, 入库日期, 数量, 库龄天数, "
+                         "占用体积), quantity-only, plus two empty sheets",
+                         "no cost or value: the message names the missing cost/value",
+                         ["cost", "成本"], ["value", "金额"]))
+
+    stock = _csv_rows("real_lagerbestand_analyse.csv")
+    price = {r["Artikelnummer"]: Decimal(r["Einkaufspreis"].replace(",", "."))
+             for r in _csv_rows("real_lagerbestand_analyse_prices.csv", "cp1252", ";")}
+    tiv = sum((Decimal(r["bestand"]) * price[r["artikelnummer"]] for r in stock), Decimal(0))
+    german = "bithung/lagerbestand-analyse@4eedb578 lagerbestand.csv"
+    cases.append(Case("real_lagerbestand_analyse_priced", "real_lagerbestand_analyse.csv",
+                      german + " + a written German price list (semicolons, decimal comma, Währung column)",
+                      "quantity-only German list with a minimum-stock column (mindestbestand)", 0,
+                      "Σ bestand × Einkaufspreis (25×0.45 + 80×1.89 + 5×24.90 + 60×3.20 + 12×0.95 = 490.35); "
+                      "mindestbestand is a reorder level, not stock", money(tiv), len(stock), "EUR", "column",
+                      prices="real_lagerbestand_analyse_prices.csv"))
+    cases.append(refused("real_lagerbestand_analyse_unpriced", "real_lagerbestand_analyse.csv", german,
+                         "quantity-only, no price list", "no cost or value: the message names the missing cost/value",
+                         ["cost"], ["value"]))
+
     book = openpyxl.load_workbook(HERE / "real_sap_mb52_pt_sanofi.xlsx", read_only=True)
     sheet = book.active
     rows = list(sheet.iter_rows(values_only=True))
@@ -944,11 +1020,59 @@ def real_expectations() -> list[Case]:
                       "Σ of Val.utiliz.livre + Valor verif.qual. + Val.estoque bloq. + Val.util.restrita + "
                       "Val.em trâns.e Trf over rows with a Material ('Valor em trânsito' equals 'Val.em trâns.e Trf'"
                       " on every row and is not added twice; 'Estoque do bloqueio avaliado na EM' has no value "
-                      "column; the last row is the export's own total)", money(tiv), len(body), None, "assumed"))
+                      "column; the last row is the export's own total; no lot count: 11 rows hold only "
+                      "GR-blocked stock with no value)",
+                      money(tiv), None, None, "assumed"))
+    sheet_rows = _xlsx_rows("real_sap_mb52_es_almacen.xlsx")
+    header = [str(h).strip() for h in sheet_rows[0]]
+    values = [header.index(name) for name in ("Valor libre util.", "Valor en insp.cal.", "Valor tránsito")]
+    body = [row for row in sheet_rows[1:] if row[header.index("Material")] is not None]
+    tiv = sum((Decimal(str(row[i] or 0)) for row in body for i in values), Decimal(0))
+    cases.append(Case("real_sap_mb52_es_almacen", "real_sap_mb52_es_almacen.xlsx",
+                      "abastecimientointerno/app_gestion_insumos@ffa37699 data/MB52.XLSX",
+                      "real SAP MB52, Spanish logon: Centro/Almacén, 'Libre utilización', 'Valor libre util.', "
+                      "'Inspecc.de calidad', 6 plant-level rows with an empty Almacén holding stock in transit", 0,
+                      "Σ Valor libre util. + Valor en insp.cal. + Valor tránsito over all rows ('Trans./Trasl.' and "
+                      "'Stock en tránsito' are the same transit quantity, valued once by 'Valor tránsito'); no "
+                      "currency evidence; no lot count: 2 rows hold no stock", money(tiv), None, None, "assumed"))
+
+    sheet_rows = _xlsx_rows("real_sap_mb52_es_ars.xlsx")
+    header = [str(h).strip() if h is not None else "" for h in sheet_rows[1]]
+    names = ("Valor libre util.", "Val.trans.c/cond.", "Valor en insp.cal.", "Valor no libre", "Valor stock bloq.",
+             "Val.stock bl.dev.")
+    values = [header.index(name) for name in names]
+    material = header.index("Número de material")
+    body = [row for row in sheet_rows[2:] if row[material] is not None]
+    tiv = sum((Decimal(str(row[i] or 0)) for row in body for i in values), Decimal(0))
+    cases.append(Case("real_sap_mb52_es_ars", "real_sap_mb52_es_ars.xlsx",
+                      "JaimeMVC/consulta_giro@5355b8f9 stock_sap.xlsx (sheet 'SAP 15.08.2025', first 1,999 of "
+                      "16,892 rows, its blank row and its own '*' total row)",
+                      "real SAP list export, Spanish (Argentina): blank first row and two blank leading columns, "
+                      "right-aligned headers with leading spaces, a blank row under the header, an empty 'Alm' "
+                      "column, Mon. = ARS, all six value categories, '*' total row over the full file", 0,
+                      "Σ of the six value columns (Valor libre util., Val.trans.c/cond., Valor en insp.cal., Valor no "
+                      "libre, Valor stock bloq., Val.stock bl.dev.) over rows with a material number; the '*' row is "
+                      "the export's own total", money(tiv), None, "ARS", "column"))
+    cases.append(refused("real_sap_mb51_es_documentos", "real_sap_mb51_es_documentos.xlsx",
+                         "abastecimientointerno/app_gestion_insumos@ffa37699 data/MB51.XLSX (first 2,000 of 5,357 "
+                         "rows)", "real SAP MB51 material documents, Spanish: Clase de movimiento, "
+                         "Documento material, Fe.contabilización, signed Cantidad and Impte.mon.local",
+                         "a material-document list is movements, not stock", ["movements"]))
+
+    cases.append(refused("real_sap_mb52_pt_quoted_lines", "real_sap_mb52_pt_quoted_lines.csv",
+                         "leiclermarvim-hash/teste-app-2.0@24a12329 mb52.csv (first 19 of about 15,000 rows, as "
+                         "served by the code index: UTF-8, LF line ends)",
+                         "real SAP MB52 quantities, Portuguese, every line wrapped in one pair of quotes with a "
+                         "trailing ';', plant-level in-transit rows with an empty Depósito, no value columns",
+                         "quantity-only: the message names the missing cost/value", ["cost"], ["value"],
+                         never_proposed=(("Centro", "unit_cost"), ("Utilização livre", "unit_cost"),
+                                         ("Estoque em trânsito", "qty"), ("Nome 1", "unit_cost"))))
     cases.append(refused("real_wms_inventory_reconciliation", "real_wms_inventory_reconciliation.xlsx",
                          "LeoSNF/Invent-rio@d2f25b51 02+-+Inventory+Reconciliation.xlsx (first 2,000 of 10,838 rows)",
                          "real WMS stock by location/lot (NUMERO, STOLOC, LOTNUM, UNTQTY), quantity-only",
-                         "no cost or value column: the message names the missing cost/value", ["cost"], ["value"]))
+                         "no cost or value column: the message names the missing cost/value", ["cost"], ["value"],
+                         never_proposed=(("UNTQTY", "unit_cost"), ("UNTQTY", "value"), ("DATA", "sku"),
+                                         ("DESCRICAO", "unit_cost"), ("STOLOC", "unit_cost"))))
     return cases
 
 
@@ -961,6 +1085,9 @@ def write_case_table(cases: list[Case]) -> None:
             source = "/".join(case.currency_source) if isinstance(case.currency_source, list) \
                 else case.currency_source
             outcome = f"exit 0, TIV {case.tiv:,.2f} {case.currency or '(any)'} ({source}); {case.how}"
+        elif case.exit == GUARDED:
+            outcome = "exit 0 with a warning or exit 2; stderr names " + "; ".join(" or ".join(group)
+                                                                                for group in case.fragments)
         else:
             outcome = "exit 2, names " + "; ".join(" or ".join(group) for group in case.fragments[1:])
         lines.append(f"| `{case.file}`{' ' + args if args else ''} | {case.provenance} | {outcome} |")
@@ -972,6 +1099,7 @@ def write_case_table(cases: list[Case]) -> None:
 
 
 def main() -> None:
+    write_lagerbestand_prices(HERE)
     cases = (build_sap(HERE) + build_sap_other(HERE) + build_chinese(HERE) + build_western(HERE) + build_us(HERE)
              + real_expectations())
     ids = [case.id for case in cases]
