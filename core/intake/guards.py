@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from core.intake.problems import WARNING
 from core.intake.roles import Roles, header_role
 from core.intake.vocabulary import category_of_header, says_value
 
@@ -53,11 +54,15 @@ def dominated_by_few_rows(frame: pd.DataFrame, rows: pd.Series) -> str | None:
 
 
 def negative_stock(problems: pd.DataFrame) -> str | None:
-    rows = problems[problems["message"].str.contains("is negative", regex=False)
-                    & problems["column"].str.contains("qty", regex=False)]
-    if rows.empty:
+    """Negative stock or value: set aside (a plain quantity or cost), or kept as the report states it."""
+    negative = problems[problems["message"].str.contains("is negative", regex=False)]
+    if negative.empty:
         return None
-    return f"{rows['row'].nunique()} rows with negative stock were set aside, not netted against the rest"
+    kept = negative[negative["severity"] == WARNING]["row"].nunique()
+    aside = negative[negative["severity"] != WARNING]["row"].nunique()
+    parts = ([f"{kept} rows with negative stock or value kept as the report states them (they lower the TIV)"]
+             if kept else []) + ([f"{aside} rows with a negative quantity or cost set aside"] if aside else [])
+    return "; ".join(parts)
 
 
 def unused_stock_columns(roles: Roles | None) -> list[str]:

@@ -292,6 +292,10 @@ def _quoted(values: pd.Series) -> pd.Series:
 
 
 AGE_DATES = ("receipt_date", "last_move_date")
+# An ERP's stock report may state negative stock in a category (backflushed issues) or a negative amount (a
+# revaluation): those figures are the report's own and are kept, with a warning; a negative unit cost or plain
+# quantity column is a misread row and is set aside.
+SIGNED_AS_STATED = frozenset({"value", *LOTS.parts["qty"], *LOTS.parts["value"]})
 
 
 def _parse_columns(raw: RawTable, schema: FileSchema, mapping: dict[str, str], checks: _RowChecks) -> pd.DataFrame:
@@ -317,7 +321,11 @@ def _parse_columns(raw: RawTable, schema: FileSchema, mapping: dict[str, str], c
             checks.add(column.key, invalid, lambda bad: _quoted(bad) + " is not a date")
         if column.kind == "number":
             negative = (values < 0).to_numpy()
-            checks.add(column.key, negative, lambda _, v=values[negative]: v.map("{:g}".format) + " is negative")
+            if schema is LOTS and column.key in SIGNED_AS_STATED:
+                checks.add(column.key, negative, lambda _, v=values[negative]: v.map("{:g}".format)
+                           + " is negative: kept as the report states it (negative stock or a correction)", WARNING)
+            else:
+                checks.add(column.key, negative, lambda _, v=values[negative]: v.map("{:g}".format) + " is negative")
         data[column.key] = values.reset_index(drop=True)
     frame = pd.DataFrame(data)
     for total, parts in schema.parts.items():
