@@ -197,3 +197,27 @@ def test_no_hint_proposes_a_column_whose_values_contradict_the_role(case):
             if key == "warehouse":
                 filled = cells.dropna()
                 assert len(filled) < 20 or filled.nunique() < len(filled), (case["file"], key, header)
+
+
+def test_data_page_shows_the_roles_and_values_a_quantity_only_list_with_its_price_list():
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import ROOT
+    from ui import state
+
+    stock = state.SourceFile.of("lager.csv", b"ArtikelNr;Lagerbestand\n1001;10\n1002;4\n1003;2\n")
+    prices = state.SourceFile.of("preise.csv", "Artikelnummer;Einkaufspreis;Währung\n1001;1,50;EUR\n1002;2,25;EUR\n"
+                                 .encode())
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.run()
+    at.session_state["source"] = state.Source(stock, None, prices=prices)
+    at.switch_page("pages/data.py")
+    at.run()
+    assert not at.exception
+    roles = next(frame.value for frame in at.dataframe if "物料编码" in set(frame.value.iloc[:, 0]))
+    chosen = dict(zip(roles.iloc[:, 0], roles.iloc[:, 1], strict=True))
+    assert chosen == {"物料编码": "ArtikelNr", "数量": "Lagerbestand"}
+    lots, _ = state._load(at.session_state["source"].key, at.session_state["source"])[:2]
+    assert lots.data["value"].sum() == pytest.approx(24.0)  # 10 × 1,50 + 4 × 2,25; 1003 has no price
+    assert lots.extra["unpriced"] == ["1003"] and lots.currency == "EUR"
+    assert any("1003" in w.value for w in at.warning)
