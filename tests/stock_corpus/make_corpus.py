@@ -56,16 +56,19 @@ def write_utf16(path: Path, rows: list[list[object]]) -> None:
     path.write_bytes(b"\xff\xfe" + buffer.getvalue().encode("utf-16-le"))
 
 
+def fill_sheet(sheet, rows: list[list[object]]) -> None:
+    """Write the non-empty cells of `rows` into an xlsxwriter or xlwt sheet; decimals as numbers."""
+    for r, row in enumerate(rows):
+        for c, cell in enumerate(row):
+            if cell is not None and cell != "":
+                sheet.write(r, c, float(cell) if isinstance(cell, Decimal) else cell)
+
+
 def write_xlsx(path: Path, sheets: list[tuple[str, list[list[object]]]]) -> None:
     book = xlsxwriter.Workbook(str(path))
     book.set_properties({"created": FIXED_TIME})  # same bytes on every run
     for name, rows in sheets:
-        sheet = book.add_worksheet(name)
-        for r, row in enumerate(rows):
-            for c, cell in enumerate(row):
-                if cell is None or cell == "":
-                    continue
-                sheet.write(r, c, float(cell) if isinstance(cell, Decimal) else cell)
+        fill_sheet(book.add_worksheet(name), rows)
     book.close()
 
 
@@ -73,12 +76,7 @@ def write_xls(path: Path, rows: list[list[object]], sheet_name: str = "Sheet1") 
     import xlwt  # test-only dependency: writes real BIFF8 .xls files
 
     book = xlwt.Workbook(encoding="utf-8")
-    sheet = book.add_sheet(sheet_name)
-    for r, row in enumerate(rows):
-        for c, cell in enumerate(row):
-            if cell is None or cell == "":
-                continue
-            sheet.write(r, c, float(cell) if isinstance(cell, Decimal) else cell)
+    fill_sheet(book.add_sheet(sheet_name), rows)
     book.save(str(path))
 
 
@@ -892,8 +890,16 @@ def _csv_rows(name: str, encoding: str = "utf-8", delimiter: str = ",") -> list[
         return list(csv.DictReader(handle, delimiter=delimiter))
 
 
-def _xlsx_rows(name: str) -> list[tuple]:
-    return list(openpyxl.load_workbook(HERE / name, read_only=True).active.iter_rows(values_only=True))
+def summed_columns(name: str, header_row: int, item: str, columns: tuple[str, ...], sheet: str | None = None
+                   ) -> Decimal:
+    """Σ of the named columns of a workbook over the rows below the header that name an item (headers compared
+    without their padding spaces); rows with no item — totals, blanks — are left out."""
+    book = openpyxl.load_workbook(HERE / name, read_only=True)
+    rows = list((book[sheet] if sheet else book.active).iter_rows(values_only=True))
+    header = [str(cell).strip() if cell is not None else "" for cell in rows[header_row]]
+    where, key = [header.index(column) for column in columns], header.index(item)
+    return sum((Decimal(str(row[i] or 0)) for row in rows[header_row + 1:] if row[key] is not None for i in where),
+               Decimal(0))
 
 
 def write_lagerbestand_prices(folder: Path) -> None:
@@ -954,12 +960,7 @@ def real_expectations() -> list[Case]:
                       "Σ cost_price × quantite over all rows; no currency evidence (several West-African countries)",
                       money(tiv), len(oolu), None, "assumed"))
 
-    book = openpyxl.load_workbook(HERE / "real_retail_dian_cang_ttl.xlsx", read_only=True)
-    rows = list(book["TTL"].iter_rows(values_only=True))
-    header = list(rows[1])
-    amount, item = header.index("含税成本金额"), header.index("商品")
-    body = [row for row in rows[2:] if row[item] is not None]
-    tiv = sum((Decimal(str(row[amount])) for row in body), Decimal(0))
+    tiv = summed_columns("real_retail_dian_cang_ttl.xlsx", 1, "商品", ("含税成本金额",), sheet="TTL")
     cases.append(Case("real_retail_dian_cang_ttl", "real_retail_dian_cang_ttl.xlsx",
                       "dolphinfafa/inventory-@e8ae53ec 库存.xlsx (sheet 'TTL', first 1,999 of 6,401 rows; the second "
                       "stock list 'Sheet1' and the empty 'Sheet2' removed, the pivot 'Sheet3' kept)",
@@ -1001,16 +1002,9 @@ def real_expectations() -> list[Case]:
                          "quantity-only, no price list", "no cost or value: the message names the missing cost/value",
                          ["cost"], ["value"]))
 
-    book = openpyxl.load_workbook(HERE / "real_sap_mb52_pt_sanofi.xlsx", read_only=True)
-    sheet = book.active
-    rows = list(sheet.iter_rows(values_only=True))
-    header = list(rows[0])
-    value_columns = ["Val.utiliz.livre", "Valor verif.qual.", "Val.estoque bloq.", "Val.util.restrita",
-                     "Val.em trâns.e Trf"]
-    index = [header.index(name) for name in value_columns]
-    material = header.index("Material")
-    body = [row for row in rows[1:] if row[material] is not None]
-    tiv = sum((Decimal(str(row[i] or 0)) for row in body for i in index), Decimal(0))
+    tiv = summed_columns("real_sap_mb52_pt_sanofi.xlsx", 0, "Material",
+                         ("Val.utiliz.livre", "Valor verif.qual.", "Val.estoque bloq.", "Val.util.restrita",
+                          "Val.em trâns.e Trf"))
     cases.append(Case("real_sap_mb52_pt_sanofi", "real_sap_mb52_pt_sanofi.xlsx",
                       "LeoSNF/Invent-rio@d2f25b51 MB52.xlsx (first 1,999 of 7,178 item rows"
                       " and its own grand-total row)",
@@ -1023,11 +1017,9 @@ def real_expectations() -> list[Case]:
                       "column; the last row is the export's own total; no lot count: 11 rows hold only "
                       "GR-blocked stock with no value)",
                       money(tiv), None, None, "assumed"))
-    sheet_rows = _xlsx_rows("real_sap_mb52_es_almacen.xlsx")
-    header = [str(h).strip() for h in sheet_rows[0]]
-    values = [header.index(name) for name in ("Valor libre util.", "Valor en insp.cal.", "Valor tránsito")]
-    body = [row for row in sheet_rows[1:] if row[header.index("Material")] is not None]
-    tiv = sum((Decimal(str(row[i] or 0)) for row in body for i in values), Decimal(0))
+
+    tiv = summed_columns("real_sap_mb52_es_almacen.xlsx", 0, "Material",
+                         ("Valor libre util.", "Valor en insp.cal.", "Valor tránsito"))
     cases.append(Case("real_sap_mb52_es_almacen", "real_sap_mb52_es_almacen.xlsx",
                       "abastecimientointerno/app_gestion_insumos@ffa37699 data/MB52.XLSX",
                       "real SAP MB52, Spanish logon: Centro/Almacén, 'Libre utilización', 'Valor libre util.', "
@@ -1036,14 +1028,9 @@ def real_expectations() -> list[Case]:
                       "'Stock en tránsito' are the same transit quantity, valued once by 'Valor tránsito'); no "
                       "currency evidence; no lot count: 2 rows hold no stock", money(tiv), None, None, "assumed"))
 
-    sheet_rows = _xlsx_rows("real_sap_mb52_es_ars.xlsx")
-    header = [str(h).strip() if h is not None else "" for h in sheet_rows[1]]
-    names = ("Valor libre util.", "Val.trans.c/cond.", "Valor en insp.cal.", "Valor no libre", "Valor stock bloq.",
-             "Val.stock bl.dev.")
-    values = [header.index(name) for name in names]
-    material = header.index("Número de material")
-    body = [row for row in sheet_rows[2:] if row[material] is not None]
-    tiv = sum((Decimal(str(row[i] or 0)) for row in body for i in values), Decimal(0))
+    tiv = summed_columns("real_sap_mb52_es_ars.xlsx", 1, "Número de material",
+                         ("Valor libre util.", "Val.trans.c/cond.", "Valor en insp.cal.", "Valor no libre",
+                          "Valor stock bloq.", "Val.stock bl.dev."))
     cases.append(Case("real_sap_mb52_es_ars", "real_sap_mb52_es_ars.xlsx",
                       "JaimeMVC/consulta_giro@5355b8f9 stock_sap.xlsx (sheet 'SAP 15.08.2025', first 1,999 of "
                       "16,892 rows, its blank row and its own '*' total row)",
