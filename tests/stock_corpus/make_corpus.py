@@ -863,6 +863,56 @@ def build_us(folder: Path) -> list[Case]:
                       "a Total row", 0, "sum of Ext. Value (= Qty On Hand × Unit Cost); the bucket columns split the "
                       "same value by age and are not added again", money(total(rows)), len(rows), None, "assumed"))
 
+    rows = items(62, EN_GOODS, ["WH/Stock", "WH/Stock/Shelf 1", "SF/Stock"], "FURN_{0:04d}")
+    table = [["Location", "Product", "Lot/Serial Number", "On Hand Quantity", "Reserved Quantity",
+              "Unit of Measure", "Value"]]
+    for i, r in enumerate(rows):
+        table.append([r.warehouse, f"[{r.sku}] {r.name}", f"LOT{i:04d}" if i % 2 else "", r.qty,
+                      min(r.qty, Decimal(i)), "Units", r.value])
+    write_xlsx(folder / "odoo_stock_quant.xlsx", [("Sheet1", table)])
+    cases.append(Case("odoo_stock_quant", "odoo_stock_quant.xlsx",
+                      "written from Odoo 17 Inventory > Reporting > Stock export columns",
+                      "XLSX, product as '[code] name', locations as paths, reserved quantity beside on hand", 0,
+                      "sum of Value (= On Hand Quantity × cost); Reserved Quantity is part of on hand, not added",
+                      money(total(rows)), len(rows), None, "assumed"))
+
+    rows = items(63, ["Hoodie", "Beanie", "T-Shirt", "Sunglasses", "Belt", "Cap", "Polo", "Album"], ["-"],
+                 "woo-{0:05d}")
+    table = [["ID", "Type", "SKU", "Name", "Published", "In stock?", "Stock", "Regular price", "Sale price",
+              "Categories"]]
+    for i, r in enumerate(rows):
+        table.append([str(10 + i), "simple", r.sku, r.name, "1", "1", number(r.qty, 0), number(r.price * 3, 2),
+                      "", "Clothing"])
+    write_text(folder / "woocommerce_products.csv", table, ",", "utf-8", bom=True)
+    write_text(folder / "woocommerce_products_prices.csv",
+               [["SKU", "Cost"]] + [[r.sku, number(r.price, 2)] for r in rows], ",", "utf-8")
+    cases.append(Case("woocommerce_products_priced", "woocommerce_products.csv",
+                      "written from WooCommerce's product CSV export columns", "stock and sale prices only, no cost;"
+                      " a cost list by SKU", 0, "Σ Stock × Cost from the price list (Regular price is a sale price)",
+                      money(total(rows)), len(rows), None, "assumed", prices="woocommerce_products_prices.csv"))
+    cases.append(refused("woocommerce_products_unpriced", "woocommerce_products.csv",
+                         "written from WooCommerce's product CSV export columns",
+                         "stock and sale prices only, no cost, no price list",
+                         "a sale price is not a cost: the message names the missing cost/value", ["cost"], ["value"],
+                         never_proposed=(("Stock", "unit_cost"), ("ID", "unit_cost"))))
+
+    table = [["Posting Date", "Entry Type", "Document No.", "Item No.", "Description", "Location Code", "Quantity",
+              "Remaining Quantity", "Cost Amount (Actual)", "Open"]]
+    rng = random.Random(64)
+    for i in range(16):
+        sale = i % 3 == 2
+        qty = Decimal(rng.randint(1, 60)) * (-1 if sale else 1)
+        table.append([f"{(i % 12) + 1}/{rng.randint(1, 28)}/2025", "Sale" if sale else "Purchase",
+                      f"{'PS-INV' if sale else 'PR-RCPT'}1{i:04d}", f"19{rng.randint(10, 99)}-S",
+                      EN_GOODS[i % len(EN_GOODS)], "MAIN", number(qty, 0),
+                      "0" if sale else number(abs(qty), 0), number(qty * Decimal("7.25"), 2),
+                      "No" if sale else "Yes"])
+    write_text(folder / "bc_item_ledger_entries.csv", table, ",", "utf-8")
+    cases.append(refused("bc_item_ledger_entries", "bc_item_ledger_entries.csv",
+                         "written from Dynamics 365 Business Central 'Item Ledger Entries' columns",
+                         "item ledger (entry type, document, posting date, signed quantities) offered as lots",
+                         "an item ledger is movements, not a stock list", ["movements", "ledger"]))
+
     table = [["Location", "Bin", "Qty", "Last Count"]]
     for i in range(8):
         table.append(["DC-01", f"A-{i:02d}-01", str(10 * i + 3), "2025-12-30"])
