@@ -56,16 +56,19 @@ def write_utf16(path: Path, rows: list[list[object]]) -> None:
     path.write_bytes(b"\xff\xfe" + buffer.getvalue().encode("utf-16-le"))
 
 
+def fill_sheet(sheet, rows: list[list[object]]) -> None:
+    """Write the non-empty cells of `rows` into an xlsxwriter or xlwt sheet; decimals as numbers."""
+    for r, row in enumerate(rows):
+        for c, cell in enumerate(row):
+            if cell is not None and cell != "":
+                sheet.write(r, c, float(cell) if isinstance(cell, Decimal) else cell)
+
+
 def write_xlsx(path: Path, sheets: list[tuple[str, list[list[object]]]]) -> None:
     book = xlsxwriter.Workbook(str(path))
     book.set_properties({"created": FIXED_TIME})  # same bytes on every run
     for name, rows in sheets:
-        sheet = book.add_worksheet(name)
-        for r, row in enumerate(rows):
-            for c, cell in enumerate(row):
-                if cell is None or cell == "":
-                    continue
-                sheet.write(r, c, float(cell) if isinstance(cell, Decimal) else cell)
+        fill_sheet(book.add_worksheet(name), rows)
     book.close()
 
 
@@ -73,12 +76,7 @@ def write_xls(path: Path, rows: list[list[object]], sheet_name: str = "Sheet1") 
     import xlwt  # test-only dependency: writes real BIFF8 .xls files
 
     book = xlwt.Workbook(encoding="utf-8")
-    sheet = book.add_sheet(sheet_name)
-    for r, row in enumerate(rows):
-        for c, cell in enumerate(row):
-            if cell is None or cell == "":
-                continue
-            sheet.write(r, c, float(cell) if isinstance(cell, Decimal) else cell)
+    fill_sheet(book.add_sheet(sheet_name), rows)
     book.save(str(path))
 
 
@@ -865,6 +863,56 @@ def build_us(folder: Path) -> list[Case]:
                       "a Total row", 0, "sum of Ext. Value (= Qty On Hand × Unit Cost); the bucket columns split the "
                       "same value by age and are not added again", money(total(rows)), len(rows), None, "assumed"))
 
+    rows = items(62, EN_GOODS, ["WH/Stock", "WH/Stock/Shelf 1", "SF/Stock"], "FURN_{0:04d}")
+    table = [["Location", "Product", "Lot/Serial Number", "On Hand Quantity", "Reserved Quantity",
+              "Unit of Measure", "Value"]]
+    for i, r in enumerate(rows):
+        table.append([r.warehouse, f"[{r.sku}] {r.name}", f"LOT{i:04d}" if i % 2 else "", r.qty,
+                      min(r.qty, Decimal(i)), "Units", r.value])
+    write_xlsx(folder / "odoo_stock_quant.xlsx", [("Sheet1", table)])
+    cases.append(Case("odoo_stock_quant", "odoo_stock_quant.xlsx",
+                      "written from Odoo 17 Inventory > Reporting > Stock export columns",
+                      "XLSX, product as '[code] name', locations as paths, reserved quantity beside on hand", 0,
+                      "sum of Value (= On Hand Quantity × cost); Reserved Quantity is part of on hand, not added",
+                      money(total(rows)), len(rows), None, "assumed"))
+
+    rows = items(63, ["Hoodie", "Beanie", "T-Shirt", "Sunglasses", "Belt", "Cap", "Polo", "Album"], ["-"],
+                 "woo-{0:05d}")
+    table = [["ID", "Type", "SKU", "Name", "Published", "In stock?", "Stock", "Regular price", "Sale price",
+              "Categories"]]
+    for i, r in enumerate(rows):
+        table.append([str(10 + i), "simple", r.sku, r.name, "1", "1", number(r.qty, 0), number(r.price * 3, 2),
+                      "", "Clothing"])
+    write_text(folder / "woocommerce_products.csv", table, ",", "utf-8", bom=True)
+    write_text(folder / "woocommerce_products_prices.csv",
+               [["SKU", "Cost"]] + [[r.sku, number(r.price, 2)] for r in rows], ",", "utf-8")
+    cases.append(Case("woocommerce_products_priced", "woocommerce_products.csv",
+                      "written from WooCommerce's product CSV export columns", "stock and sale prices only, no cost;"
+                      " a cost list by SKU", 0, "Σ Stock × Cost from the price list (Regular price is a sale price)",
+                      money(total(rows)), len(rows), None, "assumed", prices="woocommerce_products_prices.csv"))
+    cases.append(refused("woocommerce_products_unpriced", "woocommerce_products.csv",
+                         "written from WooCommerce's product CSV export columns",
+                         "stock and sale prices only, no cost, no price list",
+                         "a sale price is not a cost: the message names the missing cost/value", ["cost"], ["value"],
+                         never_proposed=(("Stock", "unit_cost"), ("ID", "unit_cost"))))
+
+    table = [["Posting Date", "Entry Type", "Document No.", "Item No.", "Description", "Location Code", "Quantity",
+              "Remaining Quantity", "Cost Amount (Actual)", "Open"]]
+    rng = random.Random(64)
+    for i in range(16):
+        sale = i % 3 == 2
+        qty = Decimal(rng.randint(1, 60)) * (-1 if sale else 1)
+        table.append([f"{(i % 12) + 1}/{rng.randint(1, 28)}/2025", "Sale" if sale else "Purchase",
+                      f"{'PS-INV' if sale else 'PR-RCPT'}1{i:04d}", f"19{rng.randint(10, 99)}-S",
+                      EN_GOODS[i % len(EN_GOODS)], "MAIN", number(qty, 0),
+                      "0" if sale else number(abs(qty), 0), number(qty * Decimal("7.25"), 2),
+                      "No" if sale else "Yes"])
+    write_text(folder / "bc_item_ledger_entries.csv", table, ",", "utf-8")
+    cases.append(refused("bc_item_ledger_entries", "bc_item_ledger_entries.csv",
+                         "written from Dynamics 365 Business Central 'Item Ledger Entries' columns",
+                         "item ledger (entry type, document, posting date, signed quantities) offered as lots",
+                         "an item ledger is movements, not a stock list", ["movements", "ledger"]))
+
     table = [["Location", "Bin", "Qty", "Last Count"]]
     for i in range(8):
         table.append(["DC-01", f"A-{i:02d}-01", str(10 * i + 3), "2025-12-30"])
@@ -892,8 +940,16 @@ def _csv_rows(name: str, encoding: str = "utf-8", delimiter: str = ",") -> list[
         return list(csv.DictReader(handle, delimiter=delimiter))
 
 
-def _xlsx_rows(name: str) -> list[tuple]:
-    return list(openpyxl.load_workbook(HERE / name, read_only=True).active.iter_rows(values_only=True))
+def summed_columns(name: str, header_row: int, item: str, columns: tuple[str, ...], sheet: str | None = None
+                   ) -> Decimal:
+    """Σ of the named columns of a workbook over the rows below the header that name an item (headers compared
+    without their padding spaces); rows with no item — totals, blanks — are left out."""
+    book = openpyxl.load_workbook(HERE / name, read_only=True)
+    rows = list((book[sheet] if sheet else book.active).iter_rows(values_only=True))
+    header = [str(cell).strip() if cell is not None else "" for cell in rows[header_row]]
+    where, key = [header.index(column) for column in columns], header.index(item)
+    return sum((Decimal(str(row[i] or 0)) for row in rows[header_row + 1:] if row[key] is not None for i in where),
+               Decimal(0))
 
 
 def write_lagerbestand_prices(folder: Path) -> None:
@@ -954,12 +1010,7 @@ def real_expectations() -> list[Case]:
                       "Σ cost_price × quantite over all rows; no currency evidence (several West-African countries)",
                       money(tiv), len(oolu), None, "assumed"))
 
-    book = openpyxl.load_workbook(HERE / "real_retail_dian_cang_ttl.xlsx", read_only=True)
-    rows = list(book["TTL"].iter_rows(values_only=True))
-    header = list(rows[1])
-    amount, item = header.index("含税成本金额"), header.index("商品")
-    body = [row for row in rows[2:] if row[item] is not None]
-    tiv = sum((Decimal(str(row[amount])) for row in body), Decimal(0))
+    tiv = summed_columns("real_retail_dian_cang_ttl.xlsx", 1, "商品", ("含税成本金额",), sheet="TTL")
     cases.append(Case("real_retail_dian_cang_ttl", "real_retail_dian_cang_ttl.xlsx",
                       "dolphinfafa/inventory-@e8ae53ec 库存.xlsx (sheet 'TTL', first 1,999 of 6,401 rows; the second "
                       "stock list 'Sheet1' and the empty 'Sheet2' removed, the pivot 'Sheet3' kept)",
@@ -1001,16 +1052,9 @@ def real_expectations() -> list[Case]:
                          "quantity-only, no price list", "no cost or value: the message names the missing cost/value",
                          ["cost"], ["value"]))
 
-    book = openpyxl.load_workbook(HERE / "real_sap_mb52_pt_sanofi.xlsx", read_only=True)
-    sheet = book.active
-    rows = list(sheet.iter_rows(values_only=True))
-    header = list(rows[0])
-    value_columns = ["Val.utiliz.livre", "Valor verif.qual.", "Val.estoque bloq.", "Val.util.restrita",
-                     "Val.em trâns.e Trf"]
-    index = [header.index(name) for name in value_columns]
-    material = header.index("Material")
-    body = [row for row in rows[1:] if row[material] is not None]
-    tiv = sum((Decimal(str(row[i] or 0)) for row in body for i in index), Decimal(0))
+    tiv = summed_columns("real_sap_mb52_pt_sanofi.xlsx", 0, "Material",
+                         ("Val.utiliz.livre", "Valor verif.qual.", "Val.estoque bloq.", "Val.util.restrita",
+                          "Val.em trâns.e Trf"))
     cases.append(Case("real_sap_mb52_pt_sanofi", "real_sap_mb52_pt_sanofi.xlsx",
                       "LeoSNF/Invent-rio@d2f25b51 MB52.xlsx (first 1,999 of 7,178 item rows"
                       " and its own grand-total row)",
@@ -1023,11 +1067,9 @@ def real_expectations() -> list[Case]:
                       "column; the last row is the export's own total; no lot count: 11 rows hold only "
                       "GR-blocked stock with no value)",
                       money(tiv), None, None, "assumed"))
-    sheet_rows = _xlsx_rows("real_sap_mb52_es_almacen.xlsx")
-    header = [str(h).strip() for h in sheet_rows[0]]
-    values = [header.index(name) for name in ("Valor libre util.", "Valor en insp.cal.", "Valor tránsito")]
-    body = [row for row in sheet_rows[1:] if row[header.index("Material")] is not None]
-    tiv = sum((Decimal(str(row[i] or 0)) for row in body for i in values), Decimal(0))
+
+    tiv = summed_columns("real_sap_mb52_es_almacen.xlsx", 0, "Material",
+                         ("Valor libre util.", "Valor en insp.cal.", "Valor tránsito"))
     cases.append(Case("real_sap_mb52_es_almacen", "real_sap_mb52_es_almacen.xlsx",
                       "abastecimientointerno/app_gestion_insumos@ffa37699 data/MB52.XLSX",
                       "real SAP MB52, Spanish logon: Centro/Almacén, 'Libre utilización', 'Valor libre util.', "
@@ -1036,14 +1078,9 @@ def real_expectations() -> list[Case]:
                       "'Stock en tránsito' are the same transit quantity, valued once by 'Valor tránsito'); no "
                       "currency evidence; no lot count: 2 rows hold no stock", money(tiv), None, None, "assumed"))
 
-    sheet_rows = _xlsx_rows("real_sap_mb52_es_ars.xlsx")
-    header = [str(h).strip() if h is not None else "" for h in sheet_rows[1]]
-    names = ("Valor libre util.", "Val.trans.c/cond.", "Valor en insp.cal.", "Valor no libre", "Valor stock bloq.",
-             "Val.stock bl.dev.")
-    values = [header.index(name) for name in names]
-    material = header.index("Número de material")
-    body = [row for row in sheet_rows[2:] if row[material] is not None]
-    tiv = sum((Decimal(str(row[i] or 0)) for row in body for i in values), Decimal(0))
+    tiv = summed_columns("real_sap_mb52_es_ars.xlsx", 1, "Número de material",
+                         ("Valor libre util.", "Val.trans.c/cond.", "Valor en insp.cal.", "Valor no libre",
+                          "Valor stock bloq.", "Val.stock bl.dev."))
     cases.append(Case("real_sap_mb52_es_ars", "real_sap_mb52_es_ars.xlsx",
                       "JaimeMVC/consulta_giro@5355b8f9 stock_sap.xlsx (sheet 'SAP 15.08.2025', first 1,999 of "
                       "16,892 rows, its blank row and its own '*' total row)",
