@@ -326,6 +326,8 @@ def other_kind(headers: list[str], roles: Roles, title: str = "") -> tuple[str, 
     for kind in ("movements", "purchase_ledger"):
         if kind in found:
             return kind, found[kind]
+    if "sales" in found and "qty" in roles.missing:
+        return "movements", found["sales"]
     if "price_list" in found and "qty" in roles.missing:
         return "price_list", found["price_list"]
     if roles.missing == ["qty"] and "sku" in roles.mapping and "unit_cost" in roles.mapping:

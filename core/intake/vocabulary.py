@@ -49,8 +49,10 @@ _TOTAL_TOKENS = frozenset({"total", "extended", "ext", "amount", "value", "valor
                            "betrag", "nilai", "valeur", "valore", "sum"})
 _OTHER_TOKENS = frozenset({"date", "datum", "fecha", "data", "tanggal", "type", "category", "class", "group",
                            "reserved", "available", "committed", "incoming", "unavailable", "reorder", "safety",
-                           "lead", "time", "days", "id_supplier", "supplier", "vendor", "selling", "sale", "sales",
-                           "compare", "retail", "list"})
+                           "lead", "time", "days", "supplier", "vendor", "selling", "sale", "sales", "sold",
+                           "shipped", "issued", "compare", "retail", "list", "regular", "transaction"})
+_SALES_TOKENS = frozenset({"transaction", "sold", "sale", "sales", "shipped", "issued", "verkauft", "vendido",
+                           "vendida", "vendu"})
 
 
 def role_of_header(header: object) -> str | None:
@@ -124,6 +126,9 @@ def kind_evidence(headers: list[str], title: str = "", used: set[str] = frozense
     moves = [h for h in headers if any(w in str(h).lower() for w in kinds["movement_tokens"])]
     if moves:
         found.setdefault("movements", moves)
+    sales = [h for h in headers if h not in used and set(_TOKENS.findall(str(h).lower())) & _SALES_TOKENS]
+    if sales:
+        found["sales"] = sales
     purchase = [h for h in headers if h not in used and any(w in str(h).lower() for w in kinds["purchase_tokens"])
                 and not any(w in str(h).lower() for w in ("last", "letzt", "ultim", "últim", "最后", "最近", "price",
                                                            "preis", "precio", "cost", "单价", "价格"))]
