@@ -1,11 +1,20 @@
-"""Load stock lots, movements and planning parameters into canonical columns, setting bad rows aside.
+"""Load stock lots, movements, planning parameters and price lists into canonical columns, setting bad rows aside.
+
+Intake runs as stages, data flowing one way:
+  bytes → table (`reading`: format, encoding, separator, the workbook's stock sheet, header rows, title)
+  → layout (totals and subtotal rows set aside, here)
+  → column roles (`roles`: header evidence from `profiles`, the schema's aliases and `vocabulary`, confirmed or
+    refused by the values and `qty × price ≈ amount`; a stock list of another kind or with open roles is refused
+    in one message)
+  → typed columns (`parsing` with the file's `conventions`)
+  → lots with their problems (warehouse from plant/sloc or the file, prices, value, stock type, currency) and the
+    plausibility `guards`.
 
 A fatal problem (file unreadable, empty, a required column missing) raises `InputError` with one message.
 A row-level problem (a number that cannot be read, a negative quantity or cost, an empty key) sets
 the row aside: it is listed in `LoadResult.problems` and kept as the file had it in `LoadResult.rejected`.
 A receipt or last-move date that cannot be read keeps its lot (age unknown) with a warning; totals and
 subtotal rows (合计, Summe, Grand Total, …) are not stock: they are noted as such and never counted.
-A known ERP report (SAP MB52, Kingdee, U8, Odoo, …; see `profiles`) is recognised by its headers.
 """
 
 from __future__ import annotations

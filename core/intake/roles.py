@@ -190,29 +190,32 @@ def _settle_money(roles: Roles) -> None:
     free = roles.free_numbers()
     if cost and value:
         if not _fits(roles, qty, cost, value) and _fits(roles, qty, value, cost) and not {"unit_cost", "value"} & user:
-            roles.set("unit_cost", value, "arithmetic", f"qty × '{value}' = '{cost}' row by row")
-            roles.set("value", cost, "arithmetic", f"qty × '{value}' = '{cost}' row by row")
+            _set_money(roles, price=value, total=cost)
         return
     if cost:
         total = next((x for x in free if _fits(roles, qty, cost, x)), None)
+        price = None if total else next((x for x in free if _fits(roles, qty, x, cost)), None)
         if total:
-            roles.set("value", total, "arithmetic", f"qty × '{cost}' = '{total}' row by row")
-            return
-        price = next((x for x in free if _fits(roles, qty, x, cost)), None)
-        if price and "unit_cost" not in user:
-            roles.set("value", cost, "arithmetic", f"qty × '{price}' = '{cost}' row by row: '{cost}' is a total")
-            roles.set("unit_cost", price, "arithmetic", f"qty × '{price}' = '{cost}' row by row")
+            _set_money(roles, price=cost, total=total, keys=("value",))
+        elif price and "unit_cost" not in user:
+            _set_money(roles, price=price, total=cost)
         return
     if value:
         price = next((x for x in free if _fits(roles, qty, x, value)), None)
         if price:
-            roles.set("unit_cost", price, "arithmetic", f"qty × '{price}' = '{value}' row by row")
+            _set_money(roles, price=price, total=value, keys=("unit_cost",))
         return
-    for price, total in permutations(free, 2):
-        if _fits(roles, qty, price, total) and not _fits(roles, qty, total, price):
-            roles.set("unit_cost", price, "arithmetic", f"qty × '{price}' = '{total}' row by row")
-            roles.set("value", total, "arithmetic", f"qty × '{price}' = '{total}' row by row")
-            return
+    pair = next(((p, t) for p, t in permutations(free, 2) if _fits(roles, qty, p, t) and not _fits(roles, qty, t, p)),
+                None)
+    if pair:
+        _set_money(roles, price=pair[0], total=pair[1])
+
+
+def _set_money(roles: Roles, price: str, total: str, keys: tuple[str, ...] = ("unit_cost", "value")) -> None:
+    """The unit cost and the extended value, as the arithmetic showed them."""
+    reason = f"qty × '{price}' = '{total}' row by row"
+    for key in keys:
+        roles.set(key, price if key == "unit_cost" else total, "arithmetic", reason)
 
 
 def _find_quantity(roles: Roles) -> None:
