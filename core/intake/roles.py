@@ -34,6 +34,7 @@ NUMERIC_SHARE = 0.8  # share of filled cells that must read as numbers for a num
 CONTRADICTING_SHARE = 0.5  # below this share of numbers, a column cannot be a number role (bad cells aside)
 PRODUCT_FIT = 0.9  # share of rows where qty × price ≈ amount for the arithmetic to settle the roles
 PRODUCT_TOLERANCE = 0.011
+MAX_ARITHMETIC_COLUMNS = 24
 MIN_ROWS_FOR_CONTENT = 5  # rows before values alone may name the item column (two distinct words prove nothing)
 CONFIDENCE = {"mapping": 1.0, "profile": 0.95, "alias": 0.9, "arithmetic": 0.9, "vocabulary": 0.85,
               "category": 0.8, "content": 0.6}
@@ -145,8 +146,10 @@ class Roles:
         self.reasons[key] = reason
 
     def free_numbers(self) -> list[str]:
+        """Number columns no role holds yet (the first MAX_ARITHMETIC_COLUMNS: the search is cubic in them)."""
         taken = set(self.mapping.values())
-        return [h for h, e in self.evidence.items() if h not in taken and e.is_number and e.filled]
+        return [h for h, e in self.evidence.items() if h not in taken and e.is_number and e.filled
+                ][:MAX_ARITHMETIC_COLUMNS]
 
 
 def settle(mapping: dict[str, str], sources: dict[str, str], evidence: dict[str, ColumnEvidence],
