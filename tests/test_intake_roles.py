@@ -145,6 +145,10 @@ def test_the_stock_sheet_of_a_workbook_is_found_and_named_and_sheet_overrides(wr
     assert "sheet 'Inventory Aging Report' of 3" in err
     code, _, err = report([str(book), "--sheet", "Nope"], capsys)
     assert code == 2 and "no sheet 'Nope'; the workbook has: Assumptions, Inventory Aging Report, Old" in err
+    code, out, _ = report([str(book), "--sheet", "Old"], capsys)
+    assert code == 2  # the sheet asked for is read, even an empty one: no data rows
+    code, _, err = report([str(write_file("lots.csv", "sku,warehouse,qty,value\nA,W,1,5\n")), "--sheet", "X"], capsys)
+    assert code == 2 and "not a workbook" in err
 
 
 def test_quantity_only_list_is_valued_by_a_price_list_and_unpriced_items_are_listed(write_file, capsys):

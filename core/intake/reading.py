@@ -253,6 +253,8 @@ def read_table(source: Source, matcher: HeaderMatcher, name: str | None = None,
         limits.check_xlsx(data, name)
     if data.startswith((_ZIP_MAGIC, _OLE_MAGIC)):
         return _read_excel(data, name, matcher, choice, sheet)
+    if sheet is not None:
+        raise fail(name, f"is a text file, not a workbook: it has no sheet '{sheet}' (leave out --sheet)")
     limits.check_csv_shape(data, name)
     if encoding is None and _looks_like_utf8(data):
         try:
