@@ -168,6 +168,11 @@ def test_quantity_only_list_is_valued_by_a_price_list_and_unpriced_items_are_lis
     ("采购明细表\n单据日期,单据编号,供应商,存货编码,数量,含税单价,价税合计\n2025-11-03,CG1,苏州,2.03,210,28.46,5976.60\n",
      "purchase ledger"),
     ("Item,Unit Price\nA1,2.5\nB2,4\n", "price list"),
+    ("Date,SKU,Warehouse,Type,Quantity,Unit Cost\n2025-01-01,A,W,Receipt,10,2\n2025-01-05,A,W,Issue,-3,2\n",
+     "movements"),
+    ("Date,Item,Qty In,Qty Out,Balance,Unit Cost\n2025-01-01,A,10,,10,2\n2025-01-05,A,,3,7,2\n", "movements"),
+    ("posting_date,item_code,warehouse,actual_qty,qty_after_transaction,valuation_rate,stock_value,voucher_type,"
+     "voucher_no\n2025-01-01,A,W,10,10,2,20,Purchase Receipt,PR-1\n", "movements"),
 ])
 def test_files_of_other_kinds_are_named_for_what_they_are(text, kind, write_file):
     with pytest.raises(InputError, match=f"looks like a {kind}"):

@@ -22,6 +22,8 @@ from core.intake.parsing import parse_numbers
 from core.intake.schema import LOTS, STOCK_CATEGORIES, normalize_header
 from core.intake.vocabulary import (
     category_of_header,
+    dated_movements,
+    is_direction,
     keyword_role,
     kind_evidence,
     names_item,
@@ -332,6 +334,9 @@ def other_kind(headers: list[str], roles: Roles, title: str = "") -> tuple[str, 
     for kind in ("movements", "purchase_ledger"):
         if kind in found:
             return kind, found[kind]
+    moving = _dated_movements(headers, roles)
+    if moving:
+        return "movements", moving
     if "sales" in found and "qty" in roles.missing:
         return "movements", found["sales"]
     if "price_list" in found and "qty" in roles.missing:
@@ -339,6 +344,19 @@ def other_kind(headers: list[str], roles: Roles, title: str = "") -> tuple[str, 
     if roles.missing == ["qty"] and "sku" in roles.mapping and "unit_cost" in roles.mapping:
         return "price_list", [roles.mapping["sku"], roles.mapping["unit_cost"]]
     return None
+
+
+SIGNED_SHARE = 0.1  # of rows with a negative quantity, in a dated list, that makes it a list of movements
+
+
+def _dated_movements(headers: list[str], roles: Roles) -> list[str]:
+    used = set(roles.mapping.values())
+    directions = [h for h, e in roles.evidence.items() if h not in used and not e.is_number and 0 < e.distinct <= 12
+                  and is_direction(e.examples)]
+    qty = roles.evidence.get(roles.mapping.get("qty", ""))
+    signed = qty is not None and qty.filled > 0 and float(np.mean(qty.numbers[np.isfinite(qty.numbers)] < 0)
+                                                             if np.isfinite(qty.numbers).any() else 0) >= SIGNED_SHARE
+    return dated_movements(headers, used, directions, signed)
 
 
 def _wanted(key: str) -> str:

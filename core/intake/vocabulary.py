@@ -107,6 +107,33 @@ def names_item(header: object) -> bool:
     return bool(set(_TOKENS.findall(str(header).lower())) & dict(_KEYWORDS)["sku"])
 
 
+def dated_movements(headers: list[str], used: set[str], direction_values: list[str], signed_quantity: bool,
+                    ) -> list[str]:
+    """Headers showing a list of dated movements rather than stock on hand: a date column with a column of
+    directions (Receipt/Issue, 入库/出库); or a date column no stock-list role took, with quantities in and out or
+    signed quantities."""
+    kinds = _vocabulary()["kinds"]
+    date_words = {normalize_header(w) for w in kinds["date_words"]}
+    dates = [h for h in headers if normalize_header(h) in date_words]
+    free_dates = [h for h in dates if h not in used]
+    if dates and direction_values:
+        return [dates[0], *direction_values]
+    if not free_dates:
+        return []
+    for into, out in kinds["in_out_pairs"]:
+        ins = [h for h in headers if normalize_header(h).endswith(into) or normalize_header(h).startswith(into)]
+        outs = [h for h in headers if normalize_header(h).endswith(out) or normalize_header(h).startswith(out)]
+        if ins and outs:
+            return [free_dates[0], ins[0], outs[0]]
+    return free_dates if signed_quantity else []
+
+
+def is_direction(values: tuple[str, ...]) -> bool:
+    """Values naming the direction of a movement (Receipt, Issue, 入库, Salida …), all of them."""
+    words = _vocabulary()["kinds"]["direction_words"]
+    return bool(values) and all(any(w in str(v).lower() for w in words) for v in values)
+
+
 @cache
 def _kind_words() -> dict[str, frozenset[str]]:
     kinds = _vocabulary()["kinds"]
