@@ -450,3 +450,25 @@ def test_values_quantities_and_shares_add_up_to_the_exact_decimals():
     assert summary.loc["A"].tolist() == [2, 0.9, 0.9]
     assert summary.loc["B"].tolist() == [1, 0.1, 0.1]
     assert summary.loc["C"].tolist() == [0, 0.0, 0.0]
+
+
+def test_a_history_kept_as_snapshot_files_reports_what_the_whole_file_reports(tmp_path):
+    # The streamed history (trend over every snapshot kept, other figures from the as-of one) is the same report.
+    from core.kpis.history import history_report, keep_snapshots
+    from core.kpis.report import Dataset, build_report
+
+    lots = pd.concat([
+        lots_frame([{"sku": "A", "value": 10.5, "supplier": "V1", "receipt_date": "2024-01-01"}],
+                   snapshot="2025-10-31"),
+        lots_frame([{"sku": "A", "value": 20.25, "supplier": "V1", "receipt_date": "2024-01-01"},
+                    {"sku": "B", "value": 5.0, "supplier": None, "receipt_date": "2025-11-20"}], snapshot="2025-11-30"),
+        lots_frame([{"sku": "B", "value": 7.0, "supplier": "V2", "receipt_date": "2025-11-20"},
+                    {"sku": "C", "value": 7.0, "supplier": "V1", "receipt_date": "2025-12-30"}], snapshot="2025-12-31"),
+    ], ignore_index=True)
+    assert len(keep_snapshots(lots, tmp_path / "history")) == 3
+    for as_of in (None, "2025-12-15"):
+        kept = history_report(tmp_path / "history", as_of)
+        assert kept == build_report(Dataset(lots), as_of)
+    assert [row["tiv"] for row in kept["trend"]] == [10.5, 25.25]  # as of 2025-11-30: two months
+    assert history_report(tmp_path / "history")["ranking_sku"][:2] == [
+        {"sku": "B", "value": 7.0, "share": 0.5, "abc": "A"}, {"sku": "C", "value": 7.0, "share": 0.5, "abc": "A"}]

@@ -386,25 +386,33 @@ WORKLIST_COLUMNS = ["lot_key", "sku", "sku_name", "warehouse", "batch", "stock_t
                     "idle_days", "band", "owner", "action", "action_status"]
 
 
-def lot_key_expr(frame: pl.DataFrame) -> pl.Expr:
+def lot_key_series(frame: pl.DataFrame) -> pl.Series:
     """A stable key for a lot across snapshots and sessions: sku | warehouse | batch. Lots that share it (no
-    batch column, or a blank batch) are told apart by their order in the file: the second gets `#2`, and so on."""
+    batch column, or a blank batch) are told apart by their order in the file: the second gets `#2`, and so on
+    (numbered among the lots that share a key only: a window over a million keys costs seconds)."""
     batch = pl.col("batch").cast(pl.String).fill_null("") if "batch" in frame.columns else pl.lit("")
-    key = pl.concat_str([pl.col("sku").cast(pl.String), pl.col("warehouse").cast(pl.String), batch], separator="|")
-    order = pl.int_range(pl.len()).over(key)
-    return pl.when(order == 0).then(key).otherwise(key + "#" + (order + 1).cast(pl.String))
+    parts = [pl.col("sku").cast(pl.String), pl.col("warehouse").cast(pl.String), batch]
+    keys = frame.select(pl.concat_str(parts, separator="|").alias("lot_key"), pl.struct(
+        pl.col("sku"), pl.col("warehouse"), batch.alias("batch")).is_duplicated().alias("shared"))
+    if not keys["shared"].any():
+        return keys["lot_key"]
+    shared = keys.with_row_index("row").filter(pl.col("shared"))
+    order = pl.int_range(pl.len()).over("lot_key")
+    numbered = shared.select("row", pl.when(order == 0).then(pl.col("lot_key"))
+                             .otherwise(pl.col("lot_key") + "#" + (order + 1).cast(pl.String)))
+    return keys["lot_key"].scatter(numbered["row"], numbered["lot_key"])
 
 
 def lot_keys(stock: Frame) -> pd.Series:
-    frame = kpi_frame(stock)
-    return _per_row(stock, lot_key_expr(frame)).astype("str")
+    keys = lot_key_series(kpi_frame(stock)).to_pandas()
+    return pd.Series(keys.to_numpy(), index=stock.index if isinstance(stock, pd.DataFrame) else None).astype("str")
 
 
 def worklist_table(stock: Frame, as_of: pd.Timestamp) -> pl.DataFrame:
     """`risk_worklist` as a Polars table."""
     frame = kpi_frame(stock)
     idle = idle_expr(frame, as_of)
-    made = {"lot_key": lot_key_expr(frame), "idle_days": idle, "band": band_expr(idle)}
+    made = {"lot_key": pl.lit(lot_key_series(frame)), "idle_days": idle, "band": band_expr(idle)}
     columns = [made[c].alias(c) if c in made else pl.col(c) if c in frame.columns else pl.lit(None).alias(c)
                for c in WORKLIST_COLUMNS]
     dead = frame.select(columns).filter(pl.col("band").is_not_null())
