@@ -472,3 +472,21 @@ def test_a_history_kept_as_snapshot_files_reports_what_the_whole_file_reports(tm
     assert [row["tiv"] for row in kept["trend"]] == [10.5, 25.25]  # as of 2025-11-30: two months
     assert history_report(tmp_path / "history")["ranking_sku"][:2] == [
         {"sku": "B", "value": 7.0, "share": 0.5, "abc": "A"}, {"sku": "C", "value": 7.0, "share": 0.5, "abc": "A"}]
+
+
+def test_filter_changes_and_the_worklist_use_the_loaded_lots_converted_once(monkeypatch):
+    from core.kpis import frame
+    from core.kpis.dashboard import Filters, build_dashboard, build_worklist
+    from core.kpis.report import Dataset
+
+    conversions = []
+    convert = frame.kpi_frame
+    monkeypatch.setattr(frame, "kpi_frame", lambda lots: conversions.append(len(lots)) or convert(lots))
+    lots = lots_frame([{"sku": "A", "bu": "BU1", "value": 10.0, "receipt_date": "2024-01-01"},
+                       {"sku": "B", "bu": "BU2", "value": 30.0, "receipt_date": "2025-12-01"}])
+    data = Dataset(lots)
+    assert build_dashboard(data).tiv == 40.0
+    assert build_dashboard(Dataset(lots), filters=Filters(bu=("BU1",))).tiv == 10.0  # a rerun's new Dataset
+    assert build_worklist(data, filters=Filters(bu=("BU2",))).empty
+    assert build_worklist(data)["sku"].tolist() == ["A"]
+    assert conversions == [2]
