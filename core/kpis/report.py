@@ -40,6 +40,18 @@ def _abc_summary(abc: pl.DataFrame) -> dict:
             for cls, count, value, share in kpis.abc_summary_table(abc).iter_rows()}
 
 
+def _report_frames(data: Dataset, as_of: pd.Timestamp | str | None) -> tuple[pl.DataFrame, pd.Timestamp,
+                                                                             pl.DataFrame]:
+    """(the lots for the trend and turnover, the as-of snapshot, the stock at it) as engine frames. From the
+    loader's pandas lots, only the as-of snapshot is converted whole; the other snapshots only in the columns
+    the trend (and, with movements, the unit costs) read: 13 snapshots are not 13 times the conversion."""
+    if isinstance(data.lots, pl.DataFrame):
+        return kpis.as_of_stock(kpi_frame(data.lots), as_of)
+    lots, snapshot, stock = kpis.as_of_stock(data.lots, as_of)
+    history = ["snapshot_date", "value"] + (["sku", "qty"] if data.movements is not None else [])
+    return kpi_frame(lots[[c for c in history if c in lots]]), snapshot, kpi_frame(stock)
+
+
 def build_report(data: Dataset, as_of: pd.Timestamp | str | None = None,
                  settings: KpiSettings | None = None, notes: list[str] | None = None) -> dict:
     """Every KPI of SPEC §3 as of a date; the JSON contract of `python -m core.cli report`.
@@ -49,7 +61,7 @@ def build_report(data: Dataset, as_of: pd.Timestamp | str | None = None,
     list is given.
     """
     settings = settings or KpiSettings()
-    lots, snapshot, stock = kpis.as_of_stock(kpi_frame(data.lots), as_of)
+    lots, snapshot, stock = _report_frames(data, as_of)
     abc = kpis.abc_table(stock)
     aged = kpis.has_ages(stock)
     turnover = kpis.turnover(lots, data.movements, Period.ending(snapshot, settings.period_days), settings)
