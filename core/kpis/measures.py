@@ -100,9 +100,11 @@ def resolve_as_of(lots: Frame, as_of: pd.Timestamp | str | None = None) -> pd.Ti
 
 
 def stock_at(lots: Frame, snapshot: pd.Timestamp) -> Frame:
+    """The lots of one snapshot (a file of that snapshot alone is handed back as it is, not copied)."""
     if isinstance(lots, pl.DataFrame):
         return lots.filter(pl.col("snapshot_date") == day(snapshot))
-    return lots[lots["snapshot_date"] == snapshot]
+    at = lots["snapshot_date"] == snapshot
+    return lots if at.all() else lots[at]
 
 
 def as_of_stock(lots: Frame, as_of: pd.Timestamp | str | None = None) -> tuple[Frame, pd.Timestamp, Frame]:
