@@ -214,7 +214,8 @@ def planning_parameters(skus: list[Sku], lots: pd.DataFrame, movements: pd.DataF
                      "lead_time_std_days": sku.lead_time_std, "unit_cost": sku.unit_cost,
                      "on_hand": round(float(on_hand.get(sku.code, 0.0)), 2),
                      "on_order": round(sum(q for _, q in sku.pipeline), 2),
-                     "ordering_cost": 300.0, "holding_cost": round(sku.unit_cost * 0.25, 4)})
+                     "ordering_cost": 300.0, "holding_cost": round(sku.unit_cost * 0.25, 4),
+                     "supplier": sku.supplier})
     return pd.DataFrame(rows)
 
 

@@ -53,6 +53,9 @@ class Proposal:
             return frame.astype(object).where(frame.notna(), None).to_dict("records")
 
         skus = self.skus.assign(expected_arrival=self.skus["arrival"].dt.strftime("%Y-%m-%d"))
+        quantity = skus["order_qty"].to_numpy(float)
+        if (quantity == np.round(quantity)).all():  # whole units are written as integers (a pack may be fractional)
+            skus["order_qty"] = quantity.astype(np.int64)
         return {"policy": self.scenario.policy, "skus": records(skus[SKU_COLUMNS]),
                 "suppliers": records(self.suppliers[SUPPLIER_COLUMNS]), "total_value": self.total_value}
 
