@@ -33,6 +33,7 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 from websockets.asyncio.client import connect
+from websockets.exceptions import ConnectionClosed
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script from anywhere
 
@@ -43,6 +44,7 @@ MAX_SESSIONS = 60
 WAREHOUSES = ("原材料仓", "成品仓", "五金仓")
 PAGE = "what_if"
 SLIDER, FILTER = "wi_service_level", "filter_warehouse"
+SEEN: dict[str, str] = {}  # widget id → fragment, as any session saw it
 
 
 @dataclass
@@ -107,15 +109,20 @@ class VirtualUser:
                 run.widgets[widget_id] = message.delta.fragment_id
 
     def widget(self, key: str) -> tuple[str, str]:
-        """(id, fragment) of the widget drawn with this key."""
-        for widget_id, fragment in self.widgets.items():
+        """(id, fragment) of the widget drawn with this key. A widget's id depends on its key and its arguments
+        only, the same in every session; a run does not always send this session the sidebar's elements again
+        when they are unchanged, so an id another session saw is taken too (the step's check that the figures
+        change tells whether the server took it)."""
+        SEEN.update(self.widgets)
+        for widget_id, fragment in SEEN.items():
             if widget_id.endswith(f"-{key}"):
                 return widget_id, fragment
-        raise LookupError(f"no widget {key} drawn")
+        raise LookupError(f"no widget {key} drawn (drawn: {', '.join(sorted(self.widgets))[:300]})")
 
     async def session(self, timings: dict[str, list[float]], errors: list[str]) -> None:
         try:
-            async with connect(self.ws_url, subprotocols=["streamlit"], max_size=None, open_timeout=60) as socket:
+            async with connect(self.ws_url, subprotocols=["streamlit"], max_size=None, open_timeout=60,
+                               ping_interval=None) as socket:
                 opened = await self.rerun(socket)
                 self.record("open", opened, None, timings, errors)
                 slider, fragment = self.widget(SLIDER)
@@ -128,7 +135,7 @@ class VirtualUser:
                 self.states[warehouse] = WidgetState(id=warehouse, string_array_value={"data": [choice]})
                 filtered = await self.rerun(socket)
                 self.record("filter", filtered, moved.metrics, timings, errors)
-        except (TimeoutError, LookupError, OSError) as error:
+        except (TimeoutError, LookupError, OSError, ConnectionClosed) as error:
             errors.append(f"session {self.number}: {type(error).__name__} {error}")
 
     @staticmethod
