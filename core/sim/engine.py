@@ -239,6 +239,7 @@ class Model:
         self.demand, self.served, self.shipped, self.on_hand_days = zeros(), zeros(), zeros(), zeros()
         self.stockout_days, self.orders, self.cycles, self.ok_cycles = zeros(int), zeros(int), zeros(int), zeros(int)
         self.daily_value = np.zeros((scenario.horizon_days, reps))
+        self.stock_value = np.zeros(reps * n)  # on-hand × unit cost at the end of the day
         self.next_review = np.zeros(reps * n, dtype=np.int64)  # periodic SKUs review on days 0, R, 2R, …
         self.in_transit: day_step.InTransit | None = day_step.InTransit(reps * n)
 
@@ -306,7 +307,8 @@ class Model:
             self.demand, self.served, self.shipped, self.stockout_days, self.cycles, self.ok_cycles, self.orders,
             self.on_hand_days, *self.in_transit.arrays())
         self.in_transit.make_room(longest)  # for tomorrow's orders
-        self.daily_value[day] = (self.on_hand * self.cost).reshape(self.reps, self.n).sum(axis=1)
+        np.multiply(self.on_hand, self.cost, out=self.stock_value)  # one buffer for every day
+        self.stock_value.reshape(self.reps, self.n).sum(axis=1, out=self.daily_value[day])
 
 
 def initial_on_hand(params: SkuTable, levels: SkuTable) -> np.ndarray:
