@@ -16,6 +16,7 @@ seconds and peak RSS (its process tree, sampled every 0.2 s). Bounded: at most 6
 `--step-seconds`, loopback only. Uses /tmp/browser.lock like the browser tests (one measurement at a time):
 
     flock /tmp/bench.lock flock /tmp/browser.lock nice -n 10 python -m benchmarks.protocol_load --sessions 1 5 20 50
+    flock /tmp/browser.lock nice -n 10 python -m benchmarks.protocol_load --cold-start 3   # first Overview figure
 """
 
 from __future__ import annotations
@@ -63,9 +64,9 @@ class Run:
 class VirtualUser:
     """One browser tab's side of the protocol, nothing drawn."""
 
-    def __init__(self, url: str, number: int, step_seconds: float) -> None:
+    def __init__(self, url: str, number: int, step_seconds: float, page: str = PAGE) -> None:
         self.ws_url = url.replace("http://", "ws://") + "/_stcore/stream"
-        self.number, self.step_seconds = number, step_seconds
+        self.number, self.step_seconds, self.page = number, step_seconds, page
         self.page_hash = ""
         self.widgets: dict[str, str] = {}
         self.states: dict[str, WidgetState] = {}
@@ -75,7 +76,7 @@ class VirtualUser:
         finishes."""
         message = BackMsg()
         client = message.rerun_script
-        client.page_name, client.page_script_hash = PAGE, self.page_hash
+        client.page_name, client.page_script_hash = self.page, self.page_hash
         client.context_info.timezone, client.context_info.locale = "Asia/Shanghai", "zh-CN"
         client.widget_states.widgets.extend(self.states.values())
         if fragment:
@@ -92,7 +93,7 @@ class VirtualUser:
         kind = message.WhichOneof("type")
         if kind == "new_session":
             for page in message.new_session.app_pages:
-                if page.page_name.replace(" ", "_") == PAGE:
+                if page.page_name.replace(" ", "_") == self.page:
                     self.page_hash = page.page_script_hash
         elif kind == "script_finished" and message.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN:
             run.finished = time.perf_counter()
@@ -151,6 +152,30 @@ class VirtualUser:
         timings[f"{step} all figures"].append(run.finished - run.started)
 
 
+async def cold_open(url: str, step_seconds: float) -> Run:
+    """One session opening the Overview of a server nobody has visited yet."""
+    user = VirtualUser(url, 0, step_seconds, page="overview")
+    async with connect(user.ws_url, subprotocols=["streamlit"], max_size=None, ping_interval=None) as socket:
+        return await user.rerun(socket)
+
+
+def cold_starts(runs: int, step_seconds: float) -> None:
+    """Each run a fresh server: from its first healthy answer to the Overview's first figure and all figures."""
+    firsts, alls = [], []
+    with tempfile.TemporaryDirectory() as folder:
+        for run in range(runs):
+            with serve_app(Path(folder) / f"cold{run}") as url:
+                opened = asyncio.run(cold_open(url, step_seconds))
+            if opened.first_metric is None or opened.exception:
+                print(f"cold start {run}: {opened.exception or 'no headline figure'}")
+                continue
+            firsts.append(opened.first_metric - opened.started)
+            alls.append(opened.finished - opened.started)
+    print(f"cold start, Overview of the sample, {len(firsts)} fresh servers: first figure p50 "
+          f"{percentile(firsts, .5):.2f} s (max {max(firsts, default=float('nan')):.2f} s), all figures p50 "
+          f"{percentile(alls, .5):.2f} s")
+
+
 async def room(url: str, sessions: int, step_seconds: float) -> tuple[dict[str, list[float]], list[str]]:
     timings: dict[str, list[float]] = {f"{step} {what}": [] for step in ("open", "slider", "filter")
                                        for what in ("headline", "all figures")}
@@ -164,7 +189,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", type=int, nargs="+", default=[1, 5, 20, 50])
     parser.add_argument("--step-seconds", type=float, default=300.0)
+    parser.add_argument("--cold-start", type=int, metavar="RUNS", help="only time the first Overview of RUNS "
+                        "fresh servers (time from the server answering to its first figure)")
     args = parser.parse_args()
+    if args.cold_start:
+        cold_starts(args.cold_start, args.step_seconds)
+        return 0
     if max(args.sessions) > MAX_SESSIONS:
         parser.error(f"at most {MAX_SESSIONS} sessions")
     print(f"{os.cpu_count()} CPU cores; what-if page of the sample; each session: open, slider, filter")
