@@ -61,10 +61,20 @@ def _sheet_name(name: str, used: set[str]) -> str:
 
 
 def excel_workbook(tables: dict[str, pd.DataFrame]) -> bytes:
-    """One .xlsx with a sheet per table, in the given order; text is written as text, never as a formula."""
+    """One .xlsx with a sheet per table, in the given order; text is written as text, never as a formula.
+
+    A table's `attrs["number_formats"]` ({header: Excel number format}) is applied to its columns, so a cell holds
+    the number and Excel shows it as the screen does. Sheet names keep within Excel's 31 characters, unique."""
     buffer = io.BytesIO()
     used: set[str] = set()
     with pd.ExcelWriter(buffer, engine="xlsxwriter", engine_kwargs={"options": XLSX_OPTIONS}) as writer:
         for name, frame in tables.items():
-            safe_frame(frame).to_excel(writer, sheet_name=_sheet_name(name, used), index=False)
+            sheet = _sheet_name(name, used)
+            safe_frame(frame).to_excel(writer, sheet_name=sheet, index=False)
+            formats = frame.attrs.get("number_formats", {})
+            for position, header in enumerate(frame.columns):
+                if header in formats:
+                    width = max(12, min(40, len(str(header)) + 2))
+                    writer.sheets[sheet].set_column(position, position, width,
+                                                    writer.book.add_format({"num_format": formats[header]}))
     return buffer.getvalue()

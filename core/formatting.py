@@ -27,14 +27,14 @@ def uses_wan(currency: str) -> bool:
 
 def money(value: float | None, currency: str = "CNY", exact: bool = False, language: str = "zh") -> str:
     """CNY amounts of 10,000 and more (unless `exact`): `¥11,884.31万` in Chinese, `¥118.84M` / `¥912.30k` in
-    English; smaller amounts and other currencies as they are: `¥1,234.56` / `$1,234.56`."""
+    English; smaller amounts and other currencies as they are: `¥1,234.56` / `$1,234.56`; zero in Chinese `¥0.00万`."""
     if _missing(value):
         return "—"
     symbol = currency_symbol(currency)
     sign = "-" if value < 0 else ""
     size = abs(value)
-    if uses_wan(currency) and size >= WAN and not exact:
-        if language == "zh":
+    if uses_wan(currency) and (size >= WAN or (size == 0 and language == "zh")) and not exact:
+        if language == "zh":  # nothing reads ¥0.00万 beside ¥198.31万, not a bare ¥0.00
             return f"{sign}{symbol}{size / WAN:,.2f}万"
         scale, suffix = (MILLION, "M") if size >= MILLION else (THOUSAND, "k")
         return f"{sign}{symbol}{size / scale:,.2f}{suffix}"
@@ -76,9 +76,26 @@ def kpi_value(kpi: str, value: float | None, currency: str, language: str = "zh"
     return number(value, NUMBER_KPI_DECIMALS.get(kpi, 0))
 
 
+POINTS = {"zh": "个百分点", "en": "pp"}
+
+
+def points(change: float | None, decimals: int = 2, language: str = "zh") -> str:
+    """A change of a share in percentage points, signed: 0.0019 → `+0.19 pp` / `+0.19 个百分点` (never `0.19%`,
+    which would be a relative change)."""
+    return "—" if _missing(change) else f"{change * 100:+.{decimals}f} {POINTS.get(language, 'pp')}"
+
+
+def kpi_change(kpi: str, change: float | None, currency: str, language: str = "zh") -> str:
+    """A difference of a KPI: shares in percentage points, money and numbers signed in their own form."""
+    if kpi in SHARE_KPI_DECIMALS:
+        return points(change, SHARE_KPI_DECIMALS[kpi], language)
+    shown = kpi_value(kpi, change, currency, language)
+    return shown if _missing(change) or shown.startswith("-") else "+" + shown
+
+
 def kpi_delta(kpi: str, change: float | None, currency: str, language: str = "zh") -> str | None:
     """A change as `st.metric` shows it, or None when it is missing or rounds to nothing (no "↑ ¥0.00")."""
     if _missing(change):
         return None
-    shown = kpi_value(kpi, change, currency, language)
-    return None if shown == kpi_value(kpi, 0.0, currency, language) else shown
+    shown = kpi_change(kpi, change, currency, language)
+    return shown if any(digit in shown for digit in "123456789") else None

@@ -26,6 +26,9 @@ import sqlalchemy as sa
 
 APP_FOLDER = "inventory-decision-board"
 WORKLIST_FIELDS = ("owner", "action", "action_status")
+WORKLIST_CODES = {"action": ("transfer", "promotion", "scrap", "return", "other"),
+                  "action_status": ("todo", "doing", "done")}
+"""The worklist's coded fields and their codes: stored as codes, shown in the words of the reader's language."""
 SAMPLE_DATASET = "sample"
 BUSY_TIMEOUT_MS = 10_000
 
@@ -69,6 +72,8 @@ plan_steps = sa.Table(
     sa.Column("evidence", sa.Text),
     sa.Column("created_at", sa.DateTime),
 )
+PLAN_STATUSES = ("open", "doing", "done", "exceeded")
+"""A step's status; `exceeded` is the explicit word for more released than planned, which needs a reason."""
 PLAN_COLUMNS = ["id", "title", "owner", "due_date", "status", "planned_cash", "released_cash", "evidence", "version"]
 header_mappings = sa.Table(
     "header_mappings", metadata,
@@ -76,6 +81,58 @@ header_mappings = sa.Table(
     sa.Column("mapping", sa.Text, nullable=False),
     sa.Column("saved_at", sa.DateTime),
 )
+
+
+def coded(field: str, value: object, labels: dict[str, dict[str, str]]) -> object:
+    """A worklist value as stored: the code of a known label (in any language, any case), a code as it is, empty
+    as None; text that is neither (a tracker field typed in the ERP) is kept as typed."""
+    value = _clean(value)
+    if value is None or field not in WORKLIST_CODES:
+        return value
+    text = str(value).strip()
+    if text in WORKLIST_CODES[field]:
+        return text
+    return labels.get(field, {}).get(text.casefold(), text)
+
+
+class InvalidEdit(ValueError):
+    """Steps that were not saved because what was typed cannot be true: `problems` holds, per step, the field, a
+    catalogue code and its numbers (`released_above_planned`, `released`, `planned`), for the page to word."""
+
+    def __init__(self, problems: list[dict]) -> None:
+        super().__init__(f"{len(problems)} step(s) not saved: " + ", ".join(p["code"] for p in problems))
+        self.problems = problems
+
+
+def _day(value: object) -> date | None:
+    """A date from a date, timestamp or text; None for nothing (None, NaN, NaT, "")."""
+    if value is None or value == "" or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    return pd.Timestamp(value).date()
+
+
+def _same_day(saved: object, typed: object) -> bool:
+    return _day(saved) == _day(typed)
+
+
+def plan_step_problems(step: dict, today: date) -> list[dict]:
+    """What makes a typed plan step impossible: negative money, more released than planned (unless marked
+    `exceeded` with a reason in the evidence), a due date before the step was created."""
+    problems = []
+    title = _clean(step.get("title")) or "—"
+    planned, released = float(step.get("planned_cash") or 0.0), float(step.get("released_cash") or 0.0)
+    for field, value in (("planned_cash", planned), ("released_cash", released)):
+        if value < 0:
+            problems.append({"step": title, "field": field, "code": "negative", "value": value})
+    explained = step.get("status") == "exceeded" and _clean(step.get("evidence")) is not None
+    if released > planned + 0.005 and not explained:
+        problems.append({"step": title, "field": "released_cash", "code": "released_above_planned",
+                         "released": released, "planned": planned})
+    due, start = _day(step.get("due_date")), _day(step.get("created_at")) or today
+    if due is not None and due < start:
+        problems.append({"step": title, "field": "due_date", "code": "due_before_created",
+                         "due": due.isoformat(), "created": start.isoformat()})
+    return problems
 
 
 class EditConflict(Exception):
@@ -195,10 +252,12 @@ class Store:
     """
 
     def __init__(self, url: str | None = None, dataset: str = SAMPLE_DATASET, *,
-                 _engine_of: Store | None = None) -> None:
+                 labels: dict[str, dict[str, str]] | None = None, _engine_of: Store | None = None) -> None:
         self.dataset = dataset
+        self.labels = {f: {k.casefold(): c for k, c in known.items()} for f, known in (labels or {}).items()}
         if _engine_of is not None:
             self.url, self.engine, self.writable = _engine_of.url, _engine_of.engine, _engine_of.writable
+            self.labels = _engine_of.labels
             return
         self.url = url or database_url()
         try:
@@ -212,8 +271,19 @@ class Store:
                 connection.exec_driver_sql("CREATE TABLE IF NOT EXISTS write_probe (x)")
                 connection.exec_driver_sql("DROP TABLE write_probe")
             self.writable = True
+            self._labels_to_codes()
         except (OSError, sa.exc.OperationalError, sa.exc.DatabaseError):
             self.engine, self.writable = self._read_only_engine(), False
+
+    def _labels_to_codes(self) -> None:
+        """Worklists saved before codes hold labels in whichever language the saver used: each known label becomes
+        its code, once, in one transaction (a label no catalogue knows is left as typed)."""
+        with self.engine.begin() as connection:
+            for field, known in self.labels.items():
+                column = worklist.c[field]
+                for label, code in known.items():
+                    connection.execute(sa.update(worklist).where(sa.func.lower(sa.func.trim(column)) == label)
+                                       .values({field: code}))
 
     def _read_only_engine(self) -> sa.Engine:
         path = Path(self.url.removeprefix("sqlite:///")) if self.url.startswith("sqlite:///") else None
@@ -235,9 +305,13 @@ class Store:
         return Store(dataset=dataset, _engine_of=self)
 
     def worklist_edits(self) -> pd.DataFrame:
+        """Saved worklist rows; action and status as codes (a read-only database of old labels is coded here)."""
         with self.engine.connect() as connection:
             rows = connection.execute(sa.select(worklist).where(worklist.c.dataset == self.dataset)).mappings().all()
-        return pd.DataFrame(rows, columns=["lot_key", *WORKLIST_FIELDS, "updated_at", "version"])
+        saved = pd.DataFrame(rows, columns=["lot_key", *WORKLIST_FIELDS, "updated_at", "version"])
+        for field in WORKLIST_CODES:
+            saved[field] = saved[field].map(lambda v, f=field: coded(f, v, self.labels))
+        return saved
 
     def save_worklist_edits(self, edits: pd.DataFrame) -> int:
         """Upsert owner/action/status per lot key; returns the number of lots saved.
@@ -253,7 +327,7 @@ class Store:
         saved = 0
         with self.engine.begin() as connection:
             for row in edits.to_dict("records"):
-                values = {f: _clean(row.get(f)) for f in WORKLIST_FIELDS} | {"updated_at": _now()}
+                values = {f: coded(f, row.get(f), self.labels) for f in WORKLIST_FIELDS} | {"updated_at": _now()}
                 seen = int(row["version"]) if checked and _clean(row.get("version")) is not None else 0
                 where = (worklist.c.dataset == self.dataset) & (worklist.c.lot_key == row["lot_key"])
                 if checked:
@@ -389,14 +463,24 @@ class Store:
     def update_plan(self, steps: pd.DataFrame) -> None:
         """Save edited steps (owner, due date, status, released cash); rows without an id are added.
 
+        A step that cannot be true (`plan_step_problems`) is not saved; the others are, then `InvalidEdit` says why.
+
         A step whose `version` is no longer the saved one (another session saved it first) is left as saved, the
         rest are saved, and `EditConflict` names the refused steps with what they hold now.
         """
         if not self.writable:
             return
-        refused = []
+        refused, invalid = [], []
+        created = self._created_dates()
         with self.engine.begin() as connection:
             for row in steps.to_dict("records"):
+                was = created.get(int(row["id"])) if _clean(row.get("id")) is not None else None
+                unchanged = was is not None and _same_day(was[1], row.get("due_date"))
+                problems = plan_step_problems({**row, "created_at": was[0] if was else None,
+                                               **({"due_date": None} if unchanged else {})}, _now().date())
+                if problems:
+                    invalid.extend(problems)
+                    continue
                 values = {k: _clean(row.get(k)) for k in ("title", "owner", "due_date", "status", "evidence")}
                 values["due_date"] = pd.Timestamp(values["due_date"]).date() if values["due_date"] else None
                 values["planned_cash"] = float(row.get("planned_cash") or 0.0)
@@ -416,6 +500,15 @@ class Store:
         if refused:
             plan = self.plan().set_index("id")
             raise EditConflict({i: plan.loc[i].to_dict() if i in plan.index else {} for i in refused})
+        if invalid:
+            raise InvalidEdit(invalid)
+
+    def _created_dates(self) -> dict[int, tuple[datetime | None, date | None]]:
+        """Each saved step's creation time and saved due date: a due date is checked only when it is typed."""
+        with self.engine.connect() as connection:
+            rows = connection.execute(sa.select(plan_steps.c.id, plan_steps.c.created_at, plan_steps.c.due_date)
+                                      .where(plan_steps.c.dataset == self.dataset)).all()
+        return {int(i): (c, d) for i, c, d in rows}
 
     def delete_plan_step(self, step_id: int) -> None:
         if not self.writable:

@@ -1,25 +1,29 @@
 """From what-if to what to do: the least stock for a target fill rate, and what to order today."""
 
+import math
 from dataclasses import replace
 
 import pandas as pd
 import streamlit as st
 
-from core.export import csv_bytes
 from core.intake.problems import InputError
-from core.sim.optimise import Optimisation, class_settings, optimise
+from core.sim.optimise import DEFAULT_REPLICATIONS, Optimisation, class_settings, optimise
 from core.sim.policies import POLICIES
-from core.sim.proposals import LINE_COLUMNS, SUPPLIER_COLUMNS, Proposal, proposal_tables, propose
+from core.sim.proposals import Proposal, propose, with_lot_suppliers
 from core.sim.simulation import Scenario
 from ui import state
-from ui.i18n import money, plain, t
+from ui.exports import proposal_sheets
+from ui.i18n import money, t
+from ui.messages import error_text
 from ui.page import through_app
 from ui.plan_charts import frontier_chart
-from ui.widgets import display_frame, workbook_download
+from ui.widgets import csv_download, display_frame, export_frame, workbook_download
 
-DEFAULTS = {"po_target": 97.0, "po_weight": "value", "po_by": "class", "po_policy": "periodic",
-            "po_review_days": 7, "po_replications": 5, "po_service_level": 95.0, "po_use_plan": False}
+DEFAULTS = {"po_question": "target", "po_target": 97.0, "po_budget_share": 50, "po_weight": "value", "po_by": "class",
+            "po_policy": "periodic", "po_review_days": 7, "po_replications": DEFAULT_REPLICATIONS,
+            "po_service_level": 95.0, "po_use_plan": False}
 SHOWN_ROWS = 500
+WHAT_IF_RANGE = (80.0, 99.9)  # the what-if page's service-level sliders, in %
 
 
 def initialise_controls() -> None:
@@ -34,43 +38,58 @@ def policy_label(policy: str) -> str:
 
 
 @st.cache_data(max_entries=8, ttl=state.CACHE_TTL, show_spinner=False)
-def run_optimiser(key: str, _params: pd.DataFrame, base: Scenario, target: float, weight: str,
-                  by: str) -> Optimisation:
-    return optimise(_params, base, target, weight=weight, by=by)
+def run_optimiser(key: str, _params: pd.DataFrame, base: Scenario, target: float | None, weight: str,
+                  by: str, budget: float | None = None) -> Optimisation:
+    return optimise(_params, base, target, weight=weight, by=by, budget=budget)
 
 
-def with_suppliers(params: pd.DataFrame) -> pd.DataFrame:
-    """The supplier of each SKU's most valuable lot at the as-of snapshot, where the lots name suppliers."""
-    if "supplier" in params and params["supplier"].notna().any():
-        return params
-    lots = state.dataset().lots
-    if "supplier" not in lots:
-        return params
-    snapshot = lots["snapshot_date"].max() if "snapshot_date" in lots else None
-    latest = lots[lots["snapshot_date"] == snapshot] if snapshot is not None else lots
-    main = latest.sort_values("value", ascending=False).drop_duplicates("sku").set_index("sku")["supplier"]
-    return params.assign(supplier=params["sku"].map(main))
+def today_stock_value(params: pd.DataFrame) -> float | None:
+    """Σ on-hand × unit cost, when every SKU has an on-hand."""
+    on_hand = params["on_hand"]
+    return None if on_hand.isna().any() else float((on_hand * params["unit_cost"]).sum())
+
+
+def question_controls(params: pd.DataFrame, currency: str, column) -> tuple[float | None, float | None]:
+    """(target fill, budget) from the question the user asks; (None, None) when the budget cannot be set."""
+    s = st.session_state
+    if s["po_question"] == "target":
+        column.slider(t("orders.target_fill") + " (%)", 50.0, 99.9, step=0.1, key="po_target")
+        return round(s["po_target"] / 100, 4), None
+    today = today_stock_value(params)
+    if today is None:
+        st.info(t("orders.needs_on_hand"), icon=":material/info:")
+        return None, None
+    column.slider(t("orders.budget_share"), 10, 150, step=1, key="po_budget_share")
+    budget = round(today * s["po_budget_share"] / 100, 2)
+    column.caption(t("orders.budget_caption", budget=money(budget, currency), today=money(today, currency),
+                     release=money(today - budget, currency)))
+    return None, budget
 
 
 def draw_optimiser(params: pd.DataFrame, key: str, currency: str) -> None:
     st.caption(t("orders.optimise_help"))
+    st.radio(t("orders.question"), ("target", "budget"), key="po_question", horizontal=True,
+             format_func=lambda q: t(f"orders.question.{q}"))
     left, middle, right = st.columns(3)
-    left.slider(t("orders.target_fill") + " (%)", 80.0, 99.9, step=0.1, key="po_target")
+    target, budget = question_controls(params, currency, left)
+    if target is None and budget is None:
+        return
     middle.radio(t("orders.weight"), ("value", "units"), key="po_weight", horizontal=True,
                  format_func=lambda w: t(f"orders.weight.{w}"))
     right.radio(t("orders.by"), ("class", "sku"), key="po_by", horizontal=True,
                 format_func=lambda b: t(f"orders.by.{b}"))
     left.selectbox(t("whatif.policy"), POLICIES, key="po_policy", format_func=policy_label)
     middle.number_input(t("whatif.review_days"), 1, 90, key="po_review_days")
-    right.slider(t("whatif.replications"), 1, 20, key="po_replications")
+    right.slider(t("whatif.replications"), 1, 40, key="po_replications",
+                 help=t("orders.replications_help", count=DEFAULT_REPLICATIONS))
     s = st.session_state
     base = Scenario(policy=s["po_policy"], review_days=int(s["po_review_days"]), replications=int(s["po_replications"]),
                     demand_distribution=s.get("wi_demand", "gamma"))
     try:
         with st.spinner(t("orders.running", count=f"{len(params):,}")):
-            result = run_optimiser(key, params, base, round(s["po_target"] / 100, 4), s["po_weight"], s["po_by"])
+            result = run_optimiser(key, params, base, target, s["po_weight"], s["po_by"], budget)
     except ValueError as error:
-        st.warning(plain(error), icon=":material/warning:")
+        st.warning(error_text(error, currency), icon=":material/warning:")
         return
     s["po_plan"] = result
     draw_outcome(result, currency)
@@ -81,12 +100,20 @@ def draw_outcome(result: Optimisation, currency: str) -> None:
     cols[0].metric(t("orders.achieved_fill"), f"{result.achieved['fill_rate']:.2%}",
                    help=t("orders.fresh_seeds_help"))
     cols[1].metric(t("orders.plan_inventory"), money(result.achieved["avg_inventory_value"], currency))
-    cols[2].metric(t("orders.uniform_inventory", level=f"{result.uniform['service_level']:.1%}"),
+    uniform_help = "orders.uniform_help_budget" if result.budget is not None else "orders.uniform_help"
+    cols[2].metric(t("orders.uniform_inventory", level=f"{result.uniform['service_level']:.2%}"),
                    money(result.uniform["avg_inventory_value"], currency),
-                   help=t("orders.uniform_help", fill=f"{result.uniform['fill_rate']:.2%}"))
-    cols[3].metric(t("orders.cash_vs_uniform"), money(result.cash_vs_uniform, currency))
+                   help=t(uniform_help, fill=f"{result.uniform['fill_rate']:.2%}"))
+    if result.budget is not None:
+        gain = result.achieved["fill_rate"] - result.uniform["fill_rate"]
+        cols[3].metric(t("orders.fill_vs_uniform"), f"{gain * 100:+.2f} pt")
+    else:
+        cols[3].metric(t("orders.cash_vs_uniform"), money(result.cash_vs_uniform, currency))
+    if result.fallback is not None:
+        st.info(t("orders.fallback"), icon=":material/info:")
     if not result.reached:
-        st.warning(t("orders.short_of_target"), icon=":material/warning:")
+        st.warning(t("orders.over_budget" if result.budget is not None else "orders.short_of_target"),
+                   icon=":material/warning:")
     st.altair_chart(frontier_chart(result, currency), width="stretch")
     if result.by == "class":
         levels = pd.DataFrame({"abc_class": list(result.class_levels),
@@ -96,16 +123,23 @@ def draw_outcome(result: Optimisation, currency: str) -> None:
         shown, config = display_frame(levels, currency)
         config["service_level"] = st.column_config.NumberColumn(t("col.service_level") + " (%)", format="%.1f")
         st.dataframe(shown, column_config=config, hide_index=True, key="po_class_levels")
+        fits = all(WHAT_IF_RANGE[0] <= level * 100 <= WHAT_IF_RANGE[1] for level in result.class_levels.values())
         st.button(t("orders.apply"), icon=":material/input:", key="btn_apply_levels", on_click=apply_levels,
-                  args=(result,), help=t("orders.apply_help"))
+                  args=(result,), disabled=not fits,
+                  help=t("orders.apply_help") if fits else t("orders.apply_out_of_range"))
     else:
         counts = result.levels.groupby("service_level").size().rename("sku_count").reset_index()
         counts["service_level"] = counts["service_level"] * 100
         shown, config = display_frame(counts, currency)
         config["service_level"] = st.column_config.NumberColumn(t("col.service_level") + " (%)", format="%.1f")
         st.dataframe(shown, column_config=config, hide_index=True, key="po_sku_levels")
-    st.download_button(t("orders.download_levels"), csv_bytes(result.levels), file_name="service_levels.csv",
-                       mime="text/csv", key="dl_po_levels", icon=":material/download:")
+    csv_download(lambda: export_frame(result.levels, currency, shares=("service_level",)), "service_levels",
+                 "dl_po_levels", t("orders.download_levels"))
+
+
+def what_if_level(level: float) -> float:
+    """A level in % on the what-if sliders' step of 0.1 point, rounded up so the applied service is no lower."""
+    return min(WHAT_IF_RANGE[1], math.ceil(round(level * 1000, 6)) / 10)
 
 
 def apply_levels(result: Optimisation) -> None:
@@ -115,16 +149,9 @@ def apply_levels(result: Optimisation) -> None:
               "wi_by_class": True})
     for name, settings in class_settings(result).items():
         s[f"wi_{name}_policy"] = settings.policy
-        s[f"wi_{name}_service_level"] = round(settings.service_level * 100, 1)
+        s[f"wi_{name}_service_level"] = what_if_level(settings.service_level)
         s[f"wi_{name}_review_days"] = settings.review_days
     s["po_go_what_if"] = True
-
-
-def proposal_labels() -> dict[str, str]:
-    labels = {c: t(f"col.{c}") for c in [*SUPPLIER_COLUMNS, *LINE_COLUMNS]}
-    labels.update({"total": t("orders.total"), "sheet_suppliers": t("orders.sheet_suppliers"),
-                   "sheet_order_lines": t("orders.sheet_order_lines"), "sheet_all_skus": t("orders.sheet_all_skus")})
-    return labels
 
 
 def translated(proposal: Proposal) -> Proposal:
@@ -145,29 +172,32 @@ def draw_proposals(params: pd.DataFrame, currency: str, today: pd.Timestamp) -> 
     s = st.session_state
     scenario = Scenario(policy=s["po_policy_orders"], service_level=round(s["po_service_level"] / 100, 4),
                         review_days=int(s["po_review_days"]))
-    stock = with_suppliers(params)
+    stock = with_lot_suppliers(params, state.dataset().lots)
     if s["po_use_plan"] and plan is not None:
         stock = stock.assign(service_level=stock["sku"].map(plan.levels.set_index("sku")["service_level"]))
     try:
-        proposal = translated(propose(stock, scenario, today))
+        ordered = propose(stock, scenario, today)
     except ValueError as error:
-        st.warning(plain(error), icon=":material/warning:")
+        st.warning(error_text(error), icon=":material/warning:")
         return
+    proposal = translated(ordered)
     lines = proposal.skus[proposal.skus["order_qty"] > 0]
     cols = st.columns(3)
     cols[0].metric(t("orders.order_value"), money(proposal.total_value, currency))
     cols[1].metric(t("orders.order_lines"), f"{len(lines):,}",
                    help=t("orders.of_skus", count=f"{len(proposal.skus):,}"))
-    cols[2].metric(t("orders.suppliers"), f"{int((proposal.suppliers['order_qty_lines'] > 0).sum()):,}")
+    unnamed = ordered.suppliers[(ordered.suppliers["order_qty_lines"] > 0) & ordered.suppliers["supplier"].isna()]
+    cols[2].metric(t("orders.suppliers"), f"{ordered.suppliers_to_order_from:,}",
+                   help=t("orders.no_supplier_lines") if len(unnamed) else None)
     st.subheader(t("orders.by_supplier"))
     shown, config = display_frame(proposal.suppliers, currency, money=("order_value",))
     st.dataframe(shown, column_config=config, hide_index=True, width="stretch", key="po_suppliers")
     st.subheader(t("orders.lines"))
     columns = ["supplier", "sku", "position", "order_qty", "order_value", "arrival", "rule"]
-    biggest = lines.sort_values("order_value", ascending=False)[columns].round({"position": 1, "order_qty": 1})
+    biggest = lines.sort_values("order_value", ascending=False)[columns].round({"position": 1})
     shown, config = display_frame(biggest.head(SHOWN_ROWS), currency, money=("order_value",))
     st.dataframe(shown, column_config=config, hide_index=True, width="stretch", key="po_lines")
-    workbook_download(proposal_tables(proposal, proposal_labels()), "purchase_proposal", "dl_po_workbook",
+    workbook_download(lambda: proposal_sheets(proposal, currency), "purchase_proposal", "dl_po_workbook",
                       label=t("orders.download_workbook"))
 
 
@@ -180,7 +210,7 @@ try:
     numbers = state.numbers()
     inputs = state.simulation_inputs(float(st.session_state.get("wi_default_lead", 14)))
 except (InputError, ValueError) as error:
-    st.error(plain(error))
+    st.error(error_text(error))
     st.stop()
 if inputs is None:
     st.info(t("whatif.needs_movements"), icon=":material/info:")

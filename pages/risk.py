@@ -5,15 +5,13 @@ import streamlit as st
 
 from core.formatting import number, percent
 from core.kpis.measures import SLOB_TARGET_SHARE
-from core.storage import WORKLIST_FIELDS, EditConflict, edits_from_editor
+from core.storage import WORKLIST_CODES, WORKLIST_FIELDS, EditConflict, coded, edits_from_editor
 from ui import charts, state
-from ui.i18n import money, plain, t
+from ui.i18n import code_text, money, plain, t
 from ui.page import dashboard_page
 from ui.widgets import csv_download, display_frame, export_frame, no_data_note, table, workbook_download
 
 WORKLIST_ROWS = 1000
-ACTIONS = ("transfer", "promotion", "scrap", "return", "other")
-STATUSES = ("todo", "doing", "done")
 EDITABLE = ("owner", "action", "action_status")
 
 numbers = dashboard_page("risk.title")
@@ -61,7 +59,10 @@ def _merged_worklist(from_file: pd.DataFrame, saved: pd.DataFrame) -> pd.DataFra
     Rows keep their order, so the head of a merge is the merge of the head."""
     rest = [c for c in from_file.columns if c not in (*EDITABLE, "lot_key")]
     worklist = from_file[[*EDITABLE, *rest, "lot_key"]].copy()
-    for field in ("owner", "action", "action_status"):
+    labels = state.store().labels
+    for field in WORKLIST_CODES:  # a tracker column of the file may hold our labels, in either language
+        worklist[field] = worklist[field].map(lambda v, f=field: coded(f, v, labels))
+    for field in WORKLIST_FIELDS:
         stored = worklist["lot_key"].map(saved[field]) if len(saved) else None
         if stored is not None:
             worklist[field] = stored.where(worklist["lot_key"].isin(saved.index), worklist[field])
@@ -69,9 +70,21 @@ def _merged_worklist(from_file: pd.DataFrame, saved: pd.DataFrame) -> pd.DataFra
     return worklist
 
 
+def _in_words(worklist: pd.DataFrame) -> pd.DataFrame:
+    """The worklist with its action and status codes in the words of the current language."""
+    return worklist.assign(**{f: worklist[f].map(lambda v, f=f: code_text(f, v)) for f in WORKLIST_CODES})
+
+
+def _choices(field: str, shown: pd.Series) -> list[str]:
+    """The current language's label of every code, then any other text the rows hold (typed in the ERP)."""
+    labels = [code_text(field, code) for code in WORKLIST_CODES[field]]
+    return labels + sorted({str(v) for v in shown.dropna() if v != ""} - set(labels))
+
+
 def _saved_row(lot: object, row: dict) -> str:
     """A refused row as saved now; the catalog names the status field `status`."""
-    shown = {f: "—" if pd.isna(row[f]) or row[f] == "" else plain(str(row[f])) for f in WORKLIST_FIELDS}
+    words = {f: code_text(f, row[f]) if f in WORKLIST_CODES else row[f] for f in WORKLIST_FIELDS}
+    shown = {f: "—" if pd.isna(v) or v == "" else plain(str(v)) for f, v in words.items()}
     return t("risk.conflict_row", lot=plain(str(lot)), owner=shown["owner"], action=shown["action"],
              status=shown["action_status"])
 
@@ -85,7 +98,7 @@ def _save_edits() -> None:
         except EditConflict as conflict:
             state.tell_conflict("worklist_editor", conflict, _saved_row)
             return
-        st.toast(t("risk.saved", count=len(edits)), icon=":material/save:")
+        st.toast(t("risk.saved_one") if len(edits) == 1 else t("risk.saved", count=len(edits)), icon=":material/save:")
 
 
 st.subheader(t("risk.worklist"))
@@ -98,16 +111,16 @@ else:
 
     def full() -> pd.DataFrame:
         """Every row merged, for the downloads: made when a button is clicked, not on every rerun."""
-        return _merged_worklist(from_file, saved_edits).drop(columns="version")
+        return _in_words(_merged_worklist(from_file, saved_edits).drop(columns="version"))
 
-    worklist = _merged_worklist(from_file.head(WORKLIST_ROWS), saved_edits).reset_index(drop=True)
-    st.session_state["worklist_shown"] = worklist
+    worklist = _in_words(_merged_worklist(from_file.head(WORKLIST_ROWS), saved_edits).reset_index(drop=True))
+    st.session_state["worklist_shown"] = worklist  # in words: the store turns an edit's label back into its code
     shown, config = display_frame(worklist.drop(columns="version"), cur, money=("value",))
-    options = sorted({*[t(f"risk.action.{a}") for a in ACTIONS], *worklist["action"].dropna().astype(str)})
-    statuses = sorted({*[t(f"risk.status.{s}") for s in STATUSES], *worklist["action_status"].dropna().astype(str)})
     config |= {"owner": st.column_config.TextColumn(t("col.owner")),
-               "action": st.column_config.SelectboxColumn(t("col.action"), options=options),
-               "action_status": st.column_config.SelectboxColumn(t("col.action_status"), options=statuses)}
+               "action": st.column_config.SelectboxColumn(t("col.action"),
+                                                          options=_choices("action", worklist["action"])),
+               "action_status": st.column_config.SelectboxColumn(
+                   t("col.action_status"), options=_choices("action_status", worklist["action_status"]))}
     locked = [c for c in shown.columns if c not in EDITABLE]
     state.show_conflict("worklist_editor")
     st.data_editor(shown, column_config=config, disabled=locked, hide_index=True, width="stretch", placeholder="—",
@@ -121,7 +134,7 @@ def risk_sheets() -> dict[str, pd.DataFrame]:
     """The page's tables as one workbook, made when the button is clicked (the worklist may be long)."""
     sheets = {t("risk.suppliers"): export_frame(backlog, cur, ("value",), ("share",))}
     if numbers.slob_by_type is not None:
-        sheets = {t("risk.slob"): export_frame(numbers.slob_by_type, cur, ("value", "slob_value"), ("slob_share",)),
+        sheets = {t("sheet.slob"): export_frame(numbers.slob_by_type, cur, ("value", "slob_value"), ("slob_share",)),
                   **sheets}
     if not from_file.empty:
         sheets[t("risk.worklist")] = export_frame(full(), cur, money=("value",))

@@ -6,19 +6,19 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from core.formatting import number, percent
+from core.formatting import percent
 from core.kpis import measures as kpis
 from core.kpis.actions import ActionSettings, bu_gap_contribution, recommend_actions, total_cash
 from core.kpis.dashboard import apply_filters
 from core.kpis.plan_report import render_plan_html
 from core.kpis.targets import DEFAULT_TARGETS, TARGET_KPIS, kpi_history, target_gaps
-from core.storage import EditConflict
+from core.storage import PLAN_STATUSES, EditConflict, InvalidEdit
 from ui import charts, state
+from ui.exports import action_ref, action_text, plan_step_words
 from ui.i18n import kpi_value, language, money, money_divisor, money_unit, plain, t
 from ui.page import dashboard_page
 from ui.widgets import code_label, csv_download, display_frame, export_frame, table, workbook_download
 
-STATUSES = ("open", "doing", "done")
 PLAN_MONEY = ("planned_cash", "released_cash")
 SHOWN_ACTIONS = 50
 
@@ -34,15 +34,6 @@ def actions(key: str, _data, as_of, selection, settings, rules: ActionSettings) 
     _, snapshot, stock = kpis.as_of_stock(scoped.lots, as_of)
     return recommend_actions(stock, snapshot, scoped.movements, settings, rules), \
         bu_gap_contribution(stock, snapshot, settings)
-
-
-def action_text(row: pd.Series, currency: str) -> tuple[str, str]:
-    evidence = row["evidence"]
-    title = t(f"actions.rule.{row['rule']}", subject=row["subject"] or "—", lots=number(row["lots"]),
-              skus=number(row["skus"]))
-    facts = {k: (percent(v) if k == "share" else money(v, currency) if k == "value" else number(v))
-             for k, v in evidence.items()}  # numbers only: day counts carry 天/days in the catalog
-    return title, t(f"actions.evidence.{row['rule']}", **facts)
 
 
 def target_chart(frame: pd.DataFrame, kpi: str, target: float | None, currency: str) -> alt.LayerChart:
@@ -88,6 +79,16 @@ def save_targets(tiv: float, divisor: float, currency: str) -> None:
     st.toast(t("targets.saved"), icon=":material/flag:")
 
 
+def reduction_in_unit(divisor: float) -> None:
+    """The TIV box holds a number in the display unit (万 in Chinese, ¥k in English). Streamlit keeps a keyed
+    box's number when its label changes, so after a language switch 1000 (万) would read as 1000 ¥k and a save
+    would store a target 10× off. When the unit changes, the box is emptied and refilled from the saved target."""
+    s = st.session_state
+    if s.get("tg_tiv_divisor") != divisor:
+        s.pop("tg_tiv", None)
+    s["tg_tiv_divisor"] = divisor
+
+
 def draw_targets(numbers, saved: dict, currency: str) -> pd.DataFrame:
     st.subheader(t("targets.targets"))
     current = {"tiv": numbers.tiv, "ito": numbers.turnover["ito"], "dio": numbers.turnover["dio"],
@@ -99,6 +100,7 @@ def draw_targets(numbers, saved: dict, currency: str) -> pd.DataFrame:
                 stored = saved.get(kpi, {}).get("value", DEFAULT_TARGETS.get(kpi))
                 if kpi == "tiv":
                     divisor = money_divisor(currency)
+                    reduction_in_unit(divisor)
                     reduction = (numbers.tiv - stored) / divisor if stored is not None else 0.0
                     st.number_input(f"{t('targets.tiv_reduction')} ({money_unit(currency)})", min_value=0.0,
                                     value=max(0.0, float(round(reduction, 2))), step=10.0, format="%.2f",
@@ -138,6 +140,23 @@ def draw_targets(numbers, saved: dict, currency: str) -> pd.DataFrame:
     return gaps
 
 
+def target_table(gaps: pd.DataFrame, currency: str) -> pd.DataFrame:
+    """The targets as data: a row per KPI with its unit, current and target as numbers in that unit (money in
+    万元 / ¥k, shares in %), met as yes/no."""
+    kpis_shown = list(gaps.get("kpi", []))
+    scale = {k: (1 / money_divisor(currency), money_unit(currency)) if k == "tiv" else
+             (100.0, "%") if k == "slob_share" else (1.0, t("common.days") if k == "dio" else "") for k in kpis_shown}
+    return pd.DataFrame({
+        t("targets.kpi"): [t(f"targets.kpi.{k}") for k in kpis_shown],
+        t("common.unit"): [scale[k][1] for k in kpis_shown],
+        t("targets.current"): [round(v * scale[k][0], 2) for k, v in zip(kpis_shown, gaps.get("current", []),
+                                                                          strict=True)],
+        t("targets.target"): [round(v * scale[k][0], 2) for k, v in zip(kpis_shown, gaps.get("target", []),
+                                                                         strict=True)],
+        t("targets.met_column"): [t("common.yes") if m else t("common.no") for m in gaps.get("met", [])],
+        t("plan.due"): [d or None for d in gaps.get("due_date", [])]})
+
+
 def add_ticked_to_plan(shown: pd.DataFrame, releasable: float, currency: str) -> None:
     """Add each ticked action to the plan once. The editor reports every edit since it was drawn, so ticks already
     handled in this session are remembered (a step deleted from the plan is not re-added by a later tick elsewhere;
@@ -146,7 +165,7 @@ def add_ticked_to_plan(shown: pd.DataFrame, releasable: float, currency: str) ->
     left, and one with nothing left is not added."""
     store, handled = state.store(), st.session_state.setdefault("actions_handled", set())
     edits = st.session_state.get("actions_editor", {}).get("edited_rows", {})
-    ticked = {shown.iloc[int(p)]["action"]: change for p, change in edits.items() if change.get("add")}
+    ticked = {shown.iloc[int(p)]["ref"]: change for p, change in edits.items() if change.get("add")}
     handled.intersection_update(ticked)
     for position, change in edits.items():
         row = shown.iloc[int(position)]
@@ -154,23 +173,22 @@ def add_ticked_to_plan(shown: pd.DataFrame, releasable: float, currency: str) ->
             continue
         plan = store.plan()
         owner = change.get("owner", row["owner"])
-        existing = plan[plan["title"] == row["action"]]
+        existing = plan[plan["title"].isin([row["ref"], row["action"]])]  # words: a step added before refs
         if len(existing):
             if owner and owner != existing.iloc[0]["owner"]:
                 store.update_plan(existing.assign(owner=owner))
-            handled.add(row["action"])
+            handled.add(row["ref"])
             continue
-        if row["action"] in handled:
+        if row["ref"] in handled:
             continue
-        handled.add(row["action"])
+        handled.add(row["ref"])
         left = round(releasable - float(plan["planned_cash"].sum()), 2)
         if left <= 0:
             st.toast(t("actions.full", total=money(releasable, currency), action=plain(row["action"])),
                      icon=":material/block:")
             continue
         cash = min(float(row["cash"]), left)
-        store.add_plan_step(row["action"], owner, (pd.Timestamp.today() + pd.Timedelta(days=30)).date(), cash,
-                            row["evidence"])
+        store.add_plan_step(row["ref"], owner, (pd.Timestamp.today() + pd.Timedelta(days=30)).date(), cash)
         st.toast(t("actions.added", action=plain(row["action"])), icon=":material/playlist_add:")
         if cash < float(row["cash"]):
             st.toast(t("actions.capped", total=money(releasable, currency), cash=money(cash, currency)),
@@ -187,8 +205,9 @@ def draw_actions(recommended: pd.DataFrame, contribution: pd.DataFrame, currency
     shown = pd.DataFrame({"add": False, "owner": "", "action": [a for a, _ in texts],
                           "cash": recommended.head(SHOWN_ACTIONS)["cash"].round(2),
                           "evidence": [e for _, e in texts],
-                          "overlaps": recommended.head(SHOWN_ACTIONS)["overlaps"].astype(bool)})
-    frame, config = display_frame(shown, currency, money=("cash",))
+                          "overlaps": recommended.head(SHOWN_ACTIONS)["overlaps"].astype(bool),
+                          "ref": [action_ref(row) for _, row in recommended.head(SHOWN_ACTIONS).iterrows()]})
+    frame, config = display_frame(shown.drop(columns="ref"), currency, money=("cash",))
     config |= {"add": st.column_config.CheckboxColumn(t("actions.add")),
                "owner": st.column_config.TextColumn(t("col.owner")),
                "action": st.column_config.TextColumn(t("actions.action"), width="large"),
@@ -198,8 +217,11 @@ def draw_actions(recommended: pd.DataFrame, contribution: pd.DataFrame, currency
                    width="stretch", key="actions_editor", placeholder="—")
     add_ticked_to_plan(shown, total_cash(recommended), currency)
     st.markdown(f"**{t('actions.bu_gap')}**")
-    table(contribution, "bu_gap_contribution", currency, money=("value", "reducible"), shares=("share_of_gap",))
-    return shown
+    if contribution.empty:
+        st.caption(t("actions.bu_gap_none"))
+    else:
+        table(contribution, "bu_gap_contribution", currency, money=("value", "reducible"), shares=("share_of_gap",))
+    return shown.drop(columns="ref")
 
 
 def save_plan(divisor: float, currency: str) -> None:
@@ -221,9 +243,21 @@ def save_plan(divisor: float, currency: str) -> None:
         state.store().update_plan(pd.concat([keep, added], ignore_index=True))
     except EditConflict as conflict:
         state.tell_conflict("plan_editor", conflict, lambda _, row: t(
-            "plan.conflict_row", step=plain(str(row.get("title", "—"))),
+            "plan.conflict_row", step=plain(plan_step_words(row.get("title", "—"), "", currency)[0]),
             status=code_label("status", row.get("status")) or "—",
             released=money(row.get("released_cash") or 0.0, currency)))
+    except InvalidEdit as invalid:
+        state.tell_refused("plan_editor", [plan_problem_text(p, currency) for p in invalid.problems])
+
+
+def plan_problem_text(problem: dict, currency: str) -> str:
+    """Why a typed step was not saved, naming the step and the column as the editor heads it."""
+    field = {"planned_cash": t("plan.planned_cash"), "released_cash": t("plan.released_cash"),
+             "due_date": t("plan.due")}[problem["field"]]
+    numbers = {k: money(v, currency) if isinstance(v, float) else v for k, v in problem.items()}
+    step = plan_step_words(problem["step"], "", currency)[0]
+    return t(f"plan.problem.{problem['code']}", **{**numbers, "step": plain(step), "field": field,
+                                                   "exceeded": t("plan.status_code.exceeded")})
 
 
 def draw_plan(currency: str) -> pd.DataFrame:
@@ -234,7 +268,7 @@ def draw_plan(currency: str) -> pd.DataFrame:
     a, b, c = st.columns(3)
     a.metric(t("plan.planned"), money(planned, currency))
     b.metric(t("plan.released"), money(released, currency))
-    c.metric(t("plan.steps_done"), f"{int((plan['status'] == 'done').sum())} / {len(plan)}")
+    c.metric(t("plan.steps_done"), f"{int(plan['status'].isin(('done', 'exceeded')).sum())} / {len(plan)}")
     st.progress(min(1.0, released / planned) if planned else 0.0,
                 text=t("plan.progress", pct=percent(released / planned if planned else 0.0)))
     unit, divisor = money_unit(currency), money_divisor(currency)
@@ -242,7 +276,7 @@ def draw_plan(currency: str) -> pd.DataFrame:
               "title": st.column_config.TextColumn(t("plan.step"), width="large", required=True),
               "owner": st.column_config.TextColumn(t("col.owner")),
               "due_date": st.column_config.DateColumn(t("plan.due")),
-              "status": st.column_config.SelectboxColumn(t("plan.status"), options=STATUSES, required=True,
+              "status": st.column_config.SelectboxColumn(t("plan.status"), options=PLAN_STATUSES, required=True,
                                                          default="open",
                                                          format_func=lambda s: code_label("status", s)),
               "planned_cash": st.column_config.NumberColumn(f"{t('plan.planned_cash')} ({unit})", min_value=0.0,
@@ -250,13 +284,23 @@ def draw_plan(currency: str) -> pd.DataFrame:
               "released_cash": st.column_config.NumberColumn(f"{t('plan.released_cash')} ({unit})", min_value=0.0,
                                                              format="%,.2f"),
               "evidence": st.column_config.TextColumn(t("actions.evidence"), width="medium")}
-    shown = plan.assign(due_date=pd.to_datetime(plan["due_date"]),
-                        **{c: (plan[c] / divisor).round(2) for c in PLAN_MONEY})
+    worded = in_words(plan, currency)
+    shown = worded.assign(due_date=pd.to_datetime(plan["due_date"]),
+                          **{c: (plan[c] / divisor).round(2) for c in PLAN_MONEY})
     state.show_conflict("plan_editor")
+    state.show_refused("plan_editor")
     st.data_editor(shown, column_config=config, num_rows="dynamic", hide_index=True, width="stretch", placeholder="—",
                    key=state.editor_key("plan_editor"), on_change=save_plan, args=(divisor, currency))
     st.caption(t("plan.help"))
-    return plan.drop(columns="version")
+    return worded.drop(columns="version")
+
+
+def in_words(plan: pd.DataFrame, currency: str) -> pd.DataFrame:
+    """The plan with each step added from a recommendation worded in the current language and money unit."""
+    words = [plan_step_words(title, evidence, currency) for title, evidence in zip(plan["title"], plan["evidence"],
+                                                                                   strict=True)]
+    return plan.assign(title=pd.Series([w for w, _ in words], index=plan.index, dtype=plan["title"].dtype),
+                       evidence=pd.Series([e for _, e in words], index=plan.index, dtype=plan["evidence"].dtype))
 
 
 numbers = dashboard_page("targets.title")
@@ -275,20 +319,13 @@ shown_actions = draw_actions(recommended, contribution, cur)
 plan = draw_plan(cur)
 
 st.subheader(t("plan.export"))
-gap_table = pd.DataFrame({
-    t("targets.kpi"): [t(f"targets.kpi.{k}") for k in gaps.get("kpi", [])],
-    t("targets.current"): [kpi_value(k, v, cur) for k, v in zip(gaps.get("kpi", []), gaps.get("current", []),
-                                                                 strict=True)],
-    t("targets.target"): [kpi_value(k, v, cur) for k, v in zip(gaps.get("kpi", []), gaps.get("target", []),
-                                                                strict=True)],
-    t("targets.met_column"): [t("common.yes") if m else t("common.no") for m in gaps.get("met", [])],
-    t("plan.due"): [str(d) if d else "" for d in gaps.get("due_date", [])]})
+gap_table = target_table(gaps, cur)
 plan_shown = export_frame(plan.drop(columns=["id"]).assign(due_date=pd.to_datetime(plan["due_date"])), cur,
                           money=PLAN_MONEY)
 actions_shown = export_frame(shown_actions.drop(columns=["add"], errors="ignore"), cur, money=("cash",)).rename(
     columns={t("col.action"): t("actions.action")})
-sheets = {t("targets.targets"): gap_table, t("actions.title"): actions_shown,
-          t("actions.bu_gap"): export_frame(contribution, cur, ("value", "reducible"), ("share_of_gap",)),
+sheets = {t("targets.targets"): gap_table, t("sheet.actions"): actions_shown,
+          t("sheet.bu_gap"): export_frame(contribution, cur, ("value", "reducible"), ("share_of_gap",)),
           t("plan.title"): plan_shown}
 left, right = st.columns(2)
 with left:

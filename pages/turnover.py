@@ -42,8 +42,8 @@ else:
         st.warning(t("turnover.future_receipts", count=number(numbers.future_receipt_lots)))
 
 st.subheader(t("turnover.planning"))
-if numbers.planning is None:
-    no_data_note("turnover.no_movements")
+if numbers.planning is None:  # without movements the notice above already said why; say only what is missing
+    st.caption(t("turnover.planning_needs_movements") if turnover["cogs"] is None else t("turnover.no_average"))
 else:
     plan = numbers.planning
     sell, stockout, supply, ratio = st.columns(4)

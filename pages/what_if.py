@@ -17,9 +17,11 @@ from core.sim.scenarios import from_query, to_query, tradeoff_scenarios
 from core.sim.simulation import ClassSettings, Scenario, SimulationResult, compare, simulate
 from core.storage import EditConflict
 from ui import charts, state
-from ui.i18n import kpi_delta, kpi_value, money, plain, t
+from ui.exports import scenario_table, sku_results
+from ui.i18n import kpi_change, kpi_delta, kpi_value, money, plain, t
+from ui.messages import error_text
 from ui.page import through_app
-from ui.widgets import csv_download, export_frame, workbook_download
+from ui.widgets import csv_download, workbook_download
 
 CLASSES = ("A", "B", "C")
 HORIZONS = (90, 180, 365, 730)
@@ -200,9 +202,9 @@ def draw_results(params: pd.DataFrame, key: str, scenario: Scenario, currency: s
         t("whatif.metric"): [t(f"whatif.metric.{m}") for m in table.index],
         baseline_name: [kpi_value(m, v, currency) for m, v in table["baseline"].items()],
         t("whatif.scenario"): [kpi_value(m, v, currency) for m, v in table["scenario"].items()],
-        t("whatif.delta"): [kpi_value(m, v, currency) for m, v in table["delta"].items()],
-        t("whatif.delta_range"): [f"{kpi_value(m, table.loc[m, 'p05'], currency)} … "
-                                  f"{kpi_value(m, table.loc[m, 'p95'], currency)}" for m in table.index],
+        t("whatif.delta"): [kpi_change(m, v, currency) for m, v in table["delta"].items()],
+        t("whatif.delta_range"): [f"{kpi_change(m, table.loc[m, 'p05'], currency)} … "
+                                  f"{kpi_change(m, table.loc[m, 'p95'], currency)}" for m in table.index],
     })
     st.dataframe(shown, hide_index=True, width="stretch", key="df_scenario_comparison")
     series = {baseline_name: base.daily_value, t("whatif.scenario"): result.daily_value}
@@ -210,10 +212,6 @@ def draw_results(params: pd.DataFrame, key: str, scenario: Scenario, currency: s
     draw_tradeoff(params, key, scenario, result, currency)
     csv_download(lambda: sku_results(result.skus, currency), "scenario_skus", "dl_scenario_skus",
                  t("whatif.download_skus"))
-
-
-def sku_results(skus: pd.DataFrame, currency: str) -> pd.DataFrame:
-    return export_frame(skus, currency, money=("avg_inventory_value",), shares=("fill_rate", "cycle_service_level"))
 
 
 def draw_tradeoff(params: pd.DataFrame, key: str, scenario: Scenario, result: SimulationResult, currency: str) -> None:
@@ -343,8 +341,8 @@ def draw_scenarios(params: pd.DataFrame, key: str, scenario: Scenario, currency:
         st.altair_chart(charts.daily_value_chart({n: r.daily_value for n, r in runs.items()}, currency),
                         width="stretch")
         settings = pd.DataFrame({n: to_query(r.scenario) for n, r in runs.items()})
-        csv_download(shown, "scenarios", "dl_scenarios_csv")
-        sheets = {t("whatif.compare"): shown,
+        csv_download(lambda: scenario_table(totals, currency), "scenarios", "dl_scenarios_csv")
+        sheets = {t("sheet.compare"): scenario_table(totals, currency),
                   t("whatif.settings"): settings.rename_axis(t("col.setting")).reset_index().astype(str)}
         workbook_download({**sheets, **{n: sku_results(r.skus, currency) for n, r in runs.items()}}, "scenarios",
                           "dl_scenarios_xlsx")
@@ -377,7 +375,7 @@ initialise_controls()
 try:
     currency = state.numbers().currency
 except (InputError, ValueError) as error:
-    st.error(plain(error))
+    st.error(error_text(error))
     st.stop()
 if not state.current_source().is_sample:
     st.number_input(t("whatif.default_lead"), 1, 365, key="wi_default_lead", help=t("whatif.default_lead_help"))

@@ -41,6 +41,8 @@ HEADERS = {  # spellings a plain file may use: canonical keys, English and Chine
     "service_level": ["service_level", "服务水平"],
     "supplier": ["supplier", "Vendor Name", "供应商"],
     "backorders": ["backorders", "欠交数量"],
+    "pack_size": ["pack_size", "Pack Size", "包装数量"],
+    "moq": ["moq", "MOQ", "最小起订量"],
 }
 SUPPLIERS = ["华南五金厂", "Acme Parts Ltd", "东莞 包材 有限公司", "Müller GmbH", "O'Brien & Sons"]
 

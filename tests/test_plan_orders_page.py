@@ -69,7 +69,8 @@ def test_apply_puts_the_class_levels_into_the_what_if_scenario():
     state = at.session_state
     assert state["wi_by_class"] is True and state["wi_policy"] == plan.scenario.policy
     for name, level in plan.class_levels.items():
-        assert state[f"wi_{name}_service_level"] == pytest.approx(level * 100)
+        applied = state[f"wi_{name}_service_level"]  # on the slider's 0.1-point step, never below the plan
+        assert level * 100 <= applied < level * 100 + 0.1
     assert at.title[0].value == ZH["whatif.title"]
     assert any(e.label == ZH["whatif.by_class"] for e in at.expander)
 
@@ -96,3 +97,50 @@ def test_proposal_workbook_has_both_sheets_and_no_formulas():
     book = openpyxl.load_workbook(io.BytesIO(excel_workbook(proposal_tables(proposal, {}))))
     assert book.sheetnames == ["sheet_suppliers", "sheet_order_lines", "sheet_all_skus"]
     assert book["sheet_all_skus"].max_row == len(params) + 1  # every SKU, zero lines too
+
+
+def test_budget_question_gives_the_best_fill_within_the_stock():
+    """Half of today's stock value as the budget: the plan keeps within it on fresh seeds, and its fill is at
+    least the best single level's within the same budget."""
+    at = open_plan(po_question="budget", po_budget_share=50, **FAST)
+    plan = at.session_state["po_plan"]
+    params_value = plan.current_inventory_value
+    assert plan.budget == pytest.approx(params_value * 0.5, abs=0.01)
+    assert plan.achieved["avg_inventory_value"] <= plan.budget
+    assert plan.achieved["fill_rate"] >= plan.uniform["fill_rate"]
+    assert any(m.label == "Fill rate gained at the same budget" for m in at.metric)
+    assert any("less than today's" in c.value for c in at.caption)
+
+
+def test_app_and_command_line_use_the_same_replications_by_default():
+    from core.sim.optimise import DEFAULT_REPLICATIONS
+
+    at = open_plan(lang="en", po_weight="units", po_by="class")
+    assert at.session_state["po_replications"] == DEFAULT_REPLICATIONS
+    assert at.session_state["po_plan"].scenario.replications == DEFAULT_REPLICATIONS
+    # the command line's default: tests/test_optimiser.py::test_optimize_command_defaults_to_the_apps_replications
+    assert not metric(at, "Cash released at equal service").startswith("-")
+
+
+def test_frontier_labels_stand_at_their_own_points():
+    """The plan's label, the uniform level's and today's stock are drawn at exactly their own coordinates."""
+    import pandas as pd
+
+    from core.sim.optimise import Optimisation
+    from core.sim.simulation import Scenario
+    from ui.plan_charts import frontier_chart
+
+    frontier = pd.DataFrame({"fill_rate": [0.70, 0.90, 0.96, 0.72, 0.93, 0.97],
+                             "avg_inventory_value": [1e6, 2e6, 3e6, 1e6, 2e6, 3e6],
+                             "kind": ["uniform"] * 3 + ["optimised"] * 3})
+    result = Optimisation(Scenario(), 0.95, "units", "class", pd.DataFrame(), {},
+                          {"fill_rate": 0.951, "avg_inventory_value": 2.4e6},
+                          {"service_level": 0.97, "fill_rate": 0.952, "avg_inventory_value": 2.9e6}, frontier, 4e6, 1)
+    chart = frontier_chart(result, "USD")  # no 万 or k: amounts as they are
+    texts = {layer.data["kind"].iloc[0]: layer.data for layer in chart.layer if layer.mark.type == "text"}
+    plan = texts[ZH["orders.mark.plan"]]
+    assert (plan["amount"].item(), plan["fill"].item()) == (2.4e6, pytest.approx(95.1))
+    uniform = texts[ZH["orders.mark.uniform"].format(level="97.00%")]
+    assert (uniform["amount"].item(), uniform["fill"].item()) == (2.9e6, pytest.approx(95.2))
+    today = texts[ZH["orders.mark.today"].format(value="$4,000,000.00")]
+    assert today["amount"].item() == 4e6

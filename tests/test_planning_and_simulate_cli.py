@@ -45,7 +45,9 @@ def test_simulate_json_contract(write_file, capsys):
     assert payload["service_target"] == "csl"
     assert [list(s)[:len(SKU_KEYS)] for s in payload["skus"]] == [SKU_KEYS, SKU_KEYS]
     assert [s["service_level"] for s in payload["skus"]] == [0.95, 0.95]
-    assert payload["skus"][0]["order_up_to"] == pytest.approx(1731.59, abs=0.01)
+    # gamma demand: 16 days are a gamma of shape 400, scale 4, whose 0.95-quantile by Cornish–Fisher (skew 0.1,
+    # excess kurtosis 0.015: z + 0.0284257 − 0.0003027 − 0.0001878 = 1.672789) is 1600 + 80 × 1.672789
+    assert payload["skus"][0]["order_up_to"] == pytest.approx(1733.82, abs=0.01)
 
 
 def test_simulate_is_reproducible_from_the_command_line(write_file, capsys):
@@ -133,6 +135,19 @@ def test_cash_release_from_a_parameters_file_names_skus_without_on_hand(write_fi
     assert payload["totals"]["cash_release"] == pytest.approx(300 - payload["totals"]["avg_inventory_value"])
     assert payload["skus_without_on_hand"] == ["A"]
     assert "1 SKUs have none: A" in err
+
+
+def test_cash_release_is_steady_state_with_todays_value_beside_it(write_file, capsys):
+    # A: L 9, R 7 → 9 + 7 + 1 = 17 settling days; B has no spread but demand, L 5 → 5 + 7 + 1. Today's value 300.
+    path = str(write_file("params.csv", PARAMS))
+    code, out, _ = run(["simulate", path, "--replications", "2", "--horizon-days", "60"], capsys)
+    payload = json.loads(out)
+    assert code == 0 and payload["start"] == "steady" and payload["settling_days"] == 17
+    assert payload["totals"]["current_inventory_value"] == 300
+    code, out, _ = run(["simulate", path, "--replications", "2", "--horizon-days", "60", "--format", "text"], capsys)
+    assert "Inventory value today 300; average under the policy " in out and "17 settling days" in out
+    code, out, _ = run(["simulate", path, "--replications", "2", "--horizon-days", "60", "--start", "today"], capsys)
+    assert json.loads(out)["settling_days"] == 0
 
 
 def test_cash_release_of_derived_parameters_is_against_the_lots_tiv():

@@ -41,7 +41,7 @@ def test_another_companys_upload_does_not_show_the_samples_plan(data_folder):
     assert metric(sample, "计划释放现金") == "¥1,422.00万" and metric(sample, "已完成步骤") == "0 / 1"
     upload = open_page("pages/targets.py", OTHER_COMPANY)
     assert not upload.exception
-    assert metric(upload, "计划释放现金") == "¥0.00" and metric(upload, "已完成步骤") == "0 / 0"
+    assert metric(upload, "计划释放现金") == "¥0.00万" and metric(upload, "已完成步骤") == "0 / 0"
 
 
 def metric(at: AppTest, label: str) -> str:

@@ -187,3 +187,24 @@ def test_a_refused_target_is_told_in_the_money_the_page_shows(app_store):
     assert len(told) == 1, [w.value for w in bob.warning]
     assert money(saved, "CNY") in told[0] and money(saved, "CNY").endswith("万")
     assert f"{saved:,.2f}" not in told[0]
+
+
+def test_a_saved_tiv_target_never_changes_with_the_language(app_store):
+    """Issue 22 item 1: a reduction of 1000 万 saved in Chinese reads 10,000 ¥k in English and 1000 万 again in
+    Chinese; saving in either language without touching the box keeps the stored target to the yuan."""
+    at = open_targets("zh")
+    tiv = app_store.targets().get("tiv", {}).get("value")
+    at.number_input(key="tg_tiv").set_value(1000.0)  # ¥1000万 = ¥10,000,000
+    next(b for b in at.button if b.label == "保存目标").click().run()
+    saved = app_store.targets()["tiv"]["value"]
+    assert saved != tiv
+    at.session_state["lang"] = "en"
+    at.run()
+    assert at.number_input(key="tg_tiv").value == pytest.approx(10_000.0)  # ¥10M in ¥k
+    next(b for b in at.button if b.label == "Save targets").click().run()
+    assert app_store.targets()["tiv"]["value"] == pytest.approx(saved, abs=0.01)
+    at.session_state["lang"] = "zh"
+    at.run()
+    assert at.number_input(key="tg_tiv").value == pytest.approx(1000.0)
+    next(b for b in at.button if b.label == "保存目标").click().run()
+    assert app_store.targets()["tiv"]["value"] == pytest.approx(saved, abs=0.01)

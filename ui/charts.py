@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import altair as alt
 import pandas as pd
 
@@ -62,10 +64,16 @@ def pareto_chart(abc: pd.DataFrame, currency: str, top: int = 60) -> alt.LayerCh
 def aging_chart(by_type: pd.DataFrame, buckets: list[str], currency: str) -> alt.Chart:
     divisor = money_divisor(currency)
     data = by_type.assign(amount=by_type["value"] / divisor, type_label=by_type["stock_type"].map(stock_type_label))
+    codes = sorted(data["stock_type"].dropna().astype(str).unique())
+    names = json.dumps({code: stock_type_label(code) for code in codes}, ensure_ascii=False)
+    colours = alt.Scale(domain=codes, scheme="tableau10")  # by code: a stock type keeps its colour in every language
+    bucket_names = json.dumps({b: t(f"bucket.{b}") for b in buckets}, ensure_ascii=False)
     return alt.Chart(data).mark_bar().encode(
-        x=alt.X("bucket:N", sort=buckets, title=t("col.bucket")),
+        x=alt.X("bucket:N", sort=buckets, title=t("col.bucket"),
+                axis=alt.Axis(labelAngle=0, labelExpr=f"{bucket_names}[datum.label] || datum.label")),
         y=alt.Y("sum(amount):Q", title=_money_title(currency)),
-        color=alt.Color("type_label:N", title=t("col.stock_type")),
+        color=alt.Color("stock_type:N", title=t("col.stock_type"), scale=colours,
+                        legend=alt.Legend(labelExpr=f"{names}[datum.label] || datum.label")),
         tooltip=[alt.Tooltip("bucket:N", title=t("col.bucket")), alt.Tooltip("type_label:N", title=t("col.stock_type")),
                  alt.Tooltip("sum(amount):Q", title=_money_title(currency), format=",.2f")],
     ).properties(height=320)
@@ -84,16 +92,22 @@ def slob_chart(table: pd.DataFrame, target: float) -> alt.LayerChart:
     return alt.layer(bars, rule).properties(height=max(160, 30 * len(data)))
 
 
+RUN_COLOURS = ["#475569", BLUE, RED, GREEN, ORANGE]  # runs told apart at a glance, legend whole
+
+
 def daily_value_chart(series: dict[str, pd.DataFrame], currency: str) -> alt.Chart:
     """Projected daily inventory value of several runs: mean line and 5–95 % band."""
     divisor = money_divisor(currency)
     frames = [s.assign(run=name) for name, s in series.items()]
     data = pd.concat(frames, ignore_index=True)
     data[["mean", "p05", "p95"]] = data[["mean", "p05", "p95"]] / divisor
+    palette = alt.Scale(domain=list(series), range=RUN_COLOURS[:len(series)])
+    legend = alt.Legend(orient="bottom", direction="vertical", labelLimit=0, symbolStrokeWidth=3, symbolOpacity=1)
     base = alt.Chart(data).encode(x=alt.X("day:Q", title=t("whatif.day")),
-                                  color=alt.Color("run:N", title=None, sort=list(series)))
-    band = base.mark_area(opacity=0.18).encode(y=alt.Y("p05:Q", title=_money_title(currency)), y2="p95:Q")
-    line = base.mark_line().encode(y="mean:Q", tooltip=[
+                                  color=alt.Color("run:N", title=None, sort=list(series), scale=palette,
+                                                  legend=legend))
+    band = base.mark_area(opacity=0.12).encode(y=alt.Y("p05:Q", title=_money_title(currency)), y2="p95:Q")
+    line = base.mark_line(strokeWidth=2.5).encode(y="mean:Q", tooltip=[
         alt.Tooltip("run:N", title=" "), alt.Tooltip("day:Q", title=t("whatif.day")),
         alt.Tooltip("mean:Q", title=_money_title(currency), format=",.2f")])
     return alt.layer(band, line).properties(height=320)

@@ -54,6 +54,28 @@ def t(key: str, **values: object) -> str:
     return text.format(**values) if values else text
 
 
+CODED_FIELDS = {"action": "risk.action", "action_status": "risk.status", "status": "plan.status_code"}
+
+
+def label_codes(prefix: str) -> dict[str, str]:
+    """Every language's label of each code under `prefix` (`risk.status.doing` → 进行中, In progress), to its code."""
+    return {text: key.removeprefix(prefix + ".") for language_code in LANGUAGES
+            for key, text in catalog(language_code).items() if key.startswith(prefix + ".")}
+
+
+def worklist_label_codes() -> dict[str, dict[str, str]]:
+    """What the store turns back into codes: worklist actions and statuses saved as labels in either language."""
+    return {field: label_codes(CODED_FIELDS[field]) for field in ("action", "action_status")}
+
+
+def code_text(field: str, code: object) -> str:
+    """A stored code in the current language (`doing` → 进行中 / In progress); text no catalogue knows as it is."""
+    if code is None or (isinstance(code, float) and code != code) or code == "":
+        return ""
+    key = f"{CODED_FIELDS[field]}.{code}"
+    return t(key) if key in catalog("en") else str(code)
+
+
 def plain(text: object) -> str:
     """Text from a file made inert for Streamlit's markdown: no links, images, emphasis, icons or colours."""
     return _MARKDOWN.sub(r"\\\1", str(text))
@@ -81,13 +103,21 @@ def kpi_value(kpi: str, value: float | None, currency: str) -> str:
     return formatting.kpi_value(kpi, value, currency, language())
 
 
+def kpi_change(kpi: str, change: float | None, currency: str) -> str:
+    return formatting.kpi_change(kpi, change, currency, language())
+
+
 def kpi_delta(kpi: str, change: float | None, currency: str) -> str | None:
     return formatting.kpi_delta(kpi, change, currency, language())
 
 
 def language_switch() -> None:
-    """中文 / English as a radio: a click on the selected language changes nothing (it cannot be cleared)."""
-    if st.session_state.get("lang") not in LANGUAGES:  # set before the widget is drawn, never after
-        st.session_state["lang"] = DEFAULT_LANGUAGE
+    """中文 / English as a radio: a click on the selected language changes nothing (it cannot be cleared).
+
+    The choice is stored as the session's own value on every run, not left as the radio's: Streamlit drops every
+    widget's value when a script opens another page itself (`st.switch_page` sends no widget values), and the
+    language would fall back to Chinese, as "Apply these levels in what-if" on Plan & orders did."""
+    chosen = st.session_state.get("lang")  # set before the widget is drawn, never after
+    st.session_state["lang"] = chosen if chosen in LANGUAGES else DEFAULT_LANGUAGE
     st.sidebar.radio(" ", options=list(LANGUAGES), format_func=LANGUAGES.get, key="lang", horizontal=True,
                      label_visibility="collapsed")

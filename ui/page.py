@@ -14,7 +14,8 @@ from streamlit.runtime.pages_manager import PagesManager
 from core.intake.problems import InputError
 from core.kpis.dashboard import DashboardNumbers
 from ui import state
-from ui.i18n import plain, t
+from ui.i18n import t
+from ui.messages import error_text
 
 
 def through_app() -> None:
@@ -33,7 +34,8 @@ def dashboard_page(title_key: str) -> DashboardNumbers:
     try:
         numbers = state.numbers()
     except InputError as error:
-        st.error(plain(error))
+        st.error(error_text(error), icon=":material/error:")
+        st.page_link("pages/data.py", label=t("data.fix_mapping_link"), icon=":material/upload_file:")
         st.stop()
     except ValueError:  # the filters leave no stock
         st.info(t("filters.no_match"), icon=":material/filter_alt_off:")

@@ -36,7 +36,7 @@ from core.kpis.measures import KpiSettings
 from core.kpis.report import Dataset
 from core.sim.planning import PlanningParameters, derive_parameters, parameters_from_file
 from core.storage import SAMPLE_DATASET, EditConflict, Store, database_url, dataset_key
-from ui.i18n import t
+from ui.i18n import language, t, worklist_label_codes
 
 SAMPLE = Path(__file__).resolve().parents[1] / "sample_data"
 SCHEMAS: dict[str, FileSchema] = {"lots": LOTS, "movements": MOVEMENTS}
@@ -275,7 +275,7 @@ def worklist() -> pd.DataFrame:
 @st.cache_resource(max_entries=4, show_spinner=False)
 def database(url: str) -> Store:
     """One engine per database for the whole server (SQLite in WAL mode copes with concurrent sessions)."""
-    return Store(url)
+    return Store(url, labels=worklist_label_codes())
 
 
 def dataset_key_of_source() -> str:
@@ -306,8 +306,9 @@ def warn_if_read_only() -> None:
 
 def editor_key(name: str) -> str:
     """A data editor's key; a new one after a refused save, so the editor drops the user's edit and shows the
-    saved value."""
-    return f"{name}_{st.session_state.get(f'{name}_generation', 0)}"
+    saved value, and one per language: an editor keeps its edits as typed, so an edit of 100 (万) kept across a
+    switch would be read as 100 ¥k by the next save, and a label of one language would sit among the other's."""
+    return f"{name}_{st.session_state.get(f'{name}_generation', 0)}_{language()}"
 
 
 def tell_conflict(name: str, conflict: EditConflict, describe: Callable[[object, dict], str]) -> None:
@@ -369,3 +370,15 @@ def simulation_inputs(default_lead_time: float) -> SimulationInputs | None:
     source = current_source()
     return _simulation_inputs(source.key, dataset(), source.is_sample, default_lead_time, as_of(), filters(),
                               settings())
+
+
+def tell_refused(name: str, reasons: list[str]) -> None:
+    """Tell the user why typed values were not saved, beside the editor (`show_refused`), and reset the editor to
+    what is saved."""
+    st.session_state[f"{name}_refused"] = reasons
+    st.session_state[f"{name}_generation"] = st.session_state.get(f"{name}_generation", 0) + 1
+
+
+def show_refused(name: str) -> None:
+    for reason in st.session_state.pop(f"{name}_refused", []):
+        st.error(reason, icon=":material/error:")

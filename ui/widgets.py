@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from core.export import csv_bytes, excel_workbook, file_name
+from core.formatting import currency_symbol, uses_wan
 from ui.i18n import catalog, language, money_divisor, money_unit, speaking, t
 
 SHOWN_ROWS = 500
@@ -35,14 +36,15 @@ def column_label(column: str) -> str:
 
 
 def display_frame(frame: pd.DataFrame, currency: str, money: tuple[str, ...] = (),
-                  shares: tuple[str, ...] = ()) -> tuple[pd.DataFrame, dict]:
-    """Money scaled to the display unit, shares as percentages, codes as labels, fixed decimals, translated headers;
-    the column configuration carries each header (with its unit) and number format."""
+                  shares: tuple[str, ...] = (), labels: dict[str, str] | None = None) -> tuple[pd.DataFrame, dict]:
+    """Money scaled to the display unit, shares as percentages, codes as labels, fixed decimals, translated headers
+    (`labels` names columns the `col.*` catalogue does not); the column configuration carries each header (with its
+    unit) and number format."""
     divisor = money_divisor(currency)
     shown = frame.copy()
     config: dict[str, object] = {}
     for column in shown.columns:
-        label = column_label(column)
+        label = (labels or {}).get(column) or column_label(column)
         values = shown[column]
         if column in money:
             shown[column] = (values / divisor).round(2)
@@ -71,17 +73,38 @@ def display_frame(frame: pd.DataFrame, currency: str, money: tuple[str, ...] = (
     return shown, config
 
 
+def excel_format(column_format: str, is_money: bool, currency: str) -> str:
+    """The Excel number format of a column shown with printf `column_format`: the cell holds the number the screen
+    shows (万 / ¥k for CNY money, % for shares) and Excel draws it as the screen does: `¥1,234.50万`, `93.9%`."""
+    decimals = column_format.split(".")[1][0] if "." in column_format else "0"
+    body = "#,##0" if "," in column_format or is_money else "0"
+    body += "." + "0" * int(decimals) if decimals != "0" else ""
+    if is_money and uses_wan(currency):
+        return f'"{currency_symbol(currency)}"{body}"{"万" if language() == "zh" else "k"}"'
+    if is_money:
+        return f'"{currency_symbol(currency)}"{body}'
+    return body
+
+
 def export_frame(frame: pd.DataFrame, currency: str, money: tuple[str, ...] = (),
-                 shares: tuple[str, ...] = ()) -> pd.DataFrame:
-    """What the screen shows, as a file: headers with units in the UI language, booleans as 是/否 (Yes/No),
-    dates as dates."""
-    shown, config = display_frame(frame, currency, money, shares)
+                 shares: tuple[str, ...] = (), labels: dict[str, str] | None = None) -> pd.DataFrame:
+    """What the screen shows, as a file: numbers as numbers in the unit the header names, headers in the UI
+    language, booleans as 是/否 (Yes/No), dates as dates. `attrs["number_formats"]` holds each number column's
+    Excel format, which `excel_workbook` applies (Excel then shows `¥1,234.50万` where the cell holds 1234.5)."""
+    shown, config = display_frame(frame, currency, money, shares, labels)
+    formats = {}
     for column in shown.columns:
         if pd.api.types.is_bool_dtype(shown[column]):
             shown[column] = shown[column].map({True: t("common.yes"), False: t("common.no")})
         elif pd.api.types.is_datetime64_any_dtype(shown[column]):
             shown[column] = shown[column].dt.date
-    return shown.rename(columns={c: config[c]["label"] for c in shown.columns})
+        elif pd.api.types.is_numeric_dtype(shown[column]) and config[column].get("type_config", {}).get("format"):
+            share = " (%)" if column in shares else ""
+            formats[config[column]["label"]] = excel_format(config[column]["type_config"]["format"],
+                                                            column in money, currency) + ('"%"' if share else "")
+    shown = shown.rename(columns={c: config[c]["label"] for c in shown.columns})
+    shown.attrs["number_formats"] = formats
+    return shown
 
 
 def table(frame: pd.DataFrame, key: str, currency: str, money: tuple[str, ...] = ("value",),

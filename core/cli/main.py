@@ -74,14 +74,22 @@ def build_parser() -> argparse.ArgumentParser:
     simulate.add_argument("--movements", help="… and this movements file")
     simulate.add_argument("--lead-time-scale", type=positive_arg(float), default=1.0)
     simulate.add_argument("--warmup-days", type=non_negative_int_arg, default=0)
+    simulate.add_argument("--start", choices=("steady", "today"), default="steady",
+                          help="steady: measure the policy's steady state (cash release against today's TIV); "
+                               "today: run from today's on-hand and on-order")
     simulate.add_argument("--lost-sales", action="store_true")
     simulate.add_argument("--service-target", choices=("csl", "fill"), default="csl",
                           help="what --service-level means: cycle service level, or fill rate")
 
-    optimize = commands.add_parser("optimize", help="least-inventory service levels for a target fill rate (SPEC §5)",
+    optimize = commands.add_parser("optimize", help="least-inventory service levels for a target fill rate, or the "
+                                   "best fill rate within a budget (SPEC §5)",
                                    parents=[_options(_policy, _runs, _format)])
     optimize.add_argument("params", help="planning-parameters file (SPEC §2.3)")
-    optimize.add_argument("--target-fill", type=fraction_arg, required=True, help="overall fill rate to reach")
+    question = optimize.add_mutually_exclusive_group(required=True)
+    question.add_argument("--target-fill", type=fraction_arg, help="overall fill rate to reach with the least stock")
+    question.add_argument("--budget", type=positive_arg(float),
+                          help="average inventory value to stay within, with the best fill rate")
+    optimize.set_defaults(replications=None)  # the optimiser's own default, the app's too
     optimize.add_argument("--weight", choices=("value", "units"), default="value", help="how the fill rate weighs SKUs")
     optimize.add_argument("--by", choices=("class", "sku"), default="class", help="a level per ABC class or per SKU")
 
@@ -89,6 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
                                   parents=[_options(_policy, _service_level, _format)])
     propose.add_argument("params", help="planning-parameters file with on_hand (SPEC §2.3)")
     propose.add_argument("--as-of", type=date_arg, help="today, for the expected arrival dates (default: today)")
+    propose.add_argument("--lots", help="stock lots file: each SKU's supplier where the parameters name none")
     return parser
 
 

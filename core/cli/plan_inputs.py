@@ -1,5 +1,6 @@
 """Planning parameters for `optimize` and `propose`, with the optional per-SKU columns kept (SPEC §2.3, §5):
-`service_level` (overrides the command's level), `supplier` and `backorders`."""
+`service_level` (overrides the command's level), `supplier`, `backorders`, `pack_size` and `moq` (what an order is
+rounded to)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from core.intake.loading import load_planning
 from core.intake.problems import fail
 from core.sim.planning import parameters_from_file
 
-OPTIONAL_COLUMNS = ("service_level", "supplier", "backorders")
+OPTIONAL_COLUMNS = ("service_level", "supplier", "backorders", "pack_size", "moq")
 
 
 def parameters_with_options(path: str, default_lead_time: float | None = None,
@@ -34,4 +35,12 @@ def parameters_with_options(path: str, default_lead_time: float | None = None,
             raise fail(loaded.name, f"service level must be between 0 and 1 (exclusive), got {level[bad][0]:g}",
                        row=int(rows[bad][0]), column="'service_level'")
         params["service_level"] = level
+    for column in ("pack_size", "moq"):
+        if column in params:
+            amount = pd.to_numeric(params[column], errors="coerce").to_numpy(float)
+            bad = amount < 0
+            if bad.any():
+                raise fail(loaded.name, f"{column} cannot be negative, got {amount[bad][0]:g}",
+                           row=int(rows[bad][0]), column=f"'{column}'")
+            params[column] = amount
     return params

@@ -6,10 +6,11 @@ import argparse
 import sys
 
 from core.cli.base import UsageError, dump_json
+from core.cli.report_text import report_text
 from core.intake.loading import LoadResult, load_lots, load_movements
 from core.intake.mapping_file import MappingFile, read_mapping_file
 from core.kpis.measures import KpiSettings
-from core.kpis.report import Dataset, build_report, render_text
+from core.kpis.report import Dataset, build_report
 
 SHOWN_PROBLEMS = 5
 
@@ -61,4 +62,4 @@ def run_report(args: argparse.Namespace) -> str:
         raise UsageError(f"{lots.name}: {error}") from None
     for note in notes:
         print(f"warning: {note}", file=sys.stderr)
-    return dump_json(report) if args.format == "json" else render_text(report)
+    return dump_json(report) if args.format == "json" else report_text(report)

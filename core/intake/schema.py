@@ -168,6 +168,10 @@ PLANNING = FileSchema(
         Column("service_level", "number", ("service_level", "service level", "服务水平", "目标服务水平")),
         Column("supplier", "text", LOTS.column("supplier").aliases),
         Column("backorders", "number", ("backorders", "back orders", "backorder qty", "欠交数量", "欠货数量")),
+        Column("pack_size", "number", ("pack_size", "pack size", "pack qty", "case qty", "order multiple",
+                                       "rounding value", "包装数量", "包装规格数量", "最小包装量", "整包数量")),
+        Column("moq", "number", ("moq", "minimum order quantity", "min order qty", "minimum lot size",
+                                 "最小起订量", "起订量", "最小订货量")),
     ),
 )
 

@@ -20,6 +20,9 @@ from collections.abc import Callable
 import numpy as np
 
 BLOCK_DAYS = 32  # without keeping, a stream is drawn a block of days at a time: memory stays at a block
+KEPT_GRAIN_DAYS = 128  # kept streams are drawn to a multiple of this, so a moved control that changes a run's
+# settling days by a few (a longer lead time) reads the same kept rows: each stream is consumed in order, so the
+# first rows of a longer draw are the rows of a shorter one
 KEPT_BYTES = int(float(os.environ.get("IDB_KEPT_DRAWS_MB", "512")) * 2**20)
 
 Draw = Callable[[np.random.Generator, int], np.ndarray]  # (stream, rows) → rows × columns of float32
@@ -93,6 +96,11 @@ def gamma_units(shape: np.ndarray) -> Draw:
 
 def standard_normals(columns: int) -> Draw:
     return lambda stream, rows: stream.standard_normal((rows, columns), dtype=np.float32)
+
+
+def kept_days(days: int) -> int:
+    """The rows a kept stream is drawn to for a run of `days` days."""
+    return -(-days // KEPT_GRAIN_DAYS) * KEPT_GRAIN_DAYS
 
 
 def worth_keeping(replications: int, horizon: int, columns: int) -> bool:

@@ -32,6 +32,9 @@ from core.sim.policies import (
 )
 
 DEMAND_DISTRIBUTIONS = ("normal", "gamma")
+STARTS = ("steady", "today")
+GOLDEN_RATIO_FRACTION = 0.6180339887498949  # spreads the starting phase of (s, Q) and (s, S) over their cycle
+LEAD_TIME_REACH = 4  # standard deviations: the longest lead time a settling run waits for
 CSL_TOLERANCE, FILL_TOLERANCE = 0.02, 0.005
 NO_DRAWS = np.empty(0, dtype=np.float32)
 TOTAL_METRICS = ("avg_inventory_value", "ito", "dio", "fill_rate", "cycle_service_level", "stockout_days", "orders",
@@ -71,6 +74,7 @@ class Scenario:
     demand_distribution: str = "gamma"
     service_target: str = "csl"
     by_class: dict[str, ClassSettings] = field(default_factory=dict)
+    start: str = "steady"
 
     def __post_init__(self) -> None:
         checks = [
@@ -86,6 +90,7 @@ class Scenario:
             (self.replications >= 1, "replications must be at least 1"),
             (self.demand_distribution in DEMAND_DISTRIBUTIONS, "demand distribution must be normal or gamma"),
             (self.service_target in SERVICE_TARGETS, "service target must be csl (cycle service level) or fill"),
+            (self.start in STARTS, "start must be steady (the policy's own level) or today (today's stock)"),
         ]
         for ok, message in checks:
             if not ok:
@@ -201,13 +206,22 @@ def level_arrays(params: SkuTable, scenario: Scenario) -> dict[str, np.ndarray]:
     fill = target if scenario.service_target == "fill" else None
     drawn_lead, drawn_std = drawn_lead_time_moments(lead, lead_std)
     levels = policy_levels(params, policy, z, review, drawn_lead, drawn_std, q, fill_rate=fill,
-                           skewed=scenario.demand_distribution == "gamma")
+                           distribution=scenario.demand_distribution)
     return {**levels, "service_level": target, "review_days": review, "lead_time_days": lead,
             "lead_time_std_days": lead_std}
 
 
 class Model:
-    """State of n SKUs × r replications as flat arrays of length r·n; simpy processes move it."""
+    """State of n SKUs × r replications as flat arrays of length r·n; simpy processes move it.
+
+    Steady state (the scenario's `start`, by default): every SKU with demand starts at its policy's own level with
+    nothing on order, and the first `settling` days — the longest lead time plus the review period, after which
+    no order of the start is still on its way and the stock on order is the policy's own — are run before the
+    scenario's days begin. What is measured (and `daily_value`) is then the policy's steady state, the same
+    whatever the horizon; today's stock enters only as the current inventory value cash release is measured
+    against. SKUs without demand keep today's stock, since no demand will ever take it away.
+    With start "today" the run starts from today's on-hand and on-order and has no settling days.
+    """
 
     def __init__(self, params: SkuTable, levels: SkuTable, scenario: Scenario, first_replication: int = 0) -> None:
         """Replications first_replication … + scenario.replications − 1 (a block of a larger run: each draws
@@ -223,9 +237,13 @@ class Model:
         policy = np.tile(np.asarray(levels["policy"], dtype=str), reps)
         self.periodic, self.rop, self.minmax = policy == "periodic", policy == "rop", policy == "minmax"
         self.continuous = self.rop | self.minmax
+        self.settling = settling_days(params, levels) if scenario.start == "steady" else 0
+        self.days, self.first_measured = self.settling + scenario.horizon_days, self.settling + scenario.warmup_days
         self.on_hand = tile(initial_on_hand(params, levels))
-        self.backorders = np.zeros(reps * n)
         self.on_order = tile(params["on_order"])
+        if scenario.start == "steady":
+            self.on_hand, self.on_order = steady_start(params, levels, reps, first_replication)
+        self.backorders = np.zeros(reps * n)
         self.short = np.zeros(reps * n, dtype=bool)
         self.cycle_day = np.full(reps * n, -1)
         self.random_lead = bool((self.lead_std > 0).any())
@@ -245,7 +263,7 @@ class Model:
 
     def _open_streams(self, first: int) -> None:
         """The demand and lead-time streams of this model's replications, kept across runs when they fit."""
-        reps, n, horizon = self.reps, self.n, self.scenario.horizon_days
+        reps, n, horizon = self.reps, self.n, draws.kept_days(self.days)
         demand_seeds, lead_seeds = (s.spawn(first + reps)[first:]
                                     for s in np.random.SeedSequence(self.scenario.seed).spawn(2))
         if self.scenario.demand_distribution == "gamma":
@@ -299,7 +317,7 @@ class Model:
 
     def step(self, day: int, measured: bool) -> None:
         """The day for every SKU-replication — demand, the receipts due, the review (`core.sim.day_step`) — and
-        the day's closing inventory value per replication."""
+        the day's closing inventory value per replication (from the first day after settling)."""
         longest = day_step.step_day(
             day, measured, self.scenario.lost_sales, self._draw_demand(day), self._lead_draws(day),
             self.periodic, self.next_review, self.review_days, self.continuous, self.rop, self.s, self.S, self.Q,
@@ -307,8 +325,9 @@ class Model:
             self.demand, self.served, self.shipped, self.stockout_days, self.cycles, self.ok_cycles, self.orders,
             self.on_hand_days, *self.in_transit.arrays())
         self.in_transit.make_room(longest)  # for tomorrow's orders
-        np.multiply(self.on_hand, self.cost, out=self.stock_value)  # one buffer for every day
-        self.stock_value.reshape(self.reps, self.n).sum(axis=1, out=self.daily_value[day])
+        if day >= self.settling:  # the days after settling are the run's days
+            np.multiply(self.on_hand, self.cost, out=self.stock_value)  # one buffer for every day
+            self.stock_value.reshape(self.reps, self.n).sum(axis=1, out=self.daily_value[day - self.settling])
 
 
 def initial_on_hand(params: SkuTable, levels: SkuTable) -> np.ndarray:
@@ -317,13 +336,44 @@ def initial_on_hand(params: SkuTable, levels: SkuTable) -> np.ndarray:
     return np.where(np.isnan(on_hand), np.asarray(levels["order_up_to"], dtype=float), on_hand)
 
 
+def settling_days(params: SkuTable, levels: SkuTable) -> int:
+    """Days a steady-state run settles before it is measured: the longest lead time drawn (L + 4 σ_L) plus the
+    review period, over the SKUs with demand; by then every order of the start has landed and each SKU's stock
+    on order is what its policy placed (0 when no SKU has demand)."""
+    demand = np.asarray(params["mean_daily_demand"], dtype=float) > 0
+    if not demand.any():
+        return 0
+    lead = np.asarray(levels["lead_time_days"], dtype=float) + LEAD_TIME_REACH * np.asarray(
+        levels["lead_time_std_days"], dtype=float)
+    review = np.where(np.asarray(levels["policy"]) == "periodic", np.asarray(levels["review_days"], dtype=float), 1.0)
+    return int(np.ceil((lead + review)[demand].max())) + 1
+
+
+def steady_start(params: SkuTable, levels: SkuTable, reps: int, first_replication: int
+                 ) -> tuple[np.ndarray, np.ndarray]:
+    """On-hand and on-order per (replication, SKU) at the start of a steady-state run: periodic review at S; a
+    reorder point or min-max somewhere in its cycle, s + u (S − s) with u spread evenly over replications and
+    SKUs (a golden-ratio sequence, so the start does not favour the top of the cycle); nothing on order. SKUs
+    without demand keep today's on-hand and on-order."""
+    n = len(params["sku"])
+    low, top = np.asarray(levels["reorder_point"], dtype=float), np.asarray(levels["order_up_to"], dtype=float)
+    index = np.arange(first_replication * n, (first_replication + reps) * n, dtype=float) + 1
+    phase = np.where(np.tile(np.asarray(levels["policy"]) == "periodic", reps), 1.0,
+                     (index * GOLDEN_RATIO_FRACTION) % 1.0)
+    steady = np.tile(low, reps) + phase * np.tile(top - low, reps)
+    demand = np.tile(np.asarray(params["mean_daily_demand"], dtype=float) > 0, reps)
+    on_hand = np.where(demand, steady, np.tile(initial_on_hand(params, levels), reps))
+    on_order = np.where(demand, 0.0, np.tile(np.asarray(params["on_order"], dtype=float), reps))
+    return on_hand, on_order
+
+
 def run_calendar(model: Model, scenario: Scenario) -> None:
-    """The days of the scenario on the model, in this process."""
+    """The days of the scenario on the model (its settling days first), in this process."""
     env = simpy.Environment()
-    warmup = scenario.warmup_days
+    warmup = model.first_measured
 
     def days():
-        for day in range(scenario.horizon_days):
+        for day in range(model.days):
             model.step(day, measured=day >= warmup)
             yield env.timeout(1)
 
@@ -331,7 +381,7 @@ def run_calendar(model: Model, scenario: Scenario) -> None:
     lead = model.lead[pending].astype(np.int64)
     model.expect(pending, lead - 1, model.on_order[pending])  # on order today: as if placed yesterday
     env.process(days())
-    env.run(until=scenario.horizon_days)
+    env.run(until=model.days)
     model.in_transit = None  # what is still on its way after the last day is no outcome
 
 
@@ -425,6 +475,7 @@ class Run:
     daily_value: np.ndarray  # day × replication
     current_inventory_value: float
     skus_without_on_hand: list[str] = field(default_factory=list)
+    settling_days: int = 0  # run before the measured days (steady-state start), see `Model`
 
     @property
     def totals(self) -> dict[str, float | None]:
@@ -457,4 +508,4 @@ def run(params: SkuTable, scenario: Scenario, current_inventory_value: float | N
     replications = replication_totals(model, days, current_inventory_value)
     without = [str(sku) for sku in np.asarray(params["sku"])[np.isnan(on_hand)]]
     return Run(scenario, sku_results(model, params, levels, days), replications, spread(replications),
-               model.daily_value, current_inventory_value, without)
+               model.daily_value, current_inventory_value, without, model.settling)

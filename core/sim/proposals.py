@@ -9,6 +9,10 @@ if today were a review day — exactly the rule the simulator applies each day (
 
 The levels are the simulator's own (`plan_levels`), so a proposal is what the simulated plan would order.
 A per-SKU `service_level` column in the parameters overrides the scenario's level (and its per-class level).
+
+An order is placed as it can be bought: at least the item's minimum order quantity (`moq`) and rounded up to a
+whole number of packs (`pack_size`), or of units where the parameters give no pack. Each SKU's supplier comes from
+the parameters, else from its most valuable lot at the latest snapshot (`with_lot_suppliers`).
 """
 
 from __future__ import annotations
@@ -21,7 +25,8 @@ import pandas as pd
 from core.sim.simulation import Scenario, plan_levels
 
 RULES = ("reorder_point", "order_up_to", "min_max", "none")
-SKU_COLUMNS = ["sku", "supplier", "position", "reorder_point", "order_up_to", "order_qty", "order_value"]
+SKU_COLUMNS = ["sku", "supplier", "position", "reorder_point", "order_up_to", "order_qty", "order_value",
+               "expected_arrival", "rule"]
 SUPPLIER_COLUMNS = ["supplier", "sku_count", "order_qty_lines", "order_value"]
 
 
@@ -37,11 +42,18 @@ class Proposal:
     def total_value(self) -> float:
         return float(self.skus["order_value"].sum())
 
+    @property
+    def suppliers_to_order_from(self) -> int:
+        """Named suppliers with at least one order line (SKUs without a supplier are no supplier to call)."""
+        table = self.suppliers
+        return int((table["supplier"].notna() & (table["order_qty_lines"] > 0)).sum())
+
     def payload(self) -> dict:
         def records(frame: pd.DataFrame) -> list[dict]:
             return frame.astype(object).where(frame.notna(), None).to_dict("records")
 
-        return {"policy": self.scenario.policy, "skus": records(self.skus[SKU_COLUMNS]),
+        skus = self.skus.assign(expected_arrival=self.skus["arrival"].dt.strftime("%Y-%m-%d"))
+        return {"policy": self.scenario.policy, "skus": records(skus[SKU_COLUMNS]),
                 "suppliers": records(self.suppliers[SUPPLIER_COLUMNS]), "total_value": self.total_value}
 
 
@@ -76,6 +88,23 @@ def order_today(position: np.ndarray, levels: pd.DataFrame) -> tuple[np.ndarray,
     return qty, rule
 
 
+def placeable(qty: np.ndarray, pack_size: np.ndarray | None = None, moq: np.ndarray | None = None) -> np.ndarray:
+    """Quantities as they can be ordered: nothing stays nothing; anything else is lifted to the MOQ and rounded up
+    to a whole number of packs (of units where no pack is given). A pack or MOQ that is blank, zero or negative
+    is not a constraint."""
+    qty = np.asarray(qty, dtype=float)
+    pack = np.ones_like(qty) if pack_size is None else np.asarray(pack_size, dtype=float)
+    pack = np.where(np.isfinite(pack) & (pack > 0), pack, 1.0)
+    least = np.zeros_like(qty) if moq is None else np.asarray(moq, dtype=float)
+    least = np.where(np.isfinite(least) & (least > 0), least, 0.0)
+    packs = np.ceil(np.maximum(qty, least) / pack - 1e-9)  # 1e-9: 12.0000000001 packs is 12, not 13
+    return np.where(qty > 1e-9, np.round(packs * pack, 9), 0.0)
+
+
+def _column(params: pd.DataFrame, name: str) -> np.ndarray | None:
+    return pd.to_numeric(params[name], errors="coerce").to_numpy(float) if name in params else None
+
+
 def propose(params: pd.DataFrame, scenario: Scenario, today: pd.Timestamp | None = None) -> Proposal:
     """Today's order lines. Every SKU needs an on-hand (a proposal from an assumed stock would be a guess)."""
     if params.empty:
@@ -90,10 +119,10 @@ def propose(params: pd.DataFrame, scenario: Scenario, today: pd.Timestamp | None
     backorders = params["backorders"].fillna(0).to_numpy(float) if "backorders" in params else 0.0
     position = on_hand + on_order - backorders
     levels = levels_with_sku_service(params, scenario)
-    qty, rule = order_today(position, levels)
+    raw, rule = order_today(position, levels)
+    qty = placeable(raw, _column(params, "pack_size"), _column(params, "moq"))
     day = pd.Timestamp(today if today is not None else pd.Timestamp.today()).normalize()
-    supplier = params["supplier"] if "supplier" in params else pd.Series([None] * len(params))
-    supplier = supplier.astype(object).where(supplier.notna() & (supplier.astype(str).str.strip() != ""), None)
+    supplier = _named(params["supplier"] if "supplier" in params else pd.Series([None] * len(params)))
     lead = levels["lead_time_days"].to_numpy(float)
     skus = pd.DataFrame({
         "sku": params["sku"].to_numpy(), "supplier": supplier.to_numpy(), "policy": levels["policy"].to_numpy(),
@@ -106,6 +135,31 @@ def propose(params: pd.DataFrame, scenario: Scenario, today: pd.Timestamp | None
         "arrival": [day + pd.Timedelta(days=int(d)) if q > 0 else pd.NaT for d, q in zip(lead, qty, strict=True)],
     })
     return Proposal(scenario, skus, by_supplier(skus))
+
+
+def _named(supplier: pd.Series) -> pd.Series:
+    """Supplier names with blanks as None."""
+    supplier = supplier.astype(object)
+    return supplier.where(supplier.notna() & (supplier.astype(str).str.strip() != ""), None)
+
+
+def lot_suppliers(lots: pd.DataFrame) -> pd.Series:
+    """sku → the supplier of the SKU's most valuable lot naming one at the latest snapshot that has such a lot
+    (a SKU out of stock today keeps the supplier of its last stock); SKUs whose lots name none are left out."""
+    if "supplier" not in lots:
+        return pd.Series(dtype=object)
+    named = lots.assign(supplier=_named(lots["supplier"])).dropna(subset=["supplier"])
+    keys = [key for key in ("snapshot_date", "value") if key in named]
+    named = named.sort_values([*keys, "supplier"], ascending=[False] * len(keys) + [True], kind="stable",
+                              na_position="last")
+    return named.drop_duplicates("sku").set_index("sku")["supplier"]
+
+
+def with_lot_suppliers(params: pd.DataFrame, lots: pd.DataFrame) -> pd.DataFrame:
+    """The parameters with each SKU's supplier: its own where the parameters give one, else its lots'."""
+    given = _named(params["supplier"]) if "supplier" in params else pd.Series([None] * len(params), index=params.index)
+    from_lots = params["sku"].map(lot_suppliers(lots))
+    return params.assign(supplier=_named(given.where(given.notna(), from_lots)))
 
 
 def by_supplier(skus: pd.DataFrame) -> pd.DataFrame:

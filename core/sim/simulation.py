@@ -31,6 +31,7 @@ class SimulationResult:
     daily_value: pd.DataFrame
     current_inventory_value: float
     skus_without_on_hand: list[str] = field(default_factory=list)
+    settling_days: int = 0
 
     @property
     def achieved_service(self) -> float | None:
@@ -71,10 +72,12 @@ def simulate(params: pd.DataFrame, scenario: Scenario, current_inventory_value: 
              calendar: Callable[[Model, Scenario], None] | None = None) -> SimulationResult:
     """Run a scenario over every SKU of `params` (see `core.sim.planning`).
 
-    Cash release is measured against `current_inventory_value`: the lots' TIV at as-of when the parameters come
-    from lots. By default it is Σ on_hand × unit cost of the parameters, and the SKUs without an on_hand are
-    named in `skus_without_on_hand` (they start the simulation at the policy's level, stock that does not exist
-    today, so it is not counted as current stock).
+    Every measure is the policy's steady state by default (`Scenario.start`, see `engine.Model`): the same
+    whatever the horizon, apart from simulation noise. Cash release is measured against
+    `current_inventory_value`: the lots' TIV at as-of when the parameters come from lots. By default it is
+    Σ on_hand × unit cost of the parameters, and the SKUs without an on_hand are named in `skus_without_on_hand`
+    (with `start="today"` they start at the policy's level, stock that does not exist today, so it is not counted
+    as current stock).
     `calendar` runs the days on the model (default: here, in this process; `core.sim.parallel` splits the
     replications across processes).
     """
@@ -86,7 +89,8 @@ def simulate(params: pd.DataFrame, scenario: Scenario, current_inventory_value: 
     daily_value = pd.DataFrame({"day": np.arange(scenario.horizon_days), "mean": daily.mean(axis=1),
                                 "p05": np.quantile(daily, 0.05, axis=1), "p95": np.quantile(daily, 0.95, axis=1)})
     return SimulationResult(scenario, pd.DataFrame(outcome.skus), outcome.totals, _spread_table(replications),
-                            replications, daily_value, outcome.current_inventory_value, outcome.skus_without_on_hand)
+                            replications, daily_value, outcome.current_inventory_value, outcome.skus_without_on_hand,
+                            outcome.settling_days)
 
 
 def _spread_table(values: pd.DataFrame) -> pd.DataFrame:

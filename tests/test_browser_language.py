@@ -1,0 +1,37 @@
+"""The language a user chose holds in a real browser (issue 22): Streamlit drops every widget's value when a script
+opens another page itself, which once turned the app Chinese after "Apply these levels in what-if"."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, IDLE, serve_app
+from ui.i18n import catalog
+
+pytestmark = pytest.mark.browser
+
+
+def settle(page) -> None:
+    page.wait_for_timeout(1500)
+    page.wait_for_function(IDLE, timeout=600_000)
+
+
+def test_applying_the_optimisers_levels_in_what_if_keeps_english(tmp_path):
+    english = catalog("en")
+    with serve_app(tmp_path / "data") as url, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1440, "height": 1000})
+        page.goto(f"{url}/plan_orders")
+        settle(page)
+        page.get_by_text("English", exact=True).click()
+        settle(page)
+        assert page.locator("h1").first.inner_text() == english["orders.title"]
+        apply = page.locator(".st-key-btn_apply_levels button").first
+        apply.wait_for(timeout=600_000)
+        apply.click()
+        page.wait_for_url("**/what_if**", timeout=600_000)
+        settle(page)
+        assert page.locator("h1").first.inner_text() == english["whatif.title"]
+        assert english["nav.plan_orders"] in page.locator('[data-testid="stSidebarNav"]').inner_text()
+        browser.close()
