@@ -18,7 +18,7 @@ from ui.widgets import csv_download, display_frame
 FILE_TYPES = ["csv", "txt", "tsv", "gz", "xlsx", "xls"]
 UNMAPPED = "—"
 AUTO = "auto"
-CURRENCIES = [AUTO, "CNY", "EUR", "USD", "GBP", "HKD", "JPY"]
+CURRENCIES = [AUTO, "CNY", "EUR", "USD", "GBP", "HKD", "JPY", "BRL", "CLP", "MXN", "ARS", "INR", "IDR", "CHF"]
 PREVIEW_ROWS = 200
 
 through_app()
@@ -35,11 +35,17 @@ def _switch_to_upload() -> None:
     state.use_upload(_uploaded("upload_lots"), _uploaded("upload_movements"))
 
 
-left, right = st.columns(2)
+def _use_prices() -> None:
+    state.use_prices(_uploaded("upload_prices"))
+
+
+left, middle, right = st.columns(3)
 left.file_uploader(t("data.lots_file"), type=FILE_TYPES, key="upload_lots", on_change=_switch_to_upload,
                    help=t("data.lots_help"))
-right.file_uploader(t("data.movements_file"), type=FILE_TYPES, key="upload_movements", on_change=_switch_to_upload,
-                    help=t("data.movements_help"))
+middle.file_uploader(t("data.movements_file"), type=FILE_TYPES, key="upload_movements", on_change=_switch_to_upload,
+                     help=t("data.movements_help"))
+right.file_uploader(t("data.prices_file"), type=FILE_TYPES, key="upload_prices", on_change=_use_prices,
+                    help=t("data.prices_help"))
 source = state.current_source()
 if source.is_sample:
     st.info(t("data.showing_sample"), icon=":material/info:")
@@ -54,14 +60,15 @@ def apply_mapping(kind: str) -> None:
     state.set_mapping({k: v for k, v in chosen.items() if v != UNMAPPED}, kind)
 
 
-def mapping_editor(kind: str, error: InputError | None) -> None:
-    """One select box per canonical column; applying reloads the file and remembers the mapping for its layout."""
+def mapping_editor(kind: str, error: InputError | None, chosen: dict[str, str] | None = None) -> None:
+    """One select box per canonical column, set to the roles chosen (by the headers, the values or the user);
+    applying reloads the file and remembers the mapping for its layout."""
     file = source.file(kind)
     try:
-        headers, automatic = state.file_headers(kind, file.digest, file)
+        headers, automatic = state.file_headers(kind, file.digest, file, source.sheet if kind == "lots" else None)
     except InputError:
         return
-    current = {**automatic, **source.mapping_of(kind)}
+    current = {**automatic, **(chosen or {}), **source.mapping_of(kind)}
     with st.expander(t(f"data.mapping_{kind}"), expanded=error is not None), st.form(f"mapping_form_{kind}"):
         st.caption(t("data.mapping_help"))
         columns = st.columns(3)
@@ -75,10 +82,14 @@ def mapping_editor(kind: str, error: InputError | None) -> None:
 
 
 def error_message(error: InputError) -> str:
-    """A missing required column in the user's language, with the closest headers and how to map one."""
+    """Missing required columns in the user's language, each with the columns whose values could be it."""
     problem = error.problem
     if not problem.missing:
         return plain(error)
+    if problem.candidates and len(problem.candidates) > 1:
+        roles = "; ".join(t("data.missing_role", column=t(f"col.{key}"), candidates=plain(", ".join(found) or "—"))
+                          for key, found in problem.candidates.items())
+        return t("data.missing_roles", file=plain(problem.file), roles=roles)
     closest = ", ".join(problem.closest) or "—"
     example = problem.closest[0] if problem.closest else "…"
     return t("data.missing_column", file=plain(problem.file), column=t(f"col.{problem.missing}"),
@@ -93,8 +104,44 @@ def recognised(result: LoadResult) -> str:
     if conventions.date_basis != "none":
         parts.append(t("data.dates_day_first") if conventions.day_first else t("data.dates_month_first"))
     assumed = result.currency_basis == "default"
-    parts.append(result.currency + (f" ({t('data.currency_assumed')})" if assumed else ""))
+    parts.append(result.currency + (f" ({t('data.currency_assumed')})" if assumed else "")
+                 + f" — {t('data.currency_source', source=result.currency_source)}")
     return " · ".join(plain(p) for p in parts)
+
+
+def sheet_picker(result: LoadResult | None) -> None:
+    """Which sheet of a workbook is read; shown for workbooks of more than one sheet."""
+    sheets = (result.extra.get("sheets") if result else None) or []
+    if len(sheets) < 2:
+        return
+    chosen = result.extra.get("sheet")
+    picked = st.selectbox(t("data.sheet"), sheets, index=sheets.index(chosen) if chosen in sheets else 0,
+                          help=t("data.sheet_help"), key="sheet_picker")
+    if picked != chosen:
+        state.use_sheet(picked)
+        st.rerun()
+
+
+ROLE_EXAMPLES = 3
+
+
+def roles_table(result: LoadResult) -> None:
+    """The role each column was read as, how it was decided, and a few of its values."""
+    roles = result.extra.get("roles")
+    if roles is None:
+        return
+    rows = []
+    for key, header in roles.mapping.items():
+        evidence = roles.evidence.get(header)
+        rows.append({"role": t(f"col.{key}"), "header": header,
+                     "decided_by": t(f"data.decided.{roles.sources.get(key, 'mapping')}"),
+                     "confidence": f"{roles.confidence(key):.0%}",
+                     "values_seen": evidence.describe() if evidence else "",
+                     "examples": ", ".join(evidence.examples[:ROLE_EXAMPLES]) if evidence else ""})
+    with st.expander(t("data.roles"), expanded=any(s in ("arithmetic", "content", "keyword")
+                                                    for s in roles.sources.values())):
+        st.caption(t("data.roles_help"))
+        st.dataframe(pd.DataFrame(rows).rename(columns=lambda c: t(f"col.{c}")), hide_index=True, width="stretch")
 
 
 def _slug(kind: str) -> str:
@@ -137,7 +184,9 @@ except InputError as error:
         mapping_editor(failed, error)
     st.stop()
 
-mapping_editor("lots", None)
+sheet_picker(lots)
+roles_table(lots)
+mapping_editor("lots", None, lots.mapping)
 movements_problem = state.movements_problem()
 if movements_problem is not None:
     st.error(error_message(movements_problem), icon=":material/error:")
@@ -147,6 +196,14 @@ if source.movements:
 st.markdown(f"**{t('data.recognised')}:** {recognised(lots)}")
 for note in lots.conventions.notes:
     st.warning(plain(note), icon=":material/warning:")
+for note in lots.extra.get("notes", ()):
+    st.info(t("data.intake_note", note=plain(note)), icon=":material/info:")
+for warning in lots.extra.get("warnings", ()):
+    st.warning(t("data.intake_warning", warning=plain(warning)), icon=":material/warning:")
+if lots.extra.get("unpriced"):
+    unpriced = lots.extra["unpriced"]
+    st.warning(t("data.unpriced", count=number(len(unpriced)), items=plain(", ".join(unpriced[:20]))),
+               icon=":material/warning:")
 conventions_editor(lots)
 st.subheader(t("data.validation"))
 for result in (lots, movements):

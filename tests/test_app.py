@@ -132,12 +132,13 @@ def test_data_page_shows_one_clear_message_for_an_unusable_file():
     from ui import state
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     at.run()
+    # A warehouse is no longer required (issue 20); a cost or value is.
     at.session_state["source"] = state.Source(state.SourceFile.of("x.csv", "物料编码,数量\nA,1\n".encode()), None)
     at.switch_page("pages/data.py")
     at.run()
     assert not at.exception
     shown = at.error[0].value.replace("\\", "")  # the markdown source escapes the file's text
-    assert shown.startswith("x.csv：未找到必需的列“仓库”")  # in the user's language (zh by default)
+    assert shown.startswith("x.csv：未找到必需的列“单价”")  # in the user's language (zh by default)
 
 
 def test_the_worklist_holds_the_dead_lots_of_the_filtered_stock_only(sample):

@@ -11,9 +11,9 @@ import pytest
 from core.cli.main import main
 from tests.conftest import ROOT, SAMPLE
 
-TOP_KEYS = ["as_of", "currency", "tiv", "sku_count", "lot_count", "trend", "mix_by_warehouse", "mix_by_stock_type",
-            "ranking_bu", "ranking_sku", "abc", "aging", "slob", "suppliers_top5", "dead_stock", "cogs",
-            "avg_inventory", "ito", "dio"]
+TOP_KEYS = ["as_of", "currency", "currency_source", "tiv", "sku_count", "lot_count", "trend", "mix_by_warehouse",
+            "mix_by_stock_type", "ranking_bu", "ranking_sku", "abc", "aging", "slob", "suppliers_top5", "dead_stock",
+            "cogs", "avg_inventory", "ito", "dio", "warnings", "unpriced_items"]
 
 LOTS = ("snapshot_date,sku,warehouse,bu,supplier,qty,unit,unit_cost,receipt_date\n"
         "2024-12-31,A,成品仓,BU1,V1,10,pcs,20,2024-12-01\n"
@@ -34,6 +34,7 @@ def test_report_json_has_the_spec_keys_and_hand_worked_values(write_file, capsys
     assert code == 0, err
     report = json.loads(out)
     assert list(report) == TOP_KEYS
+    assert report["currency_source"] == "assumed" and report["warnings"] == []
     assert report["as_of"] == "2025-12-31"
     assert report["tiv"] == 300.0
     assert report["trend"] == [{"period": "2024-12", "tiv": 200.0}, {"period": "2025-12", "tiv": 300.0}]
@@ -73,7 +74,7 @@ def test_text_format_is_readable(write_file, capsys):
 
 @pytest.mark.parametrize(("content", "message"), [
     (b"", "lots.csv: the file is empty\n"),
-    ("物料编码,数量,单价\nA,1,2\n".encode("gbk"), "lots.csv: required column 'warehouse' is missing"),
+    ("仓库,数量,单价\nW,1,2\n".encode("gbk"), "lots.csv: required column 'sku' is missing"),
 ])
 def test_bad_input_exits_2_with_one_message_on_stderr(content, message, write_file, capsys):
     code, out, err = run(["report", str(write_file("lots.csv", content))], capsys)

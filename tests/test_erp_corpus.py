@@ -98,7 +98,7 @@ def test_sap_categories_sum_into_the_lot_and_stay_as_columns(corpus):
     assert lots.loc["A-100", "qty_quality"] == pytest.approx(200)
     assert lots.loc["A-100", "value_blocked"] == pytest.approx(86.25)
     assert lots.loc["C-300", "qty_in_transit"] == pytest.approx(500)
-    assert lots.loc["B-200", "warehouse"] == "0001"
+    assert lots.loc["B-200", "warehouse"] == "1000/0001"  # plant/storage location
 
 
 def test_german_export_is_described_with_its_locale_and_currency(corpus):

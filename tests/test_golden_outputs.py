@@ -1,12 +1,14 @@
 """The speed work must not change a byte: `report` and `simulate` on sample_data against outputs saved from the
-code as it was before the optimisation (tests/golden, committed first on their own). Two were produced again
-from the unoptimised code once issue 10 changed what they should say on purpose: `simulate` (gamma demand by
-default, levels for daily review, target beside achieved) and the 2026-03-31 report (movements cover only 151
-days of that year, so COGS is annualised over them)."""
+code as it was before the optimisation (tests/golden, committed first on their own). Produced again on purpose:
+`simulate` and the 2026-03-31 report once issue 10 changed what they say (gamma demand by default, levels for
+daily review, target beside achieved; COGS annualised over the 151 days the movements cover), and the three JSON
+reports once by issue 24 (money in exact cents: only last digits of shares, quantities, ITO and DIO changed,
+each now the nearest float to the exact decimal figure; every value to the cent is unchanged)."""
 
 from __future__ import annotations
 
 import gzip
+import os
 import subprocess
 import sys
 
@@ -19,9 +21,10 @@ LOTS = str(SAMPLE / "lots.csv.gz")
 MOVES = str(SAMPLE / "movements.csv.gz")
 
 
-def cli_output(args: list[str]) -> bytes:
+def cli_output(args: list[str], env: dict[str, str] | None = None) -> bytes:
     """A fresh process, as a user runs it, so start-up shortcuts (lazy imports) are exercised too."""
-    done = subprocess.run([sys.executable, "-m", "core.cli", *args], cwd=ROOT, capture_output=True, check=True)
+    done = subprocess.run([sys.executable, "-m", "core.cli", *args], cwd=ROOT, capture_output=True, check=True,
+                          env={**os.environ, **(env or {})})
     return done.stdout
 
 
@@ -39,6 +42,12 @@ def golden(name: str) -> bytes:
 ])
 def test_report_on_sample_is_byte_for_byte_the_pre_optimisation_output(args, name):
     assert cli_output(args) == golden(name)
+
+
+def test_report_is_the_same_bytes_on_one_thread_as_on_every_core():
+    # Money is summed in integer cents: the order in which threads add up their parts cannot change a digit.
+    args = ["report", LOTS, "--movements", MOVES]
+    assert cli_output(args, {"POLARS_MAX_THREADS": "1"}) == golden("report_sample_lots_movements.json.gz")
 
 
 def test_simulate_on_sample_parameters_is_byte_for_byte_the_pre_optimisation_output():

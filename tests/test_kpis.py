@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from fractions import Fraction
 
 import pandas as pd
 import pytest
@@ -416,3 +417,76 @@ def test_dashboard_counts_receipts_after_as_of_and_shortens_its_period():
     numbers = build_dashboard(Dataset(lots, movements))
     assert numbers.future_receipt_lots == 1
     assert numbers.turnover["period_days"] == 92 and numbers.turnover["ito"] == pytest.approx(3 * 365 / 275)
+
+
+# --- exact money: totals, shares and ties from integer cents (issue 24) ----------------------------------------
+
+def test_skus_with_equal_cent_totals_rank_by_name_not_by_float_noise():
+    # A's two lots make 796,681.65 exactly, as B's one lot does; added as floats they make 796,681.6499999999,
+    # which used to put B first. Equal values are ordered by SKU code (docs/kpis.md).
+    stock = lots_frame([{"sku": "B", "value": 796681.65}, {"sku": "A", "value": 79.20},
+                        {"sku": "A", "value": 796602.45}, {"sku": "C", "value": 0.10}])
+    abc = kpis.abc_classes(stock)
+    assert abc["sku"].tolist() == ["A", "B", "C"]
+    assert abc["value"].tolist() == [796681.65, 796681.65, 0.10]
+    half = float(Fraction(79668165, 2 * 79668165 + 10))  # each one's share of the exact total, 1,593,363.40
+    assert abc["share"].tolist() == [half, half, float(Fraction(10, 2 * 79668165 + 10))]
+    assert abc["abc"].tolist() == ["A", "A", "C"]  # B is ranked after 49.99999 %, C after 99.99999 %
+    by_bu = kpis.value_share(stock.assign(bu=stock["sku"].map({"A": "BU9", "B": "BU1", "C": "BU5"})), "bu")
+    assert by_bu["bu"].tolist() == ["BU1", "BU9", "BU5"]  # the same tie among BUs: by name
+
+
+def test_values_quantities_and_shares_add_up_to_the_exact_decimals():
+    # 0.1 + 0.2 is 0.30000000000000004 in floating point; the KPIs say 0.3.
+    stock = lots_frame([{"sku": "A", "value": 0.1, "qty": 0.1, "receipt_date": "2025-12-30"},
+                        {"sku": "B", "value": 0.2, "qty": 0.2, "receipt_date": "2025-12-29"},
+                        {"sku": "C", "value": 0.7, "qty": 0.7, "receipt_date": "2025-01-02"}])
+    assert kpis.total_inventory_value(stock) == 1.0
+    aging = kpis.aging_buckets(stock, AS_OF).set_index("bucket")
+    assert aging.loc["0-7"].tolist() == [0.3, 0.3, 0.3, 2]
+    assert aging.loc[">180"].tolist() == [0.7, 0.7, 0.7, 1]
+    summary = kpis.abc_summary(kpis.abc_classes(stock))
+    # C (ranked after 0 %) and B (after 70 %) are A, A (after 90 %) is B; 0.7 + 0.2 as floats is 0.8999999999999999
+    assert summary.loc["A"].tolist() == [2, 0.9, 0.9]
+    assert summary.loc["B"].tolist() == [1, 0.1, 0.1]
+    assert summary.loc["C"].tolist() == [0, 0.0, 0.0]
+
+
+def test_a_history_kept_as_snapshot_files_reports_what_the_whole_file_reports(tmp_path):
+    # The streamed history (trend over every snapshot kept, other figures from the as-of one) is the same report.
+    from core.kpis.history import history_report, keep_snapshots
+    from core.kpis.report import Dataset, build_report
+
+    lots = pd.concat([
+        lots_frame([{"sku": "A", "value": 10.5, "supplier": "V1", "receipt_date": "2024-01-01"}],
+                   snapshot="2025-10-31"),
+        lots_frame([{"sku": "A", "value": 20.25, "supplier": "V1", "receipt_date": "2024-01-01"},
+                    {"sku": "B", "value": 5.0, "supplier": None, "receipt_date": "2025-11-20"}], snapshot="2025-11-30"),
+        lots_frame([{"sku": "B", "value": 7.0, "supplier": "V2", "receipt_date": "2025-11-20"},
+                    {"sku": "C", "value": 7.0, "supplier": "V1", "receipt_date": "2025-12-30"}], snapshot="2025-12-31"),
+    ], ignore_index=True)
+    assert len(keep_snapshots(lots, tmp_path / "history")) == 3
+    for as_of in (None, "2025-12-15"):
+        kept = history_report(tmp_path / "history", as_of)
+        assert kept == build_report(Dataset(lots), as_of)
+    assert [row["tiv"] for row in kept["trend"]] == [10.5, 25.25]  # as of 2025-11-30: two months
+    assert history_report(tmp_path / "history")["ranking_sku"][:2] == [
+        {"sku": "B", "value": 7.0, "share": 0.5, "abc": "A"}, {"sku": "C", "value": 7.0, "share": 0.5, "abc": "A"}]
+
+
+def test_filter_changes_and_the_worklist_use_the_loaded_lots_converted_once(monkeypatch):
+    from core.kpis import frame
+    from core.kpis.dashboard import Filters, build_dashboard, build_worklist
+    from core.kpis.report import Dataset
+
+    conversions = []
+    convert = frame.kpi_frame
+    monkeypatch.setattr(frame, "kpi_frame", lambda lots: conversions.append(len(lots)) or convert(lots))
+    lots = lots_frame([{"sku": "A", "bu": "BU1", "value": 10.0, "receipt_date": "2024-01-01"},
+                       {"sku": "B", "bu": "BU2", "value": 30.0, "receipt_date": "2025-12-01"}])
+    data = Dataset(lots)
+    assert build_dashboard(data).tiv == 40.0
+    assert build_dashboard(Dataset(lots), filters=Filters(bu=("BU1",))).tiv == 10.0  # a rerun's new Dataset
+    assert build_worklist(data, filters=Filters(bu=("BU2",))).empty
+    assert build_worklist(data)["sku"].tolist() == ["A"]
+    assert conversions == [2]

@@ -68,10 +68,12 @@ def test_headers_match_english_aliases_regardless_of_case_and_spacing(write_file
 
 
 def test_explicit_mapping_fixes_a_header_that_matches_nothing(write_file):
-    text = "物料编码,库存地点,数量,金额\nA,成品仓,1,9\n"
-    with pytest.raises(InputError, match="required column 'warehouse' is missing"):
-        load_lots(write_file("lots.csv", text))
-    result = load_lots(write_file("lots.csv", text), mapping={"warehouse": "库存地点"})
+    # With no warehouse column the file is one warehouse, named for the file; the mapping names the column.
+    text = "物料编码,Ort,数量,金额\nA,成品仓,1,9\n"
+    unmapped = load_lots(write_file("lots.csv", text))
+    assert unmapped.data["warehouse"].tolist() == ["lots"]
+    assert unmapped.extra["warehouse_source"] == "file name"
+    result = load_lots(write_file("lots.csv", text), mapping={"warehouse": "Ort"})
     assert result.data["warehouse"].tolist() == ["成品仓"]
     assert result.unmatched == []
 
@@ -174,14 +176,14 @@ def test_every_row_is_either_used_or_set_aside(write_file):
     (b"\x00\x01\x02\x03PNG\x89\x00\xff" * 10, "lots.csv: not a CSV or XLSX file (binary content)"),
     (b"sku,qty\n" + bytes([0xFF, 0x80, 0xFE, 0x81, 0x9F]) * 50,
      "lots.csv: unknown text encoding; save the file as UTF-8 or GBK CSV"),
-    ("sku,warehouse,qty,Preis/Stk\nA,成品仓,1,2\n".encode(),
+    ("sku,warehouse,qty,Feld 4\nA,成品仓,1,2\n".encode(),
      "lots.csv: required column 'unit_cost' or 'value' is missing (accepted headers: unit_cost, unit cost, "
-     "unit price, cost, price, 单价, 单位成本, …); the file has: sku, warehouse, qty, Preis/Stk; closest headers: "
-     "Preis/Stk; map one on the Data page (column mapping) or headless with --mapping FILE holding "
-     "{\"Preis/Stk\": \"unit_cost\"}"),
-    ("物料编码,数量,单价\nA,1,2\n".encode("gbk"),
-     "lots.csv: required column 'warehouse' is missing (accepted headers: warehouse, warehouse name, wh, 仓库, "
-     "仓库名称, 库房, 仓别, …); the file has: 物料编码, 数量, 单价; every header is already mapped: the export "
+     "unit price, cost, price, 单价, 单位成本, …); the file has: sku, warehouse, qty, Feld 4; closest headers: "
+     "Feld 4; map one on the Data page (column mapping) or headless with --mapping FILE holding "
+     "{\"Feld 4\": \"unit_cost\"}"),
+    ("仓库,数量,单价\nW,1,2\n".encode("gbk"),
+     "lots.csv: required column 'sku' is missing (accepted headers: sku, item, item code, item no, material, "
+     "material code, part number, …); the file has: 仓库, 数量, 单价; no column of the file can be it: the export "
      "needs this column"),
     (b"sku,warehouse,qty,value\n", "lots.csv: no data rows below the header"),
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100,

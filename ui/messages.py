@@ -10,7 +10,7 @@ from core.intake.problems import InputError
 from ui.i18n import money, plain, t
 
 FILE_MESSAGES = {"the file is empty": "error.file_empty"}
-SHARE_PARAMS = {"target", "level", "achieved"}
+SHARE_PARAMS = {"target", "level", "achieved", "uniform"}
 MONEY_PARAMS = {"budget", "lowest"}
 
 

@@ -19,7 +19,7 @@ import pandas as pd
 import streamlit as st
 
 from core.intake.conventions import ConventionChoice
-from core.intake.loading import LoadResult, SchemaMatcher, load_lots, load_movements, load_planning
+from core.intake.loading import LoadResult, SchemaMatcher, load_lots, load_movements, load_planning, load_prices
 from core.intake.mapping_file import header_signature
 from core.intake.problems import InputError
 from core.intake.reading import read_header
@@ -70,11 +70,14 @@ class Source:
     is_sample: bool = False
     movements_mapping: tuple[tuple[str, str], ...] = ()
     conventions: tuple[str | None, bool | None, str | None] = (None, None, None)
+    prices: SourceFile | None = None  # a price list valuing a quantity-only stock list
+    sheet: str | None = None  # the workbook sheet chosen by hand (None: the one that reads as a stock list)
 
     @property
     def key(self) -> str:
         parts = [self.lots.digest, self.movements.digest if self.movements else "-", json.dumps(self.mapping),
-                 json.dumps(self.movements_mapping), json.dumps(self.conventions)]
+                 json.dumps(self.movements_mapping), json.dumps(self.conventions),
+                 self.prices.digest if self.prices else "-", self.sheet or "-"]
         return "|".join(parts)
 
     @property
@@ -126,7 +129,8 @@ def use_upload(lots: tuple[str, bytes] | None, movements: tuple[str, bytes] | No
     if source.is_sample and not lots:
         lots_mapping, conventions = (), (None, None, None)
     st.session_state[SOURCE_KEY] = Source(lots_file, movements_file, lots_mapping, False, movements_mapping,
-                                          conventions)
+                                          conventions, prices=source.prices,
+                                          sheet=None if lots else source.sheet)
     st.session_state.pop(AS_OF_KEY, None)
 
 
@@ -158,6 +162,17 @@ def set_conventions(decimal: str | None, day_first: bool | None, currency: str |
     _remember("lots", updated)
 
 
+def use_prices(prices: tuple[str, bytes] | None) -> None:
+    """Value the stock list with an uploaded price list (None: without one)."""
+    source = current_source()
+    st.session_state[SOURCE_KEY] = replace(source, prices=SourceFile.of(*prices) if prices else None)
+
+
+def use_sheet(sheet: str | None) -> None:
+    """Read the stock list from this sheet of its workbook."""
+    st.session_state[SOURCE_KEY] = replace(current_source(), sheet=sheet)
+
+
 def use_sample() -> None:
     st.session_state[SOURCE_KEY] = sample_source()
     st.session_state.pop(AS_OF_KEY, None)
@@ -166,8 +181,11 @@ def use_sample() -> None:
 @st.cache_resource(max_entries=8, ttl=CACHE_TTL, show_spinner=False)
 def _load(key: str, _source: Source) -> tuple[LoadResult, LoadResult | None, InputError | None]:
     """Both files; a movements file that cannot be used is reported, not fatal: the KPIs go on without it."""
+    prices = None
+    if _source.prices:
+        prices = load_prices(_source.prices.data, name=_source.prices.name, choice=_source.choice)
     lots = load_lots(_source.lots.data, name=_source.lots.name, mapping=dict(_source.mapping) or None,
-                     choice=_source.choice)
+                     choice=_source.choice, sheet=_source.sheet, prices=prices)
     movements, problem = None, None
     if _source.movements:
         try:
@@ -192,11 +210,12 @@ def movements_problem() -> InputError | None:
 
 
 @st.cache_data(max_entries=8, ttl=CACHE_TTL, show_spinner=False)
-def file_headers(kind: str, digest: str, _file: SourceFile) -> tuple[list[str], dict[str, str]]:
-    """Headers of a lots or movements file (read from its first rows) and the automatic mapping, even when a
-    required column is missing."""
+def file_headers(kind: str, digest: str, _file: SourceFile, sheet: str | None = None,
+                 ) -> tuple[list[str], dict[str, str]]:
+    """Headers of a lots or movements file (read from its first rows, of `sheet` in a workbook) and the automatic
+    mapping by the headers, even when a required column is missing."""
     matcher = SchemaMatcher(SCHEMAS[kind])
-    headers = read_header(_file.data, matcher, name=_file.name)
+    headers = read_header(_file.data, matcher, name=_file.name, sheet=sheet)
     return headers, matcher.mapping(headers)
 
 

@@ -53,6 +53,12 @@ def _mapping(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--mapping", help="JSON or YAML file of header → column for headers the aliases miss")
 
 
+def _stock_inputs(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--sheet", help="workbook sheet holding the stock list (default: the one whose headers "
+                                        "read as a stock list)")
+    parser.add_argument("--prices", help="price list (item → unit cost) for a stock list without costs")
+
+
 def _format(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=("json", "text"), default="json")
 
@@ -60,7 +66,8 @@ def _format(parser: argparse.ArgumentParser) -> None:
 def build_parser() -> argparse.ArgumentParser:
     parser = OneLineParser(prog="python -m core.cli", description="Inventory Decision Board, headless.")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=OneLineParser)
-    report = commands.add_parser("report", help="KPIs of a stock file (SPEC §3)", parents=[_options(_mapping, _format)])
+    report = commands.add_parser("report", help="KPIs of a stock file (SPEC §3)",
+                                 parents=[_options(_mapping, _stock_inputs, _format)])
     report.add_argument("lots", help="stock lots file (CSV or XLSX)")
     report.add_argument("--movements", help="movements file for COGS, ITO and DIO")
     report.add_argument("--as-of", type=date_arg, help="report date, YYYY-MM-DD (default: the latest snapshot)")
@@ -68,7 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--rejects", help="write the rows set aside to this CSV file")
 
     simulate = commands.add_parser("simulate", help="replenishment simulation (SPEC §4)",
-                                   parents=[_options(_policy, _service_level, _runs, _mapping, _format)])
+                                   parents=[_options(_policy, _service_level, _runs, _mapping, _stock_inputs, _format)])
     simulate.add_argument("params", nargs="?", help="planning-parameters file (SPEC §2.3)")
     simulate.add_argument("--lots", help="derive parameters from this lots file …")
     simulate.add_argument("--movements", help="… and this movements file")

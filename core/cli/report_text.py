@@ -49,7 +49,8 @@ def _name(key: str, value: object) -> str:
 def report_text(report: dict) -> str:
     """A readable plain-text form of `build_report`'s result."""
     cur = report["currency"]
-    lines = [f"Inventory report as of {report['as_of']} ({cur})",
+    assumed = " (assumed)" if report.get("currency_source") == "assumed" else ""
+    lines = [f"Inventory report as of {report['as_of']} ({cur}{assumed})",
              f"  TIV {money_text(report['tiv'], cur)}  ·  {report['sku_count']:,} SKUs  ·  "
              f"{report['lot_count']:,} lots"]
     if report["ito"] is not None:
@@ -86,4 +87,6 @@ def report_text(report: dict) -> str:
         for band, label in (("over_365", "> 365 days: scrap / discount"),
                             ("d181_365", "181–365 days: promote / pause purchasing")):
             lines.append(_row(label, money_text(dead[band]["value"], cur), "", _skus(dead[band]["sku_count"])))
+    if report.get("warnings"):
+        lines += ["\nWarnings", *(f"  {warning}" for warning in report["warnings"])]
     return "\n".join(lines) + "\n"

@@ -49,7 +49,8 @@ def _plain_input(args: argparse.Namespace) -> SimulationInput | None:
 
 
 def _loaded_input(args: argparse.Namespace) -> SimulationInput:
-    from core.intake.loading import load_lots, load_movements, load_planning
+    from core.cli.stock_input import load_stock
+    from core.intake.loading import load_movements, load_planning
     from core.intake.mapping_file import MappingFile, read_mapping_file
     from core.sim.planning import derive_parameters, parameters_from_file
     from core.sim.simulation import frame_table
@@ -65,7 +66,7 @@ def _loaded_input(args: argparse.Namespace) -> SimulationInput:
     elif args.default_lead_time is None:
         raise fail(Path(args.lots).name, "lots carry no lead time; give --default-lead-time DAYS to derive parameters")
     else:
-        lots = load_lots(args.lots, mapping=mapping.for_kind("lots"), choice=mapping.choice)
+        lots = load_stock(args, mapping)
         movements = load_movements(args.movements, mapping=mapping.for_kind("movements"), choice=mapping.choice)
         planning = derive_parameters(lots.data, movements.data, default_lead_time=args.default_lead_time)
     excluded = list(zip(planning.excluded["sku"].astype(str), planning.excluded["reason"], strict=True))

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 POINT, COMMA = ".", ","
-_NOISE = re.compile(r"[¥￥$€£\s\u00a0']|RMB|CNY|USD|EUR|GBP|HKD|元")
+_NOISE = re.compile(r"R\$|[¥￥$€£円\s\u00a0']|RMB|CNY|USD|EUR|GBP|HKD|BRL|CLP|MXN|JPY|元|(?<=\d)\s*[^\W\d_]{1,6}\.?$")
 _COMMA_ONLY = re.compile(r"^[-+(]?(\d{1,3}(\.\d{3})+,\d+|\d{1,3}(\.\d{3}){2,}|\d+,(\d{1,2}|\d{4,})"
                          r"|(0|\d{4,}),\d+)\)?$")
 _POINT_ONLY = re.compile(r"^[-+(]?(\d{1,3}(,\d{3})+\.\d+|\d{1,3}(,\d{3}){2,}|\d+\.(\d{1,2}|\d{4,})"

@@ -1,15 +1,25 @@
-"""Load stock lots, movements and planning parameters into canonical columns, setting bad rows aside.
+"""Load stock lots, movements, planning parameters and price lists into canonical columns, setting bad rows aside.
+
+Intake runs as stages, data flowing one way:
+  bytes → table (`reading`: format, encoding, separator, the workbook's stock sheet, header rows, title)
+  → layout (totals and subtotal rows set aside, here)
+  → column roles (`roles`: header evidence from `profiles`, the schema's aliases and `vocabulary`, confirmed or
+    refused by the values and `qty × price ≈ amount`; a stock list of another kind or with open roles is refused
+    in one message)
+  → typed columns (`parsing` with the file's `conventions`)
+  → lots with their problems (warehouse from plant/sloc or the file, prices, value, stock type, currency) and the
+    plausibility `guards`.
 
 A fatal problem (file unreadable, empty, a required column missing) raises `InputError` with one message.
 A row-level problem (a number that cannot be read, a negative quantity or cost, an empty key) sets
 the row aside: it is listed in `LoadResult.problems` and kept as the file had it in `LoadResult.rejected`.
 A receipt or last-move date that cannot be read keeps its lot (age unknown) with a warning; totals and
 subtotal rows (合计, Summe, Grand Total, …) are not stock: they are noted as such and never counted.
-A known ERP report (SAP MB52, Kingdee, U8, Odoo, …; see `profiles`) is recognised by its headers.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,15 +30,26 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from core.intake.conventions import ConventionChoice, Conventions
+from core.intake.guards import plausibility
 from core.intake.parsing import map_distinct, parse_dates, parse_numbers, parse_text
 from core.intake.problems import ERROR, NOTE, WARNING, empty_problems, fail, problems_frame
 from core.intake.profiles import ErpProfile, profiles, recognise
 from core.intake.reading import RawTable, Source, read_table
+from core.intake.roles import (
+    KIND_ADVICE,
+    Roles,
+    column_evidence,
+    missing_message,
+    other_kind,
+    settle,
+    unvalued_categories,
+)
 from core.intake.schema import (
     LOTS,
     MOVEMENTS,
     OTHER_STOCK_TYPE,
     PLANNING,
+    PRICES,
     STOCK_TYPES,
     TOTALS_LABEL,
     TOTALS_PREFIX,
@@ -36,11 +57,15 @@ from core.intake.schema import (
     infer_stock_type,
     normalize_header,
 )
+from core.intake.vocabulary import category_of_header, keyword_role, role_of_header
 
 ROW = "_row"
 DEFAULT_CURRENCY = "CNY"
-_CURRENCY_SIGNS = {"¥": "CNY", "￥": "CNY", "元": "CNY", "RMB": "CNY", "CNY": "CNY", "€": "EUR", "EUR": "EUR",
+_CURRENCY_SIGNS = {"R$": "BRL", "円": "JPY", "CLP": "CLP", "BRL": "BRL", "JPY": "JPY", "MXN": "MXN",
+                   "¥": "CNY", "￥": "CNY", "元": "CNY", "RMB": "CNY", "CNY": "CNY", "€": "EUR", "EUR": "EUR",
                    "US$": "USD", "$": "USD", "USD": "USD", "£": "GBP", "GBP": "GBP", "HKD": "HKD"}
+CURRENCY_SOURCES = {"user": "mapping", "column": "column", "signs": "symbol", "profile": "profile",
+                    "default": "assumed"}
 VALUE_TOLERANCE = 0.01  # relative gap between value and qty × unit_cost that draws a warning
 
 
@@ -62,6 +87,11 @@ class LoadResult:
     currency_basis: str = "default"  # user | column | signs | profile | default
 
     @property
+    def currency_source(self) -> str:
+        """Where the currency came from, as the report says it: mapping, column, symbol, profile or assumed."""
+        return CURRENCY_SOURCES.get(self.currency_basis, self.currency_basis)
+
+    @property
     def rejected_count(self) -> int:
         return len(self.rejected)
 
@@ -72,7 +102,9 @@ class LoadResult:
     def describe(self) -> str:
         """'SAP MB52 / MB5B (German), decimal comma, day-first dates, EUR': what was recognised, in English."""
         currency = self.currency + (" (assumed)" if self.currency_basis == "default" else "")
-        return ", ".join([self.profile or "generic columns", self.conventions.describe(), currency])
+        sheets = self.extra.get("sheets") or []
+        where = [f"sheet '{self.extra['sheet']}' of {len(sheets)}"] if len(sheets) > 1 else []
+        return ", ".join([*where, self.profile or "generic columns", self.conventions.describe(), currency])
 
 
 class SchemaMatcher:
@@ -87,10 +119,24 @@ class SchemaMatcher:
     def key_of(self, header: object) -> str | None:
         return self.by_alias.get(normalize_header(header))
 
+    def word_key_of(self, header: object) -> str | None:
+        """A stock list's column by the multilingual vocabulary or the SAP stock-category words."""
+        if self.schema not in (LOTS, PRICES):
+            return None
+        key = role_of_header(header) or category_of_header(header)
+        return key if key in self.schema.keys else None
+
+    def keyword_key_of(self, header: object) -> str | None:
+        """A stock list's column by a telling word among the header's words (the weakest header evidence)."""
+        if self.schema not in (LOTS, PRICES):
+            return None
+        key = keyword_role(header)
+        return key if key in self.schema.keys else None
+
     def score(self, cells: list[object]) -> int:
-        """Columns recognised in a row, by the generic aliases or by the ERP profile that knows most of them."""
+        """Columns recognised in a row, by the generic aliases and words or by the ERP profile that knows most."""
         texts = [c for c in cells if isinstance(c, str) and c.strip()]
-        best = len({self.key_of(c) for c in texts} - {None})
+        best = len({self.key_of(c) or self.word_key_of(c) for c in texts} - {None})
         for profile in self.profiles:
             best = max(best, len({profile.key_of(c) for c in texts} & set(self.schema.keys)))
         return best
@@ -101,22 +147,31 @@ class SchemaMatcher:
         return recognise(headers, self.key_of, self.schema.keys)
 
     def mapping(self, headers: list[str]) -> dict[str, str]:
-        """Canonical key → header: explicit overrides first, then the recognised ERP profile's vocabulary,
-        then the first header matching each key by the generic aliases."""
+        return self.resolve(headers)[0]
+
+    def resolve(self, headers: list[str]) -> tuple[dict[str, str], dict[str, str]]:
+        """(canonical key → header, key → where it came from): explicit overrides first, then the recognised ERP
+        profile's vocabulary, then the generic aliases, then (stock lists) the multilingual words."""
         unknown = sorted(set(self.overrides) - set(self.schema.keys))
         if unknown:
             raise ValueError(f"unknown column keys in the mapping: {', '.join(unknown)}")
         mapping = dict(self.overrides)
+        sources = dict.fromkeys(mapping, "mapping")
         taken = set(mapping.values())
         profile = self.profile(headers)
-        lookups = ([profile.key_of] if profile else []) + [self.key_of]
-        for key_of in lookups:
+        lookups = ([(profile.key_of, "profile")] if profile else []) + [(self.key_of, "alias")]
+        lookups.append((self.word_key_of, "vocabulary"))
+        lookups.append((self.keyword_key_of, "keyword"))
+        for key_of, source in lookups:
             for header in headers:
                 key = key_of(header)
+                if source == "keyword" and any(k.startswith(f"{key}_") for k in mapping):
+                    continue  # a total by a weak word, where the file already gives its categories
                 if key in self.schema.keys and key not in mapping and header not in taken:
                     mapping[key] = header
+                    sources[key] = source
                     taken.add(header)
-        return mapping
+        return mapping, sources
 
     def header_kinds(self, headers: list[str]) -> dict[str, str]:
         kinds = {c.key: c.kind for c in self.schema.columns}
@@ -197,6 +252,7 @@ class _RowChecks:
         self.bad = np.zeros(len(raw.frame), dtype=bool)
         self.unreadable: dict[str, np.ndarray] = {}
         self.profile: ErpProfile | None = None
+        self.roles: Roles | None = None
 
     def add(self, key: str, mask: np.ndarray, what: str | Callable[[pd.Series], pd.Series],
             severity: str = ERROR) -> None:
@@ -245,6 +301,10 @@ def _quoted(values: pd.Series) -> pd.Series:
 
 
 AGE_DATES = ("receipt_date", "last_move_date")
+# An ERP's stock report may state negative stock in a category (backflushed issues) or a negative amount (a
+# revaluation): those figures are the report's own and are kept, with a warning; a negative unit cost or plain
+# quantity column is a misread row and is set aside.
+SIGNED_AS_STATED = frozenset({"value", *LOTS.parts["qty"], *LOTS.parts["value"]})
 
 
 def _parse_columns(raw: RawTable, schema: FileSchema, mapping: dict[str, str], checks: _RowChecks) -> pd.DataFrame:
@@ -270,7 +330,11 @@ def _parse_columns(raw: RawTable, schema: FileSchema, mapping: dict[str, str], c
             checks.add(column.key, invalid, lambda bad: _quoted(bad) + " is not a date")
         if column.kind == "number":
             negative = (values < 0).to_numpy()
-            checks.add(column.key, negative, lambda _, v=values[negative]: v.map("{:g}".format) + " is negative")
+            if schema is LOTS and column.key in SIGNED_AS_STATED:
+                checks.add(column.key, negative, lambda _, v=values[negative]: v.map("{:g}".format)
+                           + " is negative: kept as the report states it (negative stock or a correction)", WARNING)
+            else:
+                checks.add(column.key, negative, lambda _, v=values[negative]: v.map("{:g}".format) + " is negative")
         data[column.key] = values.reset_index(drop=True)
     frame = pd.DataFrame(data)
     for total, parts in schema.parts.items():
@@ -343,24 +407,99 @@ def _drop_totals(raw: RawTable, mapping: dict[str, str]) -> tuple[RawTable, np.n
         return raw, np.array([], dtype=int), []
     labels = raw.frame[mask].astype(object).apply(
         lambda row: next((str(v) for v in row if isinstance(v, str) and v.strip()), ""), axis=1).tolist()
-    kept = RawTable(raw.name, raw.frame[~mask].reset_index(drop=True), raw.rows[~mask], raw.headers, raw.encoding,
-                    raw.malformed, raw.conventions)
+    kept = dataclasses.replace(raw, frame=raw.frame[~mask].reset_index(drop=True), rows=raw.rows[~mask])
     return kept, raw.rows[mask], labels
 
 
 def load_table(source: Source, schema: FileSchema, name: str | None = None, mapping: dict[str, str] | None = None,
-               encoding: str | None = None, choice: ConventionChoice | None = None,
-               ) -> tuple[RawTable, pd.DataFrame, dict[str, str], _RowChecks]:
+               encoding: str | None = None, choice: ConventionChoice | None = None, sheet: str | None = None,
+               priced: bool = False) -> tuple[RawTable, pd.DataFrame, dict[str, str], _RowChecks]:
+    """Read, find the roles, set totals aside and parse; `priced`: a price list will supply the unit costs."""
     matcher = SchemaMatcher(schema, mapping)
-    raw = read_table(source, matcher, name=name, encoding=encoding, choice=choice)
-    resolved = matcher.mapping(raw.headers)
-    _check_columns(raw, schema, resolved)
-    raw, totals_at, totals_labels = _drop_totals(raw, resolved)
+    raw = read_table(source, matcher, name=name, encoding=encoding, choice=choice, sheet=sheet)
+    roles = None
+    if schema is LOTS:
+        raw, resolved, roles, totals_at, totals_labels = _lot_roles(raw, matcher, priced)
+    else:
+        resolved = matcher.mapping(raw.headers)
+        _check_columns(raw, schema, resolved)
+        raw, totals_at, totals_labels = _drop_totals(raw, resolved)
     checks = _RowChecks(raw, resolved)
+    checks.roles = roles
     checks.add_totals(totals_at, totals_labels)
     frame = _parse_columns(raw, schema, resolved, checks)
     checks.profile = matcher.profile(raw.headers)
     return raw, frame, resolved, checks
+
+
+def _where(raw: RawTable) -> str:
+    """'sheet 'Inventory' of 3 (Assumptions, Inventory, Notes): ' for a message about a workbook of several sheets."""
+    return f"sheet '{raw.sheet}' of {len(raw.sheets)} ({', '.join(raw.sheets)}): " if len(raw.sheets) > 1 else ""
+
+
+def _evidence_roles(raw: RawTable, matcher: SchemaMatcher, priced: bool,
+                    ) -> tuple[dict[str, str], Roles, RawTable, np.ndarray, list]:
+    by_header, sources = matcher.resolve(raw.headers)
+    missing_override = [h for h in by_header.values() if h not in raw.headers]
+    if missing_override:
+        raise fail(raw.name, f"mapped column '{missing_override[0]}' is not in the file; "
+                             f"the file has: {', '.join(raw.headers)}")
+    body, totals_at, totals_labels = _drop_totals(raw, by_header)
+    roles = settle(by_header, sources, column_evidence(body.frame, raw.conventions.decimal), priced)
+    return by_header, roles, body, totals_at, totals_labels
+
+
+def read_roles(source: Source, name: str | None = None, mapping: dict[str, str] | None = None,
+               encoding: str | None = None, choice: ConventionChoice | None = None, sheet: str | None = None,
+               priced: bool = False) -> tuple[RawTable, Roles]:
+    """The table of a stock list and the roles its evidence supports, open roles included — what the Data page
+    shows and lets the user change; `load_lots` refuses where this only reports."""
+    matcher = SchemaMatcher(LOTS, mapping)
+    raw = read_table(source, matcher, name=name, encoding=encoding, choice=choice, sheet=sheet)
+    return raw, _evidence_roles(raw, matcher, priced)[1]
+
+
+def _lot_roles(raw: RawTable, matcher: SchemaMatcher, priced: bool,
+               ) -> tuple[RawTable, dict[str, str], Roles, np.ndarray, list]:
+    """The stock list's roles from its headers and values (see `roles`); refuses a file of another kind, or
+    one with open roles, in one message."""
+    by_header, roles, body, totals_at, totals_labels = _evidence_roles(raw, matcher, priced)
+    kind = other_kind(raw.headers, roles, raw.title)
+    if kind:
+        raise fail(raw.name, f"{_where(raw)}looks like {KIND_ADVICE[kind[0]]} (columns {', '.join(kind[1])})")
+    if roles.missing:
+        first = roles.missing[0]
+        raise fail(raw.name, _where(raw) + missing_message(roles, raw.headers), missing=first,
+                   closest=tuple(roles.candidates.get(first, ())), candidates=roles.candidates)
+    if len(raw.frame) == 0:
+        raise fail(raw.name, "no data rows below the header")
+    if roles.mapping != by_header:
+        body, totals_at, totals_labels = _drop_totals(raw, roles.mapping)
+    return body, roles.mapping, roles, totals_at, totals_labels
+
+
+PLANT_LEVEL = "plant level"
+
+
+def _settle_warehouse(frame: pd.DataFrame, name: str, checks: _RowChecks) -> str:
+    """The warehouse of each lot, and where it came from: the column; SAP's plant and storage location as
+    `plant/sloc` (an empty storage location is plant-level stock, in transit between plants: `1000 (plant level)`);
+    the plant alone; or, in a file with neither, one warehouse named for the file."""
+    if "plant" in frame:
+        plant = frame["plant"]
+        if "warehouse" not in frame:
+            frame["warehouse"] = plant
+            return "plant"
+        sloc = frame["warehouse"]
+        frame["warehouse"] = (plant + "/" + sloc).where(sloc.notna(), plant + f" ({PLANT_LEVEL})").where(
+            plant.notna(), sloc)
+        checks.add("warehouse", frame["warehouse"].isna().to_numpy() & ~checks.bad, "is empty")
+        return "plant and storage location"
+    if "warehouse" in frame:
+        checks.add("warehouse", frame["warehouse"].isna().to_numpy() & ~checks.bad, "is empty")
+        return "column"
+    frame["warehouse"] = re.sub(r"(\.[A-Za-z0-9]{1,4})+$", "", name) or name
+    return "file name"
 
 
 def _stock_type_of(given: object, warehouse: object) -> str:
@@ -396,20 +535,30 @@ def _currency(frame: pd.DataFrame, raw: RawTable, mapping: dict[str, str], profi
         return choice.currency.upper(), "user"
     if "currency" in frame and frame["currency"].notna().any():
         return str(frame["currency"].mode().iloc[0]).strip().upper(), "column"
+    found = _currency_sign(raw, mapping)
+    if found:
+        japanese = any(re.search(r"[\u3040-\u30ff]", h) for h in raw.headers)
+        return ("JPY" if found == "CNY" and japanese else found), "signs"
+    if profile and profile.currency:
+        return profile.currency, "profile"
+    return DEFAULT_CURRENCY, "default"
+
+
+def _currency_sign(raw: RawTable, mapping: dict[str, str]) -> str | None:
+    """The currency the money cells or headers write (€ 12,50; R$ 41,07; 'Einzelpreis in €'; '単価(円)')."""
     money = [k for k in ("value", "unit_cost", *LOTS.parts["value"]) if k in mapping]
     for key in money:
         cells = raw.frame[mapping[key]]
         if not pd.api.types.is_numeric_dtype(cells):
             found = _sign_in(" ".join(cells.dropna().astype(str).head(200)))
             if found:
-                return found, "signs"
+                return found
     for key in money:
-        found = _sign_in(re.sub(r"^[^(（\[]*", "", mapping[key]).upper() or "")
+        found = _sign_in(re.sub(r"^[^(（\[]*", "", mapping[key]).upper() or "") or _sign_in(
+            re.sub(r"^.*?(?=(?:\s(?:in|en|em)\s|[€$¥£￥円]|R\$)|$)", "", mapping[key]))
         if found:
-            return found, "signs"
-    if profile and profile.currency:
-        return profile.currency, "profile"
-    return DEFAULT_CURRENCY, "default"
+            return found
+    return None
 
 
 def _check_value(frame: pd.DataFrame, checks: _RowChecks) -> int:
@@ -426,10 +575,14 @@ def _check_value(frame: pd.DataFrame, checks: _RowChecks) -> int:
 
 
 def load_lots(source: Source, name: str | None = None, mapping: dict[str, str] | None = None,
-              encoding: str | None = None, choice: ConventionChoice | None = None) -> LoadResult:
-    """Stock lots (SPEC §2.1): value from qty × unit_cost where absent, stock type from the warehouse name."""
-    raw, frame, resolved, checks = load_table(source, LOTS, name, mapping, encoding, choice)
+              encoding: str | None = None, choice: ConventionChoice | None = None, sheet: str | None = None,
+              prices: LoadResult | None = None) -> LoadResult:
+    """Stock lots (SPEC §2.1): value from qty × unit_cost where absent, stock type from the warehouse name;
+    `prices` (see `load_prices`) gives the unit cost of lots the file does not value."""
+    raw, frame, resolved, checks = load_table(source, LOTS, name, mapping, encoding, choice, sheet, prices is not None)
+    warehouse_source = _settle_warehouse(frame, raw.name, checks)
     mismatched = _check_value(frame, checks) if {"value", "unit_cost"} <= set(frame) else 0
+    unpriced = _apply_prices(frame, prices, checks) if prices is not None else []
     if "value" not in frame:
         frame["value"] = frame["qty"] * frame["unit_cost"]
     elif "unit_cost" in frame:
@@ -447,8 +600,96 @@ def load_lots(source: Source, name: str | None = None, mapping: dict[str, str] |
     frame["stock_type"] = _stock_types(frame)
     result = _finish(raw, frame, resolved, checks)
     result.currency, result.currency_basis = _currency(frame, raw, resolved, checks.profile, choice)
+    if prices is not None and result.currency_basis == "default" and prices.currency_basis != "default":
+        result.currency, result.currency_basis = prices.currency, prices.currency_basis
     result.profile = checks.profile.name if checks.profile else None
-    result.extra.update(totals_rows=int((result.problems["severity"] == NOTE).sum()), value_mismatch_rows=mismatched)
+    result.extra.update(totals_rows=int((result.problems["severity"] == NOTE).sum()), value_mismatch_rows=mismatched,
+                        warehouse_source=warehouse_source, roles=checks.roles, unpriced=unpriced,
+                        sheet=raw.sheet, sheets=raw.sheets)
+    result.extra["warnings"] = plausibility(result.data, result.mapping, set(result.mapping), result.problems,
+                                            result.data[ROW], checks.roles)
+    result.extra["notes"] = _intake_notes(result, warehouse_source)
+    if prices is not None and prices.extra.get("joined_on"):
+        result.extra["notes"].append(f"price list {prices.name} matched on its column '{prices.extra['joined_on']}'")
+    if checks.roles is not None:
+        result.extra["warnings"] += _unvalued_stock(result.data, checks.roles)
+    return result
+
+
+def _unvalued_stock(frame: pd.DataFrame, roles: Roles) -> list[str]:
+    warnings = []
+    for key in unvalued_categories(roles):
+        units = float(frame[key].fillna(0).abs().sum()) if key in frame else 0.0
+        if units:
+            warnings.append(f"'{roles.mapping[key]}' holds {units:,.10g} units of {key[4:].replace('_', ' ')} stock "
+                            f"but the file has no value column for them: they are not in the TIV")
+    return warnings
+
+
+def _intake_notes(result: LoadResult, warehouse_source: str) -> list[str]:
+    """What the summary says about how the list was read beyond its headers."""
+    notes = []
+    if warehouse_source == "file name" and len(result.data):
+        notes.append(f"no warehouse column: all stock is one warehouse, '{result.data['warehouse'].iloc[0]}'")
+    if warehouse_source == "plant and storage location":
+        plant_level = int(result.data["warehouse"].str.endswith(f"({PLANT_LEVEL})").sum())
+        if plant_level:
+            notes.append(f"{plant_level} rows have no storage location: plant-level stock (in transit), kept "
+                         f"as warehouse '<plant> ({PLANT_LEVEL})'")
+    roles = result.extra.get("roles")
+    if roles is not None:
+        for key, source in roles.sources.items():
+            if source in ("arithmetic", "content"):
+                notes.append(f"'{roles.mapping[key]}' read as {key}: {roles.reasons[key]}")
+    return notes
+
+
+def _apply_prices(frame: pd.DataFrame, prices: LoadResult, checks: _RowChecks) -> list[str]:
+    """Unit costs from the price list for lots the file leaves unvalued; a lot whose item has no price is set
+    aside and listed, never valued at zero. Returns the unpriced items."""
+    key = _price_key(frame["sku"], prices)
+    by_item = pd.Series(prices.data["unit_cost"].to_numpy(), index=key.to_numpy())
+    by_item = by_item[~by_item.index.duplicated(keep="first")]
+    listed = frame["sku"].map(by_item).astype(float)
+    unvalued = frame["value"].isna() if "value" in frame else pd.Series(True, index=frame.index)
+    if "unit_cost" in frame:
+        frame["unit_cost"] = frame["unit_cost"].where(frame["unit_cost"].notna() | ~unvalued, listed)
+    else:
+        frame["unit_cost"] = listed
+    unpriced = (frame["unit_cost"].isna() & unvalued).to_numpy() & ~checks.bad & frame["sku"].notna().to_numpy()
+    checks.add("sku", unpriced, lambda cells: _quoted(cells) + f" has no unit cost here and is not in the price "
+               f"list {prices.name}: set aside, not valued at zero")
+    return sorted(frame.loc[unpriced, "sku"].astype(str).unique())
+
+
+def _price_key(items: pd.Series, prices: LoadResult) -> pd.Series:
+    """The price list's column that names the stock list's items: its item column, or the column whose values
+    match most of the items (a price list keyed by product_id beside a SKU column)."""
+    wanted = set(items.dropna().astype(str))
+    table = prices.extra.get("table")
+    columns = {"sku": prices.data["sku"]}
+    if table is not None:
+        columns.update({h: parse_text(table[h]) for h in table.columns})
+
+    def matched(values: pd.Series) -> int:
+        return len(wanted & set(values.dropna().astype(str)))
+
+    best = max(columns, key=lambda h: (matched(columns[h]), h == "sku"))
+    if best != "sku":
+        prices.extra["joined_on"] = best
+    return columns[best].astype(object)
+
+
+def load_prices(source: Source, name: str | None = None, mapping: dict[str, str] | None = None,
+                encoding: str | None = None, choice: ConventionChoice | None = None) -> LoadResult:
+    """A price list (item master): one unit cost per item, for stock lists that carry quantities only."""
+    raw, frame, resolved, checks = load_table(source, PRICES, name, mapping, encoding, choice)
+    duplicated = frame["sku"].duplicated(keep="first").to_numpy() & frame["sku"].notna().to_numpy()
+    checks.add("sku", duplicated, "appears twice; the first price is used", WARNING)
+    table = raw.frame[~checks.bad].reset_index(drop=True)
+    result = _finish(raw, frame, resolved, checks)
+    result.extra["table"] = table
+    result.currency, result.currency_basis = _currency(frame, raw, resolved, None, choice)
     return result
 
 

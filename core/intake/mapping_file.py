@@ -6,6 +6,7 @@ Sectioned form, with optional reading conventions:
     lots: {"Artikel-Nr.": sku}
     movements: {"Datum": date}
     planning: {"Teil": sku}
+    prices: {"Artikel-Nr.": sku, "Preis": unit_cost}
     locale: {decimal: ",", dates: day-first, currency: EUR}
 """
 
@@ -18,9 +19,9 @@ from pathlib import Path
 
 from core.intake.conventions import COMMA, POINT, ConventionChoice
 from core.intake.problems import fail
-from core.intake.schema import LOTS, MOVEMENTS, PLANNING, FileSchema, normalize_header
+from core.intake.schema import LOTS, MOVEMENTS, PLANNING, PRICES, FileSchema, normalize_header
 
-SECTIONS: dict[str, FileSchema] = {"lots": LOTS, "movements": MOVEMENTS, "planning": PLANNING}
+SECTIONS: dict[str, FileSchema] = {"lots": LOTS, "movements": MOVEMENTS, "planning": PLANNING, "prices": PRICES}
 _DATE_ORDERS = {"day-first": True, "dmy": True, "month-first": False, "mdy": False}
 
 
@@ -93,7 +94,8 @@ def read_mapping_file(path: str | Path, main_kind: str) -> MappingFile:
         return MappingFile({main_kind: _columns(content, SECTIONS[main_kind], path)})
     unknown = sorted(set(content) - set(SECTIONS) - {"locale"})
     if unknown:
-        raise fail(path.name, f"unknown section(s): {', '.join(unknown)}; use lots, movements, planning, locale")
+        raise fail(path.name, f"unknown section(s): {', '.join(unknown)}; "
+                              f"use lots, movements, planning, prices, locale")
     columns = {kind: _columns(content[kind], SECTIONS[kind], path) for kind in SECTIONS if kind in content}
     choice = _choice(content["locale"], path) if "locale" in content else None
     return MappingFile(columns, choice)

@@ -13,7 +13,8 @@ from pandas.api import types as ptypes
 
 DATE_DTYPE = "datetime64[s]"
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
-_CURRENCY = r"[¥$€£]|RMB|CNY|USD|EUR|HKD|元"
+_CURRENCY = r"R\$|[¥￥$€£円元]|RMB|CNY|USD|EUR|HKD|BRL|CLP|MXN|JPY|GBP"
+_UNIT_SUFFIX = r"(?<=\d)\s+[^\W\d_]{1,6}\.?$|/\s*[^\W\d_]{1,6}\.?$"  # '1147 Nos', '7.63/Nos': a number and its unit
 _SEPARATORS = {".": r"[,\s\u00a0，']", ",": r"[.\s\u00a0']"}
 _SCALES = {"万": 1e4, "亿": 1e8}
 
@@ -52,7 +53,8 @@ def _is_number(values: pd.Series) -> pd.Series:
 
 def _number_from_text(texts: pd.Series, decimal: str = ".") -> pd.Series:
     s = texts.astype(str).str.normalize("NFKC").str.strip()
-    s = s.str.replace(_CURRENCY, "", regex=True).str.replace(_SEPARATORS[decimal], "", regex=True)
+    s = s.str.replace(_UNIT_SUFFIX, "", regex=True).str.replace(_CURRENCY, "", regex=True)
+    s = s.str.replace(_SEPARATORS[decimal], "", regex=True)
     if decimal == ",":
         s = s.str.replace(",", ".", regex=False)
     negative = s.str.startswith("(") & s.str.endswith(")")

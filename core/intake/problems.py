@@ -31,6 +31,7 @@ class Problem:
     value: str | None = None
     missing: str | None = None  # the required column that is missing, for a message in the user's language
     closest: tuple[str, ...] = ()  # the file's headers most like it
+    candidates: dict[str, list[str]] | None = None  # every missing column → the headers whose values could fill it
 
     def __str__(self) -> str:
         return format_problem(self.file, self.row, self.column, self.message)
@@ -45,8 +46,9 @@ class InputError(Exception):
 
 
 def fail(file: str, message: str, row: int | None = None, column: str | None = None, missing: str | None = None,
-         closest: tuple[str, ...] = ()) -> InputError:
-    return InputError(Problem(file=file, message=message, row=row, column=column, missing=missing, closest=closest))
+         closest: tuple[str, ...] = (), candidates: dict[str, list[str]] | None = None) -> InputError:
+    return InputError(Problem(file=file, message=message, row=row, column=column, missing=missing, closest=closest,
+                              candidates=candidates))
 
 
 def format_problem(file: str, row: int | None, column: str | None, message: str) -> str:

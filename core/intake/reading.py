@@ -64,6 +64,9 @@ class RawTable:
     encoding: str | None
     malformed: list[tuple[int, str]]  # (row, text) of lines with the wrong number of fields
     conventions: Conventions = field(default_factory=Conventions)
+    sheet: str | None = None  # the workbook sheet read, and every sheet of the workbook
+    sheets: list[str] = field(default_factory=list)
+    title: str = ""  # the text above the header row (a report's title: 出入库流水账, Stock Summary)
 
 
 def read_source(source: Source, name: str | None = None) -> tuple[bytes, str]:
@@ -106,6 +109,8 @@ def decode_text(data: bytes, name: str, encoding: str | None = None) -> tuple[st
         pass
     if _looks_like_latin_text(data):
         return data.decode("cp1252", errors="replace"), "cp1252"
+    if _looks_like_shift_jis(data):
+        return data.decode("cp932"), "cp932"
     try:
         return data.decode("gb18030"), "gb18030"
     except UnicodeDecodeError:
@@ -133,6 +138,22 @@ def _bom_less_utf16(data: bytes) -> str | None:
 
 _RULE_LINE = re.compile(r"^[\s\-=_+|]+$")  # a list's ruling (-----, |----|, ====): layout, not a record
 _HIGH_RUNS = re.compile(rb"[\x80-\xff]+")
+
+
+_KANA = re.compile(r"[\u3041-\u30ff]")
+
+
+def _looks_like_shift_jis(data: bytes, final: bool = True) -> bool:
+    """Japanese Shift-JIS (cp932) text: it decodes strictly and writes full-width kana (ロット, 在庫数), which
+    GBK bytes read as cp932 almost never give (they fall on half-width kana and rare kanji instead)."""
+    head = data[:1 << 16]
+    try:
+        text = codecs.getincrementaldecoder("cp932")().decode(head, final=final and len(data) <= len(head))
+    except UnicodeDecodeError:
+        return False
+    kana = len(_KANA.findall(text))
+    half_width = sum(1 for ch in text if "\uff61" <= ch <= "\uff9f")
+    return kana >= 2 and kana > half_width
 
 
 def _looks_like_latin_text(data: bytes) -> bool:
@@ -219,8 +240,10 @@ def find_header_row(rows: list[list[object]], matcher: HeaderMatcher) -> int:
 
 
 def read_table(source: Source, matcher: HeaderMatcher, name: str | None = None,
-               encoding: str | None = None, choice: ConventionChoice | None = None) -> RawTable:
-    """Read CSV/TXT (optionally gzip-compressed), XLSX or XLS; `choice` overrides the inferred conventions."""
+               encoding: str | None = None, choice: ConventionChoice | None = None,
+               sheet: str | None = None) -> RawTable:
+    """Read CSV/TXT (optionally gzip-compressed), XLSX or XLS; `choice` overrides the inferred conventions,
+    `sheet` the workbook sheet chosen by its headers."""
     data, name = read_source(source, name)
     if data[:2] == _GZIP_MAGIC:
         data = limits.gunzip(data, name)
@@ -229,7 +252,9 @@ def read_table(source: Source, matcher: HeaderMatcher, name: str | None = None,
     if data.startswith(_ZIP_MAGIC):
         limits.check_xlsx(data, name)
     if data.startswith((_ZIP_MAGIC, _OLE_MAGIC)):
-        return _read_excel(data, name, matcher, choice)
+        return _read_excel(data, name, matcher, choice, sheet)
+    if sheet is not None:
+        raise fail(name, f"is a text file, not a workbook: it has no sheet '{sheet}' (leave out --sheet)")
     limits.check_csv_shape(data, name)
     if encoding is None and _looks_like_utf8(data):
         try:
@@ -240,7 +265,7 @@ def read_table(source: Source, matcher: HeaderMatcher, name: str | None = None,
     return _read_csv(text, data, used, name, matcher, choice)
 
 
-def read_header(source: Source, matcher: HeaderMatcher, name: str | None = None) -> list[str]:
+def read_header(source: Source, matcher: HeaderMatcher, name: str | None = None, sheet: str | None = None) -> list[str]:
     """The header of a file from its first rows only (for the Data page's mapping and remembered mappings):
     cheap even for a million-row file."""
     data, name = read_source(source, name)
@@ -252,12 +277,8 @@ def read_header(source: Source, matcher: HeaderMatcher, name: str | None = None)
     if data.startswith(_ZIP_MAGIC):
         limits.check_xlsx(data, name)  # calamine would expand a bomb's whole sheet to read its first rows
     if data.startswith((_ZIP_MAGIC, _OLE_MAGIC)):
-        try:
-            cells = pd.read_excel(io.BytesIO(data), sheet_name=0, header=None, dtype=object, engine="calamine",
-                                  nrows=HEADER_SEARCH_ROWS + 1)
-        except Exception:  # calamine raises many kinds for a damaged or non-workbook file
-            raise fail(name, "cannot read the Excel workbook: the file is damaged or not a workbook") from None
-        head = cells.replace("", np.nan).values.tolist()
+        sheets = _sheets(data, name, nrows=HEADER_SEARCH_ROWS + 1)
+        head = sheets[choose_sheet(sheets, matcher, name, sheet)].values.tolist() if sheets else []
         if not head:
             raise fail(name, "the file is empty")
         at = find_header_row(head, matcher)
@@ -285,6 +306,8 @@ def _head_text(head: bytes) -> str:
         return head.decode("utf-8", errors="ignore")
     if _looks_like_latin_text(head):
         return head.decode("cp1252", errors="replace")
+    if _looks_like_shift_jis(head, final=False):
+        return head.decode("cp932", errors="ignore")
     return head.decode("gb18030", errors="ignore")
 
 
@@ -300,16 +323,43 @@ def _looks_like_utf8(data: bytes) -> bool:
     return True
 
 
-def _read_excel(data: bytes, name: str, matcher: HeaderMatcher, choice: ConventionChoice | None) -> RawTable:
-    """The first sheet of an .xlsx or .xls workbook (calamine reads both, and large sheets far faster than openpyxl)."""
+def _sheets(data: bytes, name: str, nrows: int | None = None) -> dict[str, pd.DataFrame]:
+    """Every sheet of an .xlsx or .xls workbook as cells (calamine reads both, and large sheets far faster than
+    openpyxl)."""
     try:
-        cells = pd.read_excel(io.BytesIO(data), sheet_name=0, header=None, dtype=object, engine="calamine")
+        sheets = pd.read_excel(io.BytesIO(data), sheet_name=None, header=None, dtype=object, engine="calamine",
+                               nrows=nrows)
     except Exception:  # calamine raises many kinds for a damaged or non-workbook file
         raise fail(name, "cannot read the Excel workbook: the file is damaged or not a workbook") from None
-    cells = cells.replace("", np.nan)
+    return {str(sheet): cells.replace("", np.nan) for sheet, cells in sheets.items()}
+
+
+def choose_sheet(sheets: dict[str, pd.DataFrame], matcher: HeaderMatcher, name: str, sheet: str | None = None) -> str:
+    """The sheet asked for, else the one whose header row recognises most columns (then the one with most rows):
+    a workbook whose first sheet is 'Assumptions' or a cover page is read at its stock list."""
+    if not sheets:
+        raise fail(name, "the file is empty")
+    if sheet is not None:
+        if sheet not in sheets:
+            raise fail(name, f"no sheet '{sheet}'; the workbook has: {', '.join(sheets)}")
+        return sheet
+
+    def score(item: tuple[str, pd.DataFrame]) -> tuple[int, int]:
+        head = item[1].head(HEADER_SEARCH_ROWS).values.tolist()
+        return (matcher.score(head[find_header_row(head, matcher)]) if head else 0, len(item[1]))
+
+    return max(sheets.items(), key=score)[0]
+
+
+def _read_excel(data: bytes, name: str, matcher: HeaderMatcher, choice: ConventionChoice | None,
+                sheet: str | None = None) -> RawTable:
+    """The stock list's sheet of a workbook (see `choose_sheet`), its header row found as in a CSV."""
+    sheets = _sheets(data, name)
+    chosen = choose_sheet(sheets, matcher, name, sheet)
+    cells = sheets[chosen]
     head = cells.head(HEADER_SEARCH_ROWS).values.tolist()
     if not head:
-        raise fail(name, "the file is empty")
+        raise fail(name, f"sheet '{chosen}' is empty" if len(sheets) > 1 else "the file is empty")
     header_at = find_header_row(head, matcher)
     below = head[header_at + 1] if header_at + 1 < len(head) else []
     joined = joined_header(head[header_at], below, matcher)
@@ -322,7 +372,8 @@ def _read_excel(data: bytes, name: str, matcher: HeaderMatcher, choice: Conventi
     rows = np.arange(first, first + len(frame))[keep]
     frame = frame[keep].reset_index(drop=True)
     conventions = _conventions(headers, frame.head(CONVENTION_SAMPLE_ROWS).values.tolist(), matcher, choice)
-    return RawTable(name, frame, rows, headers, None, [], conventions)
+    return RawTable(name, frame, rows, headers, None, [], conventions, sheet=chosen, sheets=list(sheets),
+                    title=_title(head[:header_at]))
 
 
 def _read_csv(text: str | None, data: bytes, encoding: str, name: str, matcher: HeaderMatcher,
@@ -354,7 +405,12 @@ def _read_csv(text: str | None, data: bytes, encoding: str, name: str, matcher: 
         rows, malformed = np.arange(skip + 1, skip + 1 + table.num_rows)[frame.index], []
     if len(rows) != len(frame):
         raise fail(name, "rows could not be told apart (unbalanced quotes?); check the file's quoting")
-    return RawTable(name, frame.reset_index(drop=True), np.asarray(rows), headers, encoding, malformed, conventions)
+    return RawTable(name, frame.reset_index(drop=True), np.asarray(rows), headers, encoding, malformed, conventions,
+                    title=_title(head[:header_at]))
+
+
+def _title(rows: list[list[object]]) -> str:
+    return " ".join(str(cell).strip() for row in rows for cell in row if not _blank_cell(cell))
 
 
 def _physical_lines(utf8: bytes) -> int:

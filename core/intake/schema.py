@@ -88,7 +88,7 @@ TOTALS_WORDS = r"合计|小计|总计|总合计|累计|共计|total|totals|grand
 TOTALS_LABEL = rf"^\s*(?:\*+|(?:{TOTALS_WORDS})\s*[:：*]*)\s*$"  # the whole cell: 合计, Summe:, *
 TOTALS_PREFIX = rf"^\s*(?:\*+\s*$|\*?\s*(?:{TOTALS_WORDS})(?:\s*[:：*]*\s*$|[\s:：(（\-*]))"  # 小计(成品仓)
 
-STOCK_CATEGORIES: tuple[str, ...] = ("unrestricted", "quality", "blocked", "in_transit", "restricted")
+STOCK_CATEGORIES: tuple[str, ...] = ("unrestricted", "quality", "blocked", "in_transit", "restricted", "returns")
 CATEGORY_COLUMNS: tuple[Column, ...] = tuple(
     Column(f"{measure}_{category}", "number") for category in STOCK_CATEGORIES for measure in ("qty", "value"))
 
@@ -102,8 +102,8 @@ LOTS = FileSchema(
                                "品号", "编码"), required=True),
         Column("sku_name", "text", ("sku_name", "sku name", "item name", "description", "material description",
                                     "物料名称", "品名", "存货名称", "产品名称", "商品名称", "物料描述", "名称")),
-        Column("warehouse", "text", ("warehouse", "warehouse name", "wh", "仓库", "仓库名称", "库房", "仓别", "仓位"),
-               required=True),
+        Column("warehouse", "text", ("warehouse", "warehouse name", "wh", "仓库", "仓库名称", "库房", "仓别", "仓位")),
+        Column("plant", "text", ("plant",)),
         Column("stock_type", "text", ("stock_type", "stock type", "inventory type", "库存类型", "存货类别", "物料类型",
                                       "库存类别")),
         Column("bu", "text", ("bu", "business unit", "事业部", "业务单元", "事业部bu")),
@@ -183,3 +183,13 @@ def infer_stock_type(warehouse: str) -> str:
         if keyword in name:
             return stock_type
     return OTHER_STOCK_TYPE
+
+PRICES = FileSchema(
+    name="price list",
+    columns=(
+        Column("sku", "text", LOTS.column("sku").aliases, required=True),
+        Column("unit_cost", "number", LOTS.column("unit_cost").aliases, required=True),
+        Column("sku_name", "text", LOTS.column("sku_name").aliases),
+        Column("currency", "text", LOTS.column("currency").aliases),
+    ),
+)

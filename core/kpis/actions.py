@@ -16,8 +16,10 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import polars as pl
 
 from core.kpis import measures as kpis
+from core.kpis.frame import CENTS, exact_qty_sum, finished, kpi_frame, to_pandas
 from core.kpis.measures import KpiSettings, Period
 
 ACTION_COLUMNS = ["rule", "subject", "cash", "lots", "skus", "evidence", "overlaps"]
@@ -29,22 +31,27 @@ class ActionSettings:
     supplier_share_threshold: float = 0.15
 
 
-def _per_group(lots: pd.DataFrame, rule: str, by: str, idle: pd.Series) -> pd.DataFrame:
-    if lots.empty:
+def _per_group(frame: pl.DataFrame, rows: pl.Expr, rule: str, by: str, idle: pl.Expr) -> pd.DataFrame:
+    """One action per `by` (lots without one are left out) over the rows chosen: cash, lots, SKUs, median idle."""
+    grouped = (frame.filter(rows & pl.col(by).is_not_null()).group_by(by)
+               .agg(pl.col(CENTS).sum(), pl.len().alias("lots"), pl.col("sku").n_unique().alias("skus"),
+                    idle.median().alias("idle")))
+    if grouped.is_empty():
         return pd.DataFrame(columns=ACTION_COLUMNS)
-    grouped = lots.assign(idle=idle).groupby(by).agg(cash=("value", "sum"), lots=("value", "size"),
-                                                     skus=("sku", "nunique"), idle=("idle", "median"))
-    return pd.DataFrame({"rule": rule, "subject": grouped.index, "cash": grouped["cash"].to_numpy(),
+    grouped = finished(grouped.with_columns(pl.col(by).cast(pl.String)).sort(by))
+    return pd.DataFrame({"rule": rule, "subject": grouped[by].to_list(), "cash": grouped["value"].to_numpy(),
                          "lots": grouped["lots"].to_numpy(), "skus": grouped["skus"].to_numpy(),
                          "evidence": [{"median_idle_days": float(d)} for d in grouped["idle"]], "overlaps": False})
 
 
-def dead_and_slob_actions(stock: pd.DataFrame, as_of: pd.Timestamp, settings: KpiSettings) -> pd.DataFrame:
-    idle = kpis.idle_days(stock, as_of)
-    dead = (kpis.dead_stock_band(stock, as_of) == "over_365").to_numpy()
-    slob = kpis.slob_lots(stock, as_of, settings) & ~dead
-    return pd.concat([_per_group(stock[dead], "scrap_dead", "warehouse", idle[dead]),
-                      _per_group(stock[slob], "promote_slob", "warehouse", idle[slob])], ignore_index=True)
+def dead_and_slob_actions(stock: pd.DataFrame | pl.DataFrame, as_of: pd.Timestamp,
+                          settings: KpiSettings) -> pd.DataFrame:
+    frame = kpi_frame(stock)
+    idle = kpis.idle_expr(frame, as_of)
+    dead = kpis.band_expr(idle) == "over_365"
+    slob = kpis.slob_expr(frame, as_of, settings) & dead.not_().fill_null(True)
+    return pd.concat([_per_group(frame, dead.fill_null(False), "scrap_dead", "warehouse", idle),
+                      _per_group(frame, slob, "promote_slob", "warehouse", idle)], ignore_index=True)
 
 
 def pause_purchase_actions(stock: pd.DataFrame, movements: pd.DataFrame | None, period: Period,
@@ -52,9 +59,13 @@ def pause_purchase_actions(stock: pd.DataFrame, movements: pd.DataFrame | None, 
     """Open orders of SKUs that already hold more than `threshold` days of supply, per supplier."""
     if movements is None or "on_order" not in stock:
         return pd.DataFrame(columns=ACTION_COLUMNS)
-    supply = kpis.days_of_supply(stock, movements, period).set_index("sku")["days_of_supply"]
-    per_sku = stock.groupby("sku").agg(on_order=("on_order", "sum"), qty=("qty", "sum"), value=("value", "sum"),
-                                       supplier=("supplier", "first") if "supplier" in stock else ("sku", "first"))
+    frame = kpi_frame(stock)
+    supply = kpis.days_of_supply(frame, movements, period).set_index("sku")["days_of_supply"]
+    supplier = pl.col("supplier").drop_nulls().first() if "supplier" in frame.columns else pl.col("sku").first()
+    per_sku = finished(frame.group_by("sku").agg(pl.col("on_order").sum(), exact_qty_sum(frame), pl.col(CENTS).sum(),
+                                                 supplier.cast(pl.String).alias("supplier")))
+    per_sku = to_pandas(per_sku.select(pl.col("sku").cast(pl.String), "on_order", "qty", "value", "supplier")
+                        ).set_index("sku")
     per_sku["unit_cost"] = (per_sku["value"] / per_sku["qty"]).where(per_sku["qty"] > 0)
     per_sku["days"] = supply.reindex(per_sku.index).fillna(np.inf)  # no demand at all: any open order is excess
     excess = per_sku[(per_sku["on_order"] > 0) & (per_sku["days"] > threshold) & per_sku["unit_cost"].notna()]
@@ -75,9 +86,12 @@ def supplier_actions(stock: pd.DataFrame, as_of: pd.Timestamp, settings: KpiSett
     heavy = backlog[backlog["share"] >= threshold]
     if heavy.empty:
         return pd.DataFrame(columns=ACTION_COLUMNS)
-    slob = stock[kpis.slob_lots(stock, as_of, settings)]
-    slob_value = slob.groupby("supplier")["value"].sum()
-    slob_skus = slob.groupby("supplier")["sku"].nunique()
+    frame = kpi_frame(stock)
+    slob = finished(frame.filter(kpis.slob_expr(frame, as_of, settings) & pl.col("supplier").is_not_null())
+                    .group_by(pl.col("supplier")).agg(pl.col(CENTS).sum(), pl.col("sku").n_unique().alias("skus"))
+                    .with_columns(pl.col("supplier").cast(pl.String)))
+    slob_value = pd.Series(slob["value"].to_numpy(), index=slob["supplier"].to_list(), dtype=float)
+    slob_skus = pd.Series(slob["skus"].to_numpy(), index=slob["supplier"].to_list(), dtype=float)
     return pd.DataFrame({"rule": "supplier_backlog", "subject": heavy["supplier"].to_numpy(),
                          "cash": heavy["supplier"].map(slob_value).fillna(0.0).to_numpy(), "lots": 0,
                          "skus": heavy["supplier"].map(slob_skus).fillna(0).astype(int).to_numpy(),
@@ -108,13 +122,18 @@ def total_cash(actions: pd.DataFrame) -> float:
     return float(actions.loc[~actions["overlaps"].astype(bool), "cash"].sum())
 
 
-def bu_gap_contribution(stock: pd.DataFrame, as_of: pd.Timestamp, settings: KpiSettings) -> pd.DataFrame:
+def bu_gap_contribution(stock: pd.DataFrame | pl.DataFrame, as_of: pd.Timestamp,
+                        settings: KpiSettings) -> pd.DataFrame:
     """Per BU: reducible value (SLOB, which includes dead stock) and its share of the total reducible value."""
-    if "bu" not in stock or not kpis.has_ages(stock):
+    if "bu" not in stock.columns or not kpis.has_ages(stock):
         return pd.DataFrame(columns=["bu", "value", "reducible", "share_of_gap"])
-    reducible = np.where(kpis.slob_lots(stock, as_of, settings), stock["value"], 0.0)
-    table = stock.assign(reducible=reducible).groupby(stock["bu"].fillna("")).agg(
-        value=("value", "sum"), reducible=("reducible", "sum")).rename_axis("bu").reset_index()
-    total = table["reducible"].sum()
-    table["share_of_gap"] = table["reducible"] / total if total else 0.0
-    return table.sort_values(["reducible", "bu"], ascending=[False, True], ignore_index=True)
+    frame = kpi_frame(stock)
+    table = (frame.group_by(pl.col("bu").fill_null(""))
+             .agg(pl.col(CENTS).sum(), pl.col(CENTS).filter(kpis.slob_expr(frame, as_of, settings)).sum()
+                  .alias("reducible_cents"))
+             .with_columns(pl.col("bu").cast(pl.String)).sort(["reducible_cents", "bu"], descending=[True, False]))
+    reducible = table["reducible_cents"].to_numpy()
+    total = int(reducible.sum())
+    table = finished(table).with_columns(pl.Series("reducible", reducible / 100),
+                                         pl.Series("share_of_gap", reducible / total if total else reducible * 0.0))
+    return to_pandas(table.select("bu", "value", "reducible", "share_of_gap"))

@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pandas as pd
+import polars as pl
 
 from core.kpis import measures as kpis
+from core.kpis.frame import CENTS, day, finished, kpi_frame, shared_frame, to_pandas
 from core.kpis.measures import KpiSettings, Period
 from core.kpis.report import Dataset
 
@@ -86,37 +88,44 @@ class DashboardNumbers:
         return self.tiv / self.previous_tiv - 1
 
 
-def _previous_month_end(lots: pd.DataFrame, snapshot: pd.Timestamp) -> pd.Timestamp | None:
+def _previous_month_end(lots: pl.DataFrame, snapshot: pd.Timestamp) -> pd.Timestamp | None:
     """The last snapshot of the month before the as-of month."""
-    start_of_month = snapshot.replace(day=1)
-    earlier = lots.loc[lots["snapshot_date"] < start_of_month, "snapshot_date"]
-    return None if earlier.empty else pd.Timestamp(earlier.max())
+    earlier = lots["snapshot_date"].filter(lots["snapshot_date"] < day(snapshot.replace(day=1)))
+    return None if earlier.is_empty() else pd.Timestamp(earlier.max())
 
 
-def aging_by_stock_type(stock: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
-    """Value per (age bucket, stock type) for a stacked chart."""
-    buckets = stock.assign(bucket=kpis.age_bucket(stock, as_of))
-    table = buckets.groupby(["bucket", "stock_type"], sort=False, observed=True)["value"].sum().reset_index()
-    return table.assign(stock_type=kpis.plain_text(table["stock_type"]))
+def aging_by_stock_type(stock: pd.DataFrame | pl.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
+    """Value per (age bucket, stock type) for a stacked chart, in bucket order."""
+    frame = kpi_frame(stock)
+    table = (frame.filter(pl.col("stock_type").is_not_null())
+             .group_by(kpis.bucket_expr(frame, as_of).alias("bucket"), "stock_type").agg(pl.col(CENTS).sum())
+             .with_columns(pl.col("stock_type").cast(pl.String)))
+    order = {bucket: rank for rank, bucket in enumerate([*kpis.AGING_BUCKETS, kpis.UNKNOWN_AGE])}
+    table = table.sort([pl.col("bucket").replace_strict(order, return_dtype=pl.Int64), "stock_type"])
+    return to_pandas(finished(table).select("bucket", "stock_type", "value"))
 
 
 def _filtered_stock(data: Dataset, as_of: pd.Timestamp | None, filters: Filters | None
-                    ) -> tuple[Dataset, pd.DataFrame, pd.Timestamp, pd.DataFrame]:
-    """The data within the filters, its lots, the as-of snapshot and the stock at it."""
-    data = apply_filters(data, filters or Filters())
-    if data.lots.empty:
+                    ) -> tuple[pd.DataFrame | None, pl.DataFrame, pd.Timestamp, pl.DataFrame]:
+    """The movements within the filters, the lots (every snapshot), the as-of snapshot and the stock at it: on
+    the loaded lots' one Polars frame, whichever filters are chosen."""
+    lots, movements = shared_frame(data.lots), data.movements
+    active = {c: v for c, v in (filters or Filters()).active().items() if c in lots.columns}
+    if active:
+        lots = lots.filter(pl.all_horizontal([pl.col(c).is_in(list(v)) for c, v in active.items()]))
+        if movements is not None:
+            movements = movements[movements["sku"].isin(lots["sku"].cast(pl.String).unique().to_list())]
+    if lots.is_empty():
         raise ValueError("no stock matches the filters")
-    return data, *kpis.as_of_stock(data.lots, as_of)
+    return movements, *kpis.as_of_stock(lots, as_of)
 
 
 def build_dashboard(data: Dataset, as_of: pd.Timestamp | None = None, settings: KpiSettings | None = None,
                     filters: Filters | None = None) -> DashboardNumbers:
     settings = settings or KpiSettings()
-    data, lots, snapshot, stock = _filtered_stock(data, as_of, filters)
-    stock = kpis.dictionary_encoded(stock)
+    movements, lots, snapshot, stock = _filtered_stock(data, as_of, filters)
     previous = _previous_month_end(lots, snapshot)
     aged = kpis.has_ages(stock)
-    movements = data.movements
     period = Period.ending(snapshot, settings.period_days).covered_by(movements)
     abc = kpis.abc_classes(stock)
     turnover = kpis.turnover(lots, movements, period, settings)
@@ -124,7 +133,7 @@ def build_dashboard(data: Dataset, as_of: pd.Timestamp | None = None, settings: 
     return DashboardNumbers(
         as_of=snapshot, currency=data.currency, tiv=kpis.total_inventory_value(stock),
         previous_tiv=kpis.total_inventory_value(kpis.stock_at(lots, previous)) if previous is not None else None,
-        previous_date=previous, sku_count=int(stock["sku"].nunique()), lot_count=len(stock),
+        previous_date=previous, sku_count=stock["sku"].n_unique(), lot_count=stock.height,
         trend_month=kpis.inventory_trend(lots, snapshot, "month"),
         trend_year=kpis.inventory_trend(lots, snapshot, "year"),
         mix_warehouse=kpis.value_share(stock, "warehouse"), mix_stock_type=kpis.value_share(stock, "stock_type"),

@@ -1,7 +1,9 @@
-"""Every KPI of SPEC §3 as pure functions of canonical frames (see `core.intake.loading`).
+"""Every KPI of SPEC §3 as pure functions of canonical frames (see `core.intake.loading`), computed with Polars.
 
-`lots` holds every snapshot; most KPIs take `stock`, the lots of the as-of snapshot (`stock_at`).
-Money is in the data's currency; shares are fractions.
+`lots` holds every snapshot; most KPIs take `stock`, the lots of the as-of snapshot (`stock_at`). Either may be
+the loader's pandas frame or the engine's Polars frame (`core.kpis.frame`); tables come back as pandas frames for
+the pages. Money is summed in integer cents and quantities in millionths, so every total, share and ABC
+boundary is exact and the same on every run; shares are fractions of those exact totals.
 """
 
 from __future__ import annotations
@@ -10,11 +12,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
+import polars as pl
+
+from core.kpis.frame import CENTS, day, exact_qty_sum, finished, kpi_frame, money, to_pandas
 
 AGING_BUCKETS: tuple[str, ...] = ("0-7", "8-15", "16-30", "31-90", "91-180", ">180")
-AGING_EDGES: tuple[float, ...] = (-np.inf, 7, 15, 30, 90, 180, np.inf)
+AGING_UPPER_DAYS: tuple[int, ...] = (7, 15, 30, 90, 180)  # inclusive upper edge of each bucket but the last
 UNKNOWN_AGE = "unknown"
 ABC_A_BELOW = 0.80
 ABC_B_BELOW = 0.95
@@ -22,7 +25,8 @@ SLOB_TARGET_SHARE = 0.05
 DAYS_PER_YEAR = 365
 SHORT_HISTORY_GRACE_DAYS = 31  # movements starting later than this after the period start shorten the period
 DEAD_STOCK_BANDS = {"over_365": 365, "d181_365": 180}  # band: idle days it must exceed (most severe first)
-GROUPED_TEXT = ("sku", "warehouse", "stock_type", "bu", "supplier", "unit")  # the text KPIs group by
+
+Frame = pd.DataFrame | pl.DataFrame
 
 
 @dataclass(frozen=True)
@@ -44,283 +48,401 @@ class KpiSettings:
         if self.period_days < 1:
             raise ValueError("period_days must be at least 1")
 
-    def slob_threshold(self, stock_type: pd.Series) -> pd.Series:
+    def slob_threshold_expr(self) -> pl.Expr:
         """Idle days allowed per row, looked up once per distinct stock type (not once per row)."""
-        codes, types = pd.factorize(stock_type, use_na_sentinel=True)
-        per_type = np.array([self.slob_days.get(t, self.slob_default_days) for t in types] + [self.slob_default_days],
-                            dtype=float)
-        return pd.Series(per_type[codes], index=stock_type.index)
+        return (pl.col("stock_type").cast(pl.String)
+                .replace_strict(self.slob_days, default=self.slob_default_days, return_dtype=pl.Int64)
+                .fill_null(self.slob_default_days))
+
+    def slob_threshold(self, stock_type: pd.Series) -> pd.Series:
+        """`slob_threshold_expr` for a pandas column of stock types."""
+        names = stock_type.astype(object)
+        frame = pl.DataFrame({"stock_type": pl.Series(names.where(names.notna(), None).tolist(), dtype=pl.String)})
+        return pd.Series(frame.select(self.slob_threshold_expr()).to_series().to_numpy(), index=stock_type.index)
 
 
-def with_snapshots(lots: pd.DataFrame, as_of: pd.Timestamp | None) -> pd.DataFrame:
+# --- snapshots ------------------------------------------------------------------------------------------------
+
+def with_snapshots(lots: Frame, as_of: pd.Timestamp | None) -> Frame:
     """Lots with a snapshot date on every row: a file without one is a single snapshot at `as_of` (or today).
 
     A blank cell in a file that has dates is a row problem (the loader sets it aside), never a new snapshot.
     """
-    if "snapshot_date" in lots and lots["snapshot_date"].notna().any():
+    has_dates = "snapshot_date" in lots.columns and (
+        lots["snapshot_date"].notna().any() if isinstance(lots, pd.DataFrame)
+        else lots["snapshot_date"].null_count() < lots.height)
+    if has_dates:
         return lots
     when = pd.Timestamp(as_of) if as_of is not None else pd.Timestamp.today().normalize()
+    if isinstance(lots, pl.DataFrame):
+        return lots.with_columns(pl.lit(day(when), pl.Date).alias("snapshot_date"))
     out = lots.copy()
     fill = pd.Series(when, index=out.index).astype("datetime64[s]")
     out["snapshot_date"] = out["snapshot_date"].fillna(fill) if "snapshot_date" in out else fill
     return out
 
 
-def resolve_as_of(lots: pd.DataFrame, as_of: pd.Timestamp | str | None = None) -> pd.Timestamp:
-    """The snapshot the KPIs describe: the latest one on or before `as_of` (default: the latest)."""
+def _snapshot_dates(lots: Frame) -> pl.Series:
     dates = lots["snapshot_date"]
+    return dates if isinstance(dates, pl.Series) else pl.Series(dates.to_numpy().astype("datetime64[D]"))
+
+
+def resolve_as_of(lots: Frame, as_of: pd.Timestamp | str | None = None) -> pd.Timestamp:
+    """The snapshot the KPIs describe: the latest one on or before `as_of` (default: the latest)."""
+    dates = _snapshot_dates(lots)
     if as_of is None:
         return pd.Timestamp(dates.max())
-    candidates = dates[dates <= pd.Timestamp(as_of)]
-    if candidates.empty:
+    candidates = dates.filter(dates <= day(as_of))
+    if candidates.is_empty():
         raise ValueError(f"no snapshot on or before {pd.Timestamp(as_of).date()}; "
                          f"the first is {pd.Timestamp(dates.min()).date()}")
     return pd.Timestamp(candidates.max())
 
 
-def stock_at(lots: pd.DataFrame, snapshot: pd.Timestamp) -> pd.DataFrame:
-    return lots[lots["snapshot_date"] == snapshot]
+def stock_at(lots: Frame, snapshot: pd.Timestamp) -> Frame:
+    """The lots of one snapshot (a file of that snapshot alone is handed back as it is, not copied)."""
+    if isinstance(lots, pl.DataFrame):
+        return lots.filter(pl.col("snapshot_date") == day(snapshot))
+    at = lots["snapshot_date"] == snapshot
+    return lots if at.all() else lots[at]
 
 
-def as_of_stock(lots: pd.DataFrame, as_of: pd.Timestamp | str | None = None
-                ) -> tuple[pd.DataFrame, pd.Timestamp, pd.DataFrame]:
+def as_of_stock(lots: Frame, as_of: pd.Timestamp | str | None = None) -> tuple[Frame, pd.Timestamp, Frame]:
     """(the lots with a snapshot date on every row, the snapshot the KPIs describe, the lots at that snapshot)."""
     lots = with_snapshots(lots, pd.Timestamp(as_of) if as_of is not None else None)
     snapshot = resolve_as_of(lots, as_of)
     return lots, snapshot, stock_at(lots, snapshot)
 
 
-def total_inventory_value(stock: pd.DataFrame) -> float:
-    return float(stock["value"].sum())
+# --- value and its split ----------------------------------------------------------------------------------------
+
+def total_cents(stock: Frame) -> int:
+    return int(kpi_frame(stock)[CENTS].sum() or 0)
 
 
-def group_key(values: pd.Series) -> pd.Series:
-    """A text column to group by, missing as "": also for dictionary-encoded (categorical) text, which stays so."""
-    if isinstance(values.dtype, pd.CategoricalDtype):
-        if not values.hasnans:
-            return values
-        if "" not in values.cat.categories:
-            values = values.cat.add_categories("")
-    return values.fillna("")
+def total_inventory_value(stock: Frame) -> float:
+    return money(total_cents(stock))
 
 
-def dictionary_encoded(stock: pd.DataFrame) -> pd.DataFrame:
-    """The text columns the KPIs group by as codes into their distinct values (each factorised once, not once
-    per KPI); the figures do not change."""
-    text = {c: stock[c].astype("category") for c in GROUPED_TEXT
-            if c in stock and not isinstance(stock[c].dtype, pd.CategoricalDtype)}
-    return stock.assign(**text) if text else stock
+def _text(column: str) -> pl.Expr:
+    """A text column to group by, missing as "" (grouped on its dictionary codes when it is encoded)."""
+    return pl.col(column).fill_null("")
 
 
-def plain_text(values: pd.Series) -> pd.Series:
-    """Grouped keys back as ordinary text, so sorting is by name whatever the input's encoding."""
-    return values.astype("str") if isinstance(values.dtype, pd.CategoricalDtype) else values
+def _named(table: pl.DataFrame, *keys: str) -> pl.DataFrame:
+    """Grouped keys as plain text, so that sorting is by name and the pages get ordinary strings."""
+    return table.with_columns(pl.col(k).cast(pl.String) for k in keys)
 
 
-def _share(values: pd.Series, total: float) -> pd.Series:
-    return values / total if total else values * 0.0
+def value_share_table(stock: Frame, by: str) -> pl.DataFrame:
+    """`value_share` as a Polars table that also keeps the exact cents."""
+    frame = kpi_frame(stock)
+    total = total_cents(frame)
+    grouped = _named(frame.group_by(_text(by)).agg(pl.col(CENTS).sum()), by).sort([CENTS, by],
+                                                                                  descending=[True, False])
+    return finished(grouped, total).select(by, "value", "share", CENTS)
 
 
-def value_share(stock: pd.DataFrame, by: str) -> pd.DataFrame:
+def value_share(stock: Frame, by: str) -> pd.DataFrame:
     """Value and share of TIV per `by`, value descending, ties by name ascending."""
-    if by not in stock:
+    if by not in stock.columns:
         return pd.DataFrame(columns=[by, "value", "share"])
-    grouped = stock.groupby(group_key(stock[by]), sort=False, observed=True)["value"].sum().reset_index()
-    grouped[by] = plain_text(grouped[by])
-    grouped["share"] = _share(grouped["value"], total_inventory_value(stock))
-    return grouped.sort_values(["value", by], ascending=[False, True], ignore_index=True)
+    return to_pandas(value_share_table(stock, by).drop(CENTS))
 
 
-def inventory_trend(lots: pd.DataFrame, until: pd.Timestamp | None = None, freq: str = "month") -> pd.DataFrame:
-    """TIV per snapshot date (`freq="day"`), or the last snapshot of each month / year."""
-    frame = lots if until is None else lots[lots["snapshot_date"] <= until]
-    daily = frame.groupby("snapshot_date", sort=True)["value"].sum()
-    if freq == "day":
-        periods = daily.index.strftime("%Y-%m-%d")
-    elif freq in ("month", "year"):
-        periods = daily.index.strftime("%Y-%m" if freq == "month" else "%Y")
-    else:
+def inventory_trend_table(lots: Frame, until: pd.Timestamp | None = None, freq: str = "month") -> pl.DataFrame:
+    """`inventory_trend` as a Polars table (snapshot dates as days)."""
+    formats = {"day": "%Y-%m-%d", "month": "%Y-%m", "year": "%Y"}
+    if freq not in formats:
         raise ValueError("freq must be day, month or year")
-    table = pd.DataFrame({"period": periods, "snapshot_date": daily.index, "tiv": daily.to_numpy()})
-    return table.groupby("period", sort=True).tail(1).reset_index(drop=True)
+    frame = kpi_frame(lots)
+    if until is not None:
+        frame = frame.filter(pl.col("snapshot_date") <= day(until))
+    daily = frame.group_by("snapshot_date").agg(pl.col(CENTS).sum()).sort("snapshot_date")
+    table = daily.select(pl.col("snapshot_date").dt.strftime(formats[freq]).alias("period"), "snapshot_date", CENTS)
+    table = table.group_by("period", maintain_order=True).last()
+    return finished(table).select("period", "snapshot_date", pl.col("value").alias("tiv"), CENTS)
 
 
-def abc_classes(stock: pd.DataFrame) -> pd.DataFrame:
-    """SKUs by value with ABC class: A while the share ranked before is < 80 %, B while < 95 %, else C."""
-    table = value_share(stock, "sku")
-    cents = np.round(table["value"].to_numpy(float) * 100).astype(np.int64)  # exact sums: no flip at 80 % from rounding
-    before, total = np.cumsum(cents) - cents, cents.sum()
-    table["abc"] = np.select([before * 100 < round(ABC_A_BELOW * 100) * total,
-                              before * 100 < round(ABC_B_BELOW * 100) * total], ["A", "B"], "C")
-    return table
+def inventory_trend(lots: Frame, until: pd.Timestamp | None = None, freq: str = "month") -> pd.DataFrame:
+    """TIV per snapshot date (`freq="day"`), or the last snapshot of each month / year."""
+    return to_pandas(inventory_trend_table(lots, until, freq).drop(CENTS))
 
 
-def abc_summary(abc: pd.DataFrame) -> pd.DataFrame:
-    summary = abc.groupby("abc").agg(sku_count=("sku", "size"), value=("value", "sum"), share=("share", "sum"))
-    return summary.reindex(["A", "B", "C"], fill_value=0)
+def abc_table(stock: Frame) -> pl.DataFrame:
+    """`abc_classes` as a Polars table that also keeps the exact cents."""
+    table = value_share_table(stock, "sku")
+    before, total = pl.col(CENTS).cum_sum() - pl.col(CENTS), pl.col(CENTS).sum()
+    cls = (pl.when(before * 100 < round(ABC_A_BELOW * 100) * total).then(pl.lit("A"))
+           .when(before * 100 < round(ABC_B_BELOW * 100) * total).then(pl.lit("B")).otherwise(pl.lit("C")))
+    return table.with_columns(cls.alias("abc")).select("sku", "value", "share", "abc", CENTS)
 
 
-def lot_age_days(stock: pd.DataFrame, as_of: pd.Timestamp) -> pd.Series:
-    """Whole days since receipt (or the file's `age_days`); NaN where neither is known."""
-    age = pd.Series(np.nan, index=stock.index)
-    if "receipt_date" in stock:
-        age = (as_of - stock["receipt_date"]).dt.days.astype(float)
-    if "age_days" in stock:
-        age = age.fillna(stock["age_days"])
+def abc_classes(stock: Frame) -> pd.DataFrame:
+    """SKUs by value with ABC class: A while the share ranked before is < 80 %, B while < 95 %, else C (on exact
+    cents: a share of exactly 80 % is never 79.999… %)."""
+    return to_pandas(abc_table(stock).drop(CENTS))
+
+
+def abc_summary_table(abc: Frame) -> pl.DataFrame:
+    """Per class A, B, C: SKU count, value and share of TIV, from exact cents."""
+    frame = abc if isinstance(abc, pl.DataFrame) else pl.from_pandas(abc[["sku", "value", "abc"]])
+    if CENTS not in frame.columns:
+        frame = frame.with_columns((pl.col("value") * 100).round(0).cast(pl.Int64).alias(CENTS))
+    total = int(frame[CENTS].sum() or 0)
+    classes = pl.DataFrame({"abc": ["A", "B", "C"]})
+    grouped = frame.group_by("abc").agg(pl.len().alias("sku_count"), pl.col(CENTS).sum())
+    table = (classes.join(grouped, on="abc", how="left", maintain_order="left")
+             .with_columns(pl.col("sku_count").fill_null(0).cast(pl.Int64), pl.col(CENTS).fill_null(0)))
+    return finished(table, total).select("abc", "sku_count", "value", "share")
+
+
+def abc_summary(abc: Frame) -> pd.DataFrame:
+    return to_pandas(abc_summary_table(abc)).set_index("abc")
+
+
+# --- ages, idle days, SLOB, dead stock -------------------------------------------------------------------------
+
+def _days_since(column: str, as_of: pd.Timestamp) -> pl.Expr:
+    return (pl.lit(day(as_of), pl.Date) - pl.col(column)).dt.total_days().cast(pl.Float64)
+
+
+def age_expr(frame: pl.DataFrame, as_of: pd.Timestamp) -> pl.Expr:
+    """Whole days since receipt (or the file's `age_days`); null where neither is known."""
+    age = _days_since("receipt_date", as_of) if "receipt_date" in frame.columns else pl.lit(None, pl.Float64)
+    if "age_days" in frame.columns:
+        age = age.fill_null(pl.col("age_days").cast(pl.Float64).fill_nan(None))
     return age
 
 
-def idle_days(stock: pd.DataFrame, as_of: pd.Timestamp) -> pd.Series:
+def idle_expr(frame: pl.DataFrame, as_of: pd.Timestamp) -> pl.Expr:
     """Days since the lot last moved, falling back to its age when no movement date is known."""
-    age = lot_age_days(stock, as_of)
-    if "last_move_date" not in stock:
-        return age
-    return (as_of - stock["last_move_date"]).dt.days.astype(float).fillna(age)
+    age = age_expr(frame, as_of)
+    return _days_since("last_move_date", as_of).fill_null(age) if "last_move_date" in frame.columns else age
 
 
-def has_ages(stock: pd.DataFrame) -> bool:
-    return "receipt_date" in stock or "age_days" in stock
+def bucket_expr(frame: pl.DataFrame, as_of: pd.Timestamp) -> pl.Expr:
+    """Each lot's inclusive age bucket, `unknown` where it has no age or a receipt after as-of."""
+    age = age_expr(frame, as_of)
+    bucket = pl.when(age.is_null() | (age < 0)).then(pl.lit(UNKNOWN_AGE))
+    for name, upper in zip(AGING_BUCKETS, AGING_UPPER_DAYS, strict=False):
+        bucket = bucket.when(age <= upper).then(pl.lit(name))
+    return bucket.otherwise(pl.lit(AGING_BUCKETS[-1]))
 
 
-def future_receipts(stock: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
-    """Lots received after `as_of`: a date error in the data; they age as `unknown`, not as new stock."""
-    return stock[(lot_age_days(stock, as_of) < 0).to_numpy()]
-
-
-def age_bucket(stock: pd.DataFrame, as_of: pd.Timestamp) -> np.ndarray:
-    """Each lot's inclusive age bucket (`0-7` … `>180`), `unknown` where it has no age or a receipt after as-of."""
-    age = lot_age_days(stock, as_of)
-    age = age.where(age >= 0)
-    return pd.cut(age, AGING_EDGES, labels=AGING_BUCKETS, right=True).astype(object).fillna(UNKNOWN_AGE).to_numpy()
-
-
-def aging_buckets(stock: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
-    """Qty, value, share and SKU count per inclusive age bucket; lots without an age under `unknown`."""
-    grouped = stock.groupby(age_bucket(stock, as_of), sort=False).agg(
-        qty=("qty", "sum"), value=("value", "sum"), sku_count=("sku", "nunique"))
-    order = list(AGING_BUCKETS) + ([UNKNOWN_AGE] if UNKNOWN_AGE in grouped.index else [])
-    table = grouped.reindex(order, fill_value=0).rename_axis("bucket").reset_index()
-    table["share"] = _share(table["value"], total_inventory_value(stock))
-    return table[["bucket", "qty", "value", "share", "sku_count"]]
-
-
-def slob_lots(stock: pd.DataFrame, as_of: pd.Timestamp, settings: KpiSettings) -> pd.Series:
+def slob_expr(frame: pl.DataFrame, as_of: pd.Timestamp, settings: KpiSettings) -> pl.Expr:
     """True for lots idle longer than their stock type's threshold."""
-    return (idle_days(stock, as_of) > settings.slob_threshold(stock["stock_type"])).to_numpy()
+    threshold = settings.slob_threshold_expr() if "stock_type" in frame.columns else pl.lit(settings.slob_default_days)
+    return (idle_expr(frame, as_of) > threshold).fill_null(False)
 
 
-def slob_summary(stock: pd.DataFrame, as_of: pd.Timestamp, settings: KpiSettings) -> dict:
-    slob = stock.loc[slob_lots(stock, as_of, settings), ["value", "sku", "stock_type"]]
-    value = float(slob["value"].sum())
-    by_type = slob.groupby("stock_type", sort=True).agg(value=("value", "sum"), sku_count=("sku", "nunique"))
-    tiv = total_inventory_value(stock)
+def band_expr(idle: pl.Expr) -> pl.Expr:
+    """`over_365`, `d181_365` or null per lot, from its idle days: the most severe band that applies."""
+    band = pl.when(pl.lit(False)).then(pl.lit(None, pl.String))
+    for name, days in DEAD_STOCK_BANDS.items():
+        band = band.when(idle > days).then(pl.lit(name))
+    return band.otherwise(pl.lit(None, pl.String))
+
+
+def _per_row(stock: Frame, expr: pl.Expr) -> pd.Series:
+    values = kpi_frame(stock).select(expr).to_series().to_pandas()
+    return pd.Series(values.to_numpy(), index=stock.index if isinstance(stock, pd.DataFrame) else None)
+
+
+def lot_age_days(stock: Frame, as_of: pd.Timestamp) -> pd.Series:
+    """Whole days since receipt (or the file's `age_days`); NaN where neither is known."""
+    return _per_row(stock, age_expr(kpi_frame(stock), as_of)).astype(float)
+
+
+def idle_days(stock: Frame, as_of: pd.Timestamp) -> pd.Series:
+    """Days since the lot last moved, falling back to its age when no movement date is known."""
+    return _per_row(stock, idle_expr(kpi_frame(stock), as_of)).astype(float)
+
+
+def has_ages(stock: Frame) -> bool:
+    return "receipt_date" in stock.columns or "age_days" in stock.columns
+
+
+def future_receipts(stock: Frame, as_of: pd.Timestamp) -> Frame:
+    """Lots received after `as_of`: a date error in the data; they age as `unknown`, not as new stock."""
+    future = (lot_age_days(stock, as_of) < 0).to_numpy()
+    return stock[future] if isinstance(stock, pd.DataFrame) else stock.filter(pl.Series(future))
+
+
+def age_bucket(stock: Frame, as_of: pd.Timestamp) -> np.ndarray:
+    """Each lot's inclusive age bucket (`0-7` … `>180`), `unknown` where it has no age or a receipt after as-of."""
+    return kpi_frame(stock).select(bucket_expr(kpi_frame(stock), as_of)).to_series().to_numpy().astype(object)
+
+
+def _bucket_order() -> pl.DataFrame:
+    return pl.DataFrame({"bucket": [*AGING_BUCKETS, UNKNOWN_AGE]})
+
+
+def aging_table(stock: Frame, as_of: pd.Timestamp) -> pl.DataFrame:
+    """`aging_buckets` as a Polars table."""
+    frame = kpi_frame(stock)
+    total = total_cents(frame)
+    grouped = frame.group_by(bucket_expr(frame, as_of).alias("bucket")).agg(
+        exact_qty_sum(frame), pl.col(CENTS).sum(), pl.col("sku").n_unique().alias("sku_count"))
+    table = _bucket_order().join(grouped, on="bucket", how="left", maintain_order="left")
+    table = table.filter((pl.col("bucket") != UNKNOWN_AGE) | pl.col(CENTS).is_not_null())
+    table = table.with_columns(pl.col("qty").fill_null(0), pl.col(CENTS).fill_null(0),
+                               pl.col("sku_count").fill_null(0).cast(pl.Int64))
+    return finished(table, total).select("bucket", "qty", "value", "share", "sku_count")
+
+
+def aging_buckets(stock: Frame, as_of: pd.Timestamp) -> pd.DataFrame:
+    """Qty, value, share and SKU count per inclusive age bucket; lots without an age under `unknown`."""
+    return to_pandas(aging_table(stock, as_of))
+
+
+def slob_lots(stock: Frame, as_of: pd.Timestamp, settings: KpiSettings) -> np.ndarray:
+    """True for lots idle longer than their stock type's threshold."""
+    frame = kpi_frame(stock)
+    return frame.select(slob_expr(frame, as_of, settings)).to_series().to_numpy()
+
+
+def slob_summary(stock: Frame, as_of: pd.Timestamp, settings: KpiSettings) -> dict:
+    frame = kpi_frame(stock)
+    tiv = total_cents(frame)
+    slob = frame.filter(slob_expr(frame, as_of, settings))
+    cents = total_cents(slob)
+    by_type = (slob.filter(pl.col("stock_type").is_not_null())
+               .group_by("stock_type").agg(pl.col(CENTS).sum(), pl.col("sku").n_unique().alias("sku_count")))
+    by_type = _named(by_type, "stock_type").sort("stock_type")
     return {
-        "value": value,
-        "share": value / tiv if tiv else 0.0,
-        "sku_count": int(slob["sku"].nunique()),
-        "by_stock_type": {t: {"value": float(r.value), "sku_count": int(r.sku_count)} for t, r in by_type.iterrows()},
+        "value": money(cents),
+        "share": cents / tiv if tiv else 0.0,
+        "sku_count": slob["sku"].n_unique(),
+        "by_stock_type": {t: {"value": money(c), "sku_count": int(n)}
+                          for t, c, n in by_type.select("stock_type", CENTS, "sku_count").iter_rows()},
     }
 
 
-def slob_by_stock_type(stock: pd.DataFrame, as_of: pd.Timestamp, settings: KpiSettings) -> pd.DataFrame:
+def slob_by_stock_type(stock: Frame, as_of: pd.Timestamp, settings: KpiSettings) -> pd.DataFrame:
     """Per stock type: threshold, total and SLOB value, SLOB share of that type and SLOB SKU count."""
-    slob = slob_lots(stock, as_of, settings)
-    frame = stock[["stock_type", "value"]].assign(slob_value=np.where(slob, stock["value"], 0.0))
-    table = frame.groupby("stock_type", sort=True, observed=True).agg(value=("value", "sum"),
-                                                                      slob_value=("slob_value", "sum"))
-    skus = stock.loc[slob].groupby("stock_type", sort=True, observed=True)["sku"].nunique()
-    table["slob_sku_count"] = skus.reindex(table.index, fill_value=0).astype(int)
-    table = table.reset_index()
-    table.insert(1, "threshold_days", settings.slob_threshold(table["stock_type"]).astype(int))
-    table["slob_share"] = (table["slob_value"] / table["value"].where(table["value"] > 0)).fillna(0.0)
-    table["stock_type"] = plain_text(table["stock_type"])
-    return table.sort_values(["slob_value", "stock_type"], ascending=[False, True], ignore_index=True)
+    frame = kpi_frame(stock)
+    slob = slob_expr(frame, as_of, settings)
+    table = _named(frame.filter(pl.col("stock_type").is_not_null()).group_by("stock_type")
+                   .agg(pl.col(CENTS).sum(), pl.col(CENTS).filter(slob).sum().alias("slob_cents"),
+                        pl.col("sku").filter(slob).n_unique().alias("slob_sku_count")), "stock_type")
+    table = table.with_columns(settings.slob_threshold_expr().alias("threshold_days"),
+                               pl.col("slob_sku_count").cast(pl.Int64))
+    table = finished(table.sort(["slob_cents", "stock_type"], descending=[True, False]))
+    slob_cents, cents = table["slob_cents"].to_numpy(), table[CENTS].to_numpy()
+    table = table.with_columns(pl.Series("slob_value", slob_cents / 100),
+                               pl.Series("slob_share", np.divide(slob_cents, cents, out=np.zeros(len(cents)),
+                                                                 where=cents > 0)))
+    return to_pandas(table.select("stock_type", "threshold_days", "value", "slob_value", "slob_sku_count",
+                                  "slob_share"))
 
 
-def supplier_backlog(stock: pd.DataFrame, top: int | None = 5) -> pd.DataFrame:
+def supplier_table(stock: Frame, top: int | None = 5) -> pl.DataFrame:
+    """`supplier_backlog` as a Polars table."""
+    frame = kpi_frame(stock)
+    total = total_cents(frame)
+    aggs, has_units = [exact_qty_sum(frame), pl.col(CENTS).sum()], "unit" in frame.columns
+    if has_units:  # the first unit (blank or not) when at most one is named, else "mixed"
+        aggs += [pl.col("unit").first(), pl.col("unit").drop_nulls().n_unique().alias("units")]
+    grouped = _named(frame.group_by(_text("supplier")).agg(aggs), "supplier", *(["unit"] if has_units else []))
+    unit = pl.when(pl.col("units") > 1).then(pl.lit("mixed")).otherwise(pl.col("unit").fill_null("")) \
+        if has_units else pl.lit("")
+    grouped = grouped.with_columns(unit.alias("unit"))
+    table = grouped.sort([CENTS, "supplier"], descending=[True, False])
+    return finished(table.head(top) if top else table, total).select("supplier", "qty", "unit", "value", "share")
+
+
+def supplier_backlog(stock: Frame, top: int | None = 5) -> pd.DataFrame:
     """Remaining qty (with its unit, `mixed` when units differ) and value per supplier, by value."""
-    if "supplier" not in stock:
+    if "supplier" not in stock.columns:
         return pd.DataFrame(columns=["supplier", "qty", "unit", "value", "share"])
-    suppliers = group_key(stock["supplier"])
-    grouped = stock.groupby(suppliers, sort=False, observed=True).agg(qty=("qty", "sum"), value=("value", "sum"))
-    if "unit" in stock:
-        units = stock["unit"].groupby(suppliers, sort=False, observed=True)
-        first = units.first(skipna=False).astype(object)
-        grouped["unit"] = first.where(units.nunique() == 1, "mixed").fillna("")
-    else:
-        grouped["unit"] = ""
-    grouped["share"] = _share(grouped["value"], total_inventory_value(stock))
-    table = grouped.rename_axis("supplier").reset_index()
-    table["supplier"] = plain_text(table["supplier"])
-    table = table.sort_values(["value", "supplier"], ascending=[False, True], ignore_index=True)
-    return table[["supplier", "qty", "unit", "value", "share"]].head(top) if top else table
+    return to_pandas(supplier_table(stock, top))
 
 
-def dead_stock_band(stock: pd.DataFrame, as_of: pd.Timestamp, idle: pd.Series | None = None) -> pd.Series:
+def dead_stock_band(stock: Frame, as_of: pd.Timestamp, idle: pd.Series | None = None) -> pd.Series:
     """`over_365`, `d181_365` or None per lot, from its idle days (`idle`, when the caller has them already)."""
-    idle = (idle_days(stock, as_of) if idle is None else idle).to_numpy()
-    band = np.full(len(idle), None, dtype=object)
-    for name, days in reversed(DEAD_STOCK_BANDS.items()):  # the most severe band is written last and wins
-        band[idle > days] = name
-    return pd.Series(band, index=stock.index)
+    if idle is None:
+        frame = kpi_frame(stock)
+        return _per_row(stock, band_expr(idle_expr(frame, as_of))).astype(object).where(lambda b: b.notna(), None)
+    bands = pl.DataFrame({"idle": pl.Series(np.asarray(idle, dtype=float)).fill_nan(None)}).select(
+        band_expr(pl.col("idle"))).to_series()
+    return pd.Series(bands.to_numpy().astype(object), index=getattr(idle, "index", None))
 
 
-def dead_stock(stock: pd.DataFrame, as_of: pd.Timestamp) -> dict:
-    band = dead_stock_band(stock, as_of)
+def dead_stock(stock: Frame, as_of: pd.Timestamp) -> dict:
+    frame = kpi_frame(stock)
+    grouped = (frame.group_by(band_expr(idle_expr(frame, as_of)).alias("band"))
+               .agg(pl.col(CENTS).sum(), exact_qty_sum(frame), pl.col("sku").n_unique().alias("sku_count")))
+    found = {band: (cents, qty, count) for band, cents, qty, count in
+             finished(grouped).select("band", CENTS, "qty", "sku_count").iter_rows()}
     out = {}
     for name in DEAD_STOCK_BANDS:
-        lots = stock.loc[(band == name).to_numpy(), ["value", "qty", "sku"]]
-        out[name] = {"value": float(lots["value"].sum()), "qty": float(lots["qty"].sum()),
-                     "sku_count": int(lots["sku"].nunique())}
+        cents, qty, count = found.get(name, (0, 0.0, 0))
+        out[name] = {"value": money(cents), "qty": float(qty or 0.0), "sku_count": int(count)}
     return out
 
+
+# --- the risk worklist -------------------------------------------------------------------------------------------
 
 WORKLIST_COLUMNS = ["lot_key", "sku", "sku_name", "warehouse", "batch", "stock_type", "qty", "unit", "value",
                     "idle_days", "band", "owner", "action", "action_status"]
 
 
-def lot_keys(stock: pd.DataFrame) -> pd.Series:
+def lot_key_series(frame: pl.DataFrame) -> pl.Series:
     """A stable key for a lot across snapshots and sessions: sku | warehouse | batch. Lots that share it (no
-    batch column, or a blank batch) are told apart by their order in the file: the second gets `#2`, and so on."""
-    batch = stock["batch"].fillna("") if "batch" in stock else ""
-    keys = stock["sku"].astype(str) + "|" + stock["warehouse"].astype(str) + "|" + batch
-    shared = keys.duplicated(keep=False)
-    if not shared.any():
-        return keys
-    repeats = keys[shared]
-    order = repeats.groupby(repeats, sort=False).cumcount()
-    return keys.mask(shared, repeats.where(order == 0, repeats + "#" + (order + 1).astype(str)))
+    batch column, or a blank batch) are told apart by their order in the file: the second gets `#2`, and so on
+    (numbered among the lots that share a key only: a window over a million keys costs seconds)."""
+    batch = pl.col("batch").cast(pl.String).fill_null("") if "batch" in frame.columns else pl.lit("")
+    parts = [pl.col("sku").cast(pl.String), pl.col("warehouse").cast(pl.String), batch]
+    keys = frame.select(pl.concat_str(parts, separator="|").alias("lot_key"), pl.struct(
+        pl.col("sku"), pl.col("warehouse"), batch.alias("batch")).is_duplicated().alias("shared"))
+    if not keys["shared"].any():
+        return keys["lot_key"]
+    shared = keys.with_row_index("row").filter(pl.col("shared"))
+    order = pl.int_range(pl.len()).over("lot_key")
+    numbered = shared.select("row", pl.when(order == 0).then(pl.col("lot_key"))
+                             .otherwise(pl.col("lot_key") + "#" + (order + 1).cast(pl.String)))
+    return keys["lot_key"].scatter(numbered["row"], numbered["lot_key"])
 
 
-def risk_worklist(stock: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
-    """Dead-stock lots (idle > 180 days) as a worklist, most valuable first, with the file's tracker fields."""
-    idle = idle_days(stock, as_of)
-    band = dead_stock_band(stock, as_of, idle)
-    dead = np.flatnonzero(band.notna().to_numpy())
-    keys = lot_keys(stock)
-    order = dead[most_valuable_first(stock["value"].to_numpy(float)[dead], keys.to_numpy()[dead])]
-    made = {"lot_key": keys, "idle_days": idle, "band": band}
-    columns = {}
-    for column in WORKLIST_COLUMNS:  # each column taken once, in worklist order, from the whole stock
-        source = made.get(column, stock.get(column))
-        columns[column] = None if source is None else source.take(order).reset_index(drop=True)
-    return pd.DataFrame(columns, index=pd.RangeIndex(len(order)))
+def lot_keys(stock: Frame) -> pd.Series:
+    keys = lot_key_series(kpi_frame(stock)).to_pandas()
+    return pd.Series(keys.to_numpy(), index=stock.index if isinstance(stock, pd.DataFrame) else None).astype("str")
+
+
+def worklist_table(stock: Frame, as_of: pd.Timestamp) -> pl.DataFrame:
+    """`risk_worklist` as a Polars table."""
+    frame = kpi_frame(stock)
+    idle = idle_expr(frame, as_of)
+    made = {"lot_key": pl.lit(lot_key_series(frame)), "idle_days": idle, "band": band_expr(idle)}
+    columns = [made[c].alias(c) if c in made else pl.col(c) if c in frame.columns else pl.lit(None).alias(c)
+               for c in WORKLIST_COLUMNS]
+    dead = frame.select(columns).filter(pl.col("band").is_not_null())
+    return dead.sort(["value", "lot_key"], descending=[True, False], nulls_last=True)
+
+
+def risk_worklist(stock: Frame, as_of: pd.Timestamp) -> pd.DataFrame:
+    """Dead-stock lots (idle > 180 days) as a worklist, most valuable first (ties by lot key), with the file's
+    tracker fields."""
+    return to_pandas(worklist_table(stock, as_of))
 
 
 def most_valuable_first(value: np.ndarray, lot_key: np.ndarray) -> np.ndarray:
-    """Row order by value, largest first (no value last), then lot key: pandas' `sort_values` order, sorted by
-    Arrow, which sorts text a few times faster."""
-    columns = pa.table({"value": pa.array(value, from_pandas=True), "lot_key": pa.array(lot_key)})
-    return pc.sort_indices(columns, sort_keys=[("value", "descending"), ("lot_key", "ascending")]).to_numpy()
+    """Row order by value, largest first (no value last), then lot key."""
+    rows = pl.DataFrame({"value": pl.Series(value, dtype=pl.Float64).fill_nan(None),
+                         "lot_key": pl.Series(lot_key, dtype=pl.String)}).with_row_index("row")
+    return rows.sort(["value", "lot_key"], descending=[True, False], nulls_last=True)["row"].to_numpy()
 
 
-def unit_costs(lots: pd.DataFrame, as_of: pd.Timestamp) -> pd.Series:
+# --- turnover and planning ------------------------------------------------------------------------------------
+
+def unit_costs(lots: Frame, as_of: pd.Timestamp) -> pd.Series:
     """Per SKU: value ÷ qty at the latest snapshot on or before `as_of` where the SKU has stock."""
-    frame = lots[(lots["snapshot_date"] <= as_of) & (lots["qty"] > 0)]
-    latest = frame.groupby("sku")["snapshot_date"].transform("max")
-    frame = frame[frame["snapshot_date"] == latest]
-    sums = frame.groupby("sku")[["value", "qty"]].sum()
-    return (sums["value"] / sums["qty"]).astype(float)
+    frame = kpi_frame(lots).filter((pl.col("snapshot_date") <= day(as_of)) & (pl.col("qty") > 0))
+    latest = frame.filter(pl.col("snapshot_date") == pl.col("snapshot_date").max().over("sku"))
+    sums = finished(_named(latest.group_by("sku").agg(pl.col(CENTS).sum(), exact_qty_sum(latest)), "sku"))
+    return pd.Series(sums["value"].to_numpy() / sums["qty"].to_numpy(), index=pd.Index(sums["sku"].to_list(),
+                                                                                      name="sku"), dtype=float)
 
 
 @dataclass(frozen=True)
@@ -372,14 +494,14 @@ def cost_of_goods_sold(movements: pd.DataFrame, costs: pd.Series) -> tuple[float
     return float(fallback.sum()), uncosted
 
 
-def average_inventory(lots: pd.DataFrame, period: Period) -> float | None:
-    """Mean TIV over the snapshot dates inside the period, opening and closing included."""
-    daily = inventory_trend(lots, freq="day")
-    inside = daily[(daily["snapshot_date"] >= period.start) & (daily["snapshot_date"] <= period.end)]
-    return float(inside["tiv"].mean()) if len(inside) else None
+def average_inventory(lots: Frame, period: Period) -> float | None:
+    """Mean TIV over the snapshot dates inside the period, opening and closing included (from exact cents)."""
+    daily = inventory_trend_table(lots, freq="day")
+    inside = daily.filter(pl.col("snapshot_date").is_between(day(period.start), day(period.end)))
+    return int(inside[CENTS].sum()) / (100 * inside.height) if inside.height else None
 
 
-def turnover(lots: pd.DataFrame, movements: pd.DataFrame | None, period: Period, settings: KpiSettings) -> dict:
+def turnover(lots: Frame, movements: pd.DataFrame | None, period: Period, settings: KpiSettings) -> dict:
     """COGS, average inventory, ITO and DIO for the period; ITO/DIO are None (never 0) without movements."""
     requested = period.days
     period = period.covered_by(movements)
@@ -401,18 +523,25 @@ def daily_demand(movements: pd.DataFrame, period: Period) -> pd.Series:
     return issued / period.days
 
 
-def days_of_supply(stock: pd.DataFrame, movements: pd.DataFrame, period: Period) -> pd.DataFrame:
-    """On-hand qty ÷ mean daily demand per SKU; None where the SKU had no demand."""
-    on_hand = stock.groupby("sku")["qty"].sum()
-    demand = daily_demand(movements, period).reindex(on_hand.index).fillna(0.0)
-    supply = (on_hand / demand.where(demand > 0)).astype(float)
-    skus = plain_text(pd.Series(on_hand.index)).to_numpy()
-    return pd.DataFrame({"sku": skus, "on_hand": on_hand.to_numpy(), "mean_daily_demand": demand.to_numpy(),
-                         "days_of_supply": supply.to_numpy()}).sort_values("days_of_supply", ascending=False,
-                                                                            na_position="last", ignore_index=True)
+def days_of_supply(stock: Frame, movements: pd.DataFrame, period: Period) -> pd.DataFrame:
+    """On-hand qty ÷ mean daily demand per SKU; None where the SKU had no demand. Most days first, SKUs without
+    demand last, ties by SKU."""
+    frame = kpi_frame(stock)
+    on_hand = finished(_named(frame.group_by("sku").agg(exact_qty_sum(frame)), "sku")).rename(
+        {"qty": "on_hand"})
+    demand = daily_demand(movements, period)
+    demand = pl.DataFrame({"sku": pd.Index(demand.index).astype(str).tolist(),
+                           "mean_daily_demand": demand.to_numpy(float)}, schema={"sku": pl.String,
+                                                                                 "mean_daily_demand": pl.Float64})
+    table = on_hand.join(demand, on="sku", how="left").with_columns(pl.col("mean_daily_demand").fill_null(0.0))
+    demand_per_day = table["mean_daily_demand"].to_numpy()
+    supply = np.divide(table["on_hand"].to_numpy(), demand_per_day, out=np.full(len(table), np.nan),
+                       where=demand_per_day > 0)
+    table = table.with_columns(pl.Series("days_of_supply", supply).fill_nan(None))
+    return to_pandas(table.sort(["days_of_supply", "sku"], descending=[True, False], nulls_last=True))
 
 
-def planning_metrics(lots: pd.DataFrame, stock: pd.DataFrame, movements: pd.DataFrame, period: Period,
+def planning_metrics(lots: Frame, stock: Frame, movements: pd.DataFrame, period: Period,
                      cogs: float | None, supply: pd.DataFrame) -> dict:
     """Stockout rate, sell-through, median days of supply and the inventory/sales ratio (SPEC §3.10), from the
     period's COGS (`turnover`) and days of supply (`days_of_supply`) the caller has already computed.
@@ -421,17 +550,19 @@ def planning_metrics(lots: pd.DataFrame, stock: pd.DataFrame, movements: pd.Data
     inventory/sales ratio: closing TIV ÷ the period's average monthly COGS.
     """
     issued = period.movements(movements)
-    demanded = pd.Index(issued.loc[issued["qty_out"] > 0, "sku"].unique())
-    in_stock = pd.Index(stock.loc[stock["qty"] > 0, "sku"].unique())
-    snapshots = lots[(lots["snapshot_date"] >= period.start) & (lots["snapshot_date"] <= period.end)]
-    held = snapshots[snapshots["qty"] > 0].groupby("snapshot_date")["sku"].apply(lambda s: set(s))
-    pairs = len(demanded) * len(held)
-    stocked = sum(len(demanded.intersection(list(skus))) for skus in held)
+    demanded = pl.Series(pd.Index(issued.loc[issued["qty_out"] > 0, "sku"].unique()).astype(str).tolist(),
+                         dtype=pl.String)
+    in_stock = kpi_frame(stock).filter(pl.col("qty") > 0)["sku"].cast(pl.String).unique()
+    held = (kpi_frame(lots).filter(pl.col("snapshot_date").is_between(day(period.start), day(period.end))
+                                   & (pl.col("qty") > 0))
+            .select("snapshot_date", pl.col("sku").cast(pl.String)).unique())
+    pairs = len(demanded) * held["snapshot_date"].n_unique()
+    stocked = held.filter(pl.col("sku").is_in(demanded.implode())).height
     monthly_cogs = (cogs or 0.0) * (DAYS_PER_YEAR / 12) / period.days if period.days else 0.0
     supply = supply["days_of_supply"].dropna()
     return {
         "stockout_rate": (pairs - stocked) / pairs if pairs else None,
-        "sell_through": len(in_stock.intersection(demanded)) / len(in_stock) if len(in_stock) else None,
+        "sell_through": int(in_stock.is_in(demanded.implode()).sum()) / len(in_stock) if len(in_stock) else None,
         "median_days_of_supply": float(supply.median()) if len(supply) else None,
         "inventory_sales_ratio": total_inventory_value(stock) / monthly_cogs if monthly_cogs else None,
     }

@@ -6,9 +6,11 @@ import math
 from dataclasses import dataclass
 
 import pandas as pd
+import polars as pl
 
 from core.formatting import percent
 from core.kpis import measures as kpis
+from core.kpis.frame import kpi_frame
 from core.kpis.measures import KpiSettings, Period
 
 MONEY_DECIMALS = 2
@@ -27,69 +29,65 @@ def _money(x: float | None) -> float | None:
     return None if x is None or (isinstance(x, float) and math.isnan(x)) else round(float(x), MONEY_DECIMALS)
 
 
-def _python_values(column: pd.Series) -> list:
-    """A column as Python scalars (numpy's become int, float, str), missing values as None."""
-    values = column.to_numpy(dtype=object)
-    missing = column.isna().to_numpy()
-    if missing.any():
-        values = values.copy()  # the array may be a read-only view of the column
-        values[missing] = None
-    return values.tolist()
-
-
-def json_rows(table: pd.DataFrame, columns: list[str], money: tuple[str, ...] = ()) -> list[dict]:
-    """JSON-ready rows: money rounded to the cent, missing values as None, numpy scalars as Python ones.
-
-    Built column by column from arrays (not `to_dict("records")`): a hundred thousand SKUs are a hundred
-    thousand small dicts."""
-    values = [_python_values(table[key].astype(float).round(MONEY_DECIMALS) if key in money else table[key])
-              for key in columns]
+def _records(table: pl.DataFrame, columns: list[str]) -> list[dict]:
+    """JSON-ready rows from a Polars table's columns: money is already exact (cents ÷ 100), missing is None."""
+    values = [table[key].to_list() for key in columns]
     return [dict(zip(columns, row, strict=True)) for row in zip(*values, strict=True)]
 
 
-def _records(table: pd.DataFrame, columns: list[str], money: tuple[str, ...] = ("value",)) -> list[dict]:
-    return json_rows(table, columns, money)
+def _abc_summary(abc: pl.DataFrame) -> dict:
+    return {cls: {"sku_count": count, "value": value, "share": share}
+            for cls, count, value, share in kpis.abc_summary_table(abc).iter_rows()}
+
+
+def _report_frames(data: Dataset, as_of: pd.Timestamp | str | None) -> tuple[pl.DataFrame, pd.Timestamp,
+                                                                             pl.DataFrame]:
+    """(the lots for the trend and turnover, the as-of snapshot, the stock at it) as engine frames. From the
+    loader's pandas lots, only the as-of snapshot is converted whole; the other snapshots only in the columns
+    the trend (and, with movements, the unit costs) read: 13 snapshots are not 13 times the conversion."""
+    if isinstance(data.lots, pl.DataFrame):
+        return kpis.as_of_stock(kpi_frame(data.lots), as_of)
+    lots, snapshot, stock = kpis.as_of_stock(data.lots, as_of)
+    history = ["snapshot_date", "value"] + (["sku", "qty"] if data.movements is not None else [])
+    return kpi_frame(lots[[c for c in history if c in lots]]), snapshot, kpi_frame(stock)
 
 
 def build_report(data: Dataset, as_of: pd.Timestamp | str | None = None,
                  settings: KpiSettings | None = None, notes: list[str] | None = None) -> dict:
     """Every KPI of SPEC §3 as of a date; the JSON contract of `python -m core.cli report`.
 
-    Where the data is the problem (short history, uncosted movements, receipts after as-of), a message is
-    appended to `notes` when a list is given.
+    Computed on the engine's Polars frame (`core.kpis.frame`), money in exact cents. Where the data is the
+    problem (short history, uncosted movements, receipts after as-of), a message is appended to `notes` when a
+    list is given.
     """
     settings = settings or KpiSettings()
-    lots, snapshot, stock = kpis.as_of_stock(data.lots, as_of)
-    stock = kpis.dictionary_encoded(stock)
-    tiv = kpis.total_inventory_value(stock)
-    abc = kpis.abc_classes(stock)
-    abc_summary = kpis.abc_summary(abc)
+    lots, snapshot, stock = _report_frames(data, as_of)
+    abc = kpis.abc_table(stock)
     aged = kpis.has_ages(stock)
     turnover = kpis.turnover(lots, data.movements, Period.ending(snapshot, settings.period_days), settings)
     if notes is not None:
         notes.extend(data_notes(stock, snapshot, turnover, settings))
     slob = kpis.slob_summary(stock, snapshot, settings) if aged else None
+    shares = {by: _records(kpis.value_share_table(stock, by), [by, "value", "share"]) if by in stock.columns else []
+              for by in ("warehouse", "stock_type", "bu")}
     return {
         "as_of": snapshot.date().isoformat(),
         "currency": data.currency,
-        "tiv": _money(tiv),
-        "sku_count": int(stock["sku"].nunique()),
-        "lot_count": len(stock),
-        "trend": _records(kpis.inventory_trend(lots, snapshot, "month"), ["period", "tiv"], ("tiv",)),
-        "mix_by_warehouse": _records(kpis.value_share(stock, "warehouse"), ["warehouse", "value", "share"]),
-        "mix_by_stock_type": _records(kpis.value_share(stock, "stock_type"), ["stock_type", "value", "share"]),
-        "ranking_bu": _records(kpis.value_share(stock, "bu"), ["bu", "value", "share"]),
+        "tiv": kpis.total_inventory_value(stock),
+        "sku_count": stock["sku"].n_unique(),
+        "lot_count": stock.height,
+        "trend": _records(kpis.inventory_trend_table(lots, snapshot, "month"), ["period", "tiv"]),
+        "mix_by_warehouse": shares["warehouse"],
+        "mix_by_stock_type": shares["stock_type"],
+        "ranking_bu": shares["bu"],
         "ranking_sku": _records(abc, ["sku", "value", "share", "abc"]),
-        "abc": {cls: {"sku_count": int(r.sku_count), "value": _money(r.value), "share": float(r.share)}
-                for cls, r in abc_summary.iterrows()},
-        "aging": _records(kpis.aging_buckets(stock, snapshot), ["bucket", "qty", "value", "share", "sku_count"])
+        "abc": _abc_summary(abc),
+        "aging": _records(kpis.aging_table(stock, snapshot), ["bucket", "qty", "value", "share", "sku_count"])
         if aged else None,
-        "slob": None if slob is None else {
-            **slob, "value": _money(slob["value"]),
-            "by_stock_type": {t: {**v, "value": _money(v["value"])} for t, v in slob["by_stock_type"].items()}},
-        "suppliers_top5": _records(kpis.supplier_backlog(stock, 5), ["supplier", "qty", "value", "share"]),
-        "dead_stock": {band: {**v, "value": _money(v["value"])} for band, v in kpis.dead_stock(stock, snapshot).items()}
-        if aged else None,
+        "slob": slob,
+        "suppliers_top5": _records(kpis.supplier_table(stock, 5), ["supplier", "qty", "value", "share"])
+        if "supplier" in stock.columns else [],
+        "dead_stock": kpis.dead_stock(stock, snapshot) if aged else None,
         "cogs": _money(turnover["cogs"]),
         "avg_inventory": _money(turnover["avg_inventory"]),
         "ito": turnover["ito"],
@@ -97,7 +95,7 @@ def build_report(data: Dataset, as_of: pd.Timestamp | str | None = None,
     }
 
 
-def data_notes(stock: pd.DataFrame, as_of: pd.Timestamp, turnover: dict, settings: KpiSettings) -> list[str]:
+def data_notes(stock: pl.DataFrame, as_of: pd.Timestamp, turnover: dict, settings: KpiSettings) -> list[str]:
     """Messages about the data behind the figures: what was shortened, left out or set aside, and why."""
     notes = []
     if turnover["short_history"]:
@@ -107,10 +105,10 @@ def data_notes(stock: pd.DataFrame, as_of: pd.Timestamp, turnover: dict, setting
     if turnover["uncosted_rows"]:
         notes.append(f"{turnover['uncosted_rows']} movement rows of SKUs with no unit cost in the lots are not in "
                      "COGS (give a cogs column or the unit cost)")
-    future = kpis.future_receipts(stock, as_of) if "receipt_date" in stock else stock.iloc[:0]
+    future = kpis.future_receipts(stock, as_of) if "receipt_date" in stock.columns else stock.head(0)
     if len(future):
         notes.append(f"{len(future)} lots have a receipt date after {as_of.date().isoformat()} "
-                     f"(e.g. {future['sku'].iloc[0]}): counted in TIV, aged as 'unknown'")
+                     f"(e.g. {future['sku'][0]}): counted in TIV, aged as 'unknown'")
     return notes
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from core.kpis import measures as kpis
+from core.kpis.frame import kpi_frame
 from core.kpis.measures import KpiSettings, Period
 from core.kpis.report import Dataset
 
@@ -19,7 +20,8 @@ def kpi_history(data: Dataset, settings: KpiSettings | None = None,
                 window_days: int = HISTORY_WINDOW_DAYS) -> pd.DataFrame:
     """Per month-end snapshot: TIV, SLOB share and the trailing `window_days` ITO / DIO (None without movements)."""
     settings = settings or KpiSettings()
-    lots = kpis.with_snapshots(data.lots, None)
+    lots = kpis.with_snapshots(kpi_frame(data.lots), None)  # converted once for every month's figures
+    first_snapshot = pd.Timestamp(lots["snapshot_date"].min())
     month_ends = kpis.inventory_trend(lots, freq="month")["snapshot_date"]
     first_movement = data.movements["date"].min() if data.movements is not None and len(data.movements) else None
     rows = []
@@ -28,7 +30,7 @@ def kpi_history(data: Dataset, settings: KpiSettings | None = None,
         window = Period.ending(snapshot, window_days)
         turnover = kpis.turnover(lots, data.movements, window, settings)
         has_window = (first_movement is not None and first_movement <= window.start + pd.Timedelta(days=7)
-                      and lots["snapshot_date"].min() <= window.start)
+                      and first_snapshot <= window.start)
         rows.append({
             "snapshot_date": snapshot, "tiv": kpis.total_inventory_value(stock),
             "slob_share": kpis.slob_summary(stock, snapshot, settings)["share"] if kpis.has_ages(stock) else None,

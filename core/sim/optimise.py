@@ -562,6 +562,12 @@ class Verification:
                 break
             sku_levels = self.groups.choose(self.sweep, aim)[0]
         uniform = {"service_level": uniform_level, **uniform}
+        if goal.budget is None and achieved["fill_rate"] < goal.fill and uniform["fill_rate"] < goal.fill:
+            raise CodedError("fill_not_verified", f"target fill rate {goal.fill:.4f} is out of reach on fresh seeds: "
+                             f"the plan reached it on the seeds it was tuned on but delivered "
+                             f"{achieved['fill_rate']:.4f} on {REPAIR_ROUNDS} fresh checks (one level for all: "
+                             f"{uniform['fill_rate']:.4f}); lower the target or add replications",
+                             target=goal.fill, achieved=achieved["fill_rate"], uniform=uniform["fill_rate"])
         if good:
             return sku_levels, achieved, uniform, None
         fallback = ("on fresh seeds the plan was not at least as good as one level for all (plan: fill "

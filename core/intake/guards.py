@@ -1,0 +1,84 @@
+"""Plausibility guards on a loaded stock list, whichever way its columns were chosen (words, values or a mapping).
+
+A figure that is probably wrong is said, never silently reported: a "unit cost" that is really a total, a TIV
+that a handful of rows make up, stock below zero. Each guard returns a sentence for the summary and stderr.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from core.intake.problems import WARNING
+from core.intake.roles import Roles, header_role
+from core.intake.vocabulary import category_of_header, says_value
+
+DOMINATING_ROWS = 3
+DOMINATING_SHARE = 0.8  # of the TIV, in the top rows of a list of at least MIN_ROWS_FOR_DOMINANCE
+MIN_ROWS_FOR_DOMINANCE = 20
+COST_EQUALS_VALUE_SHARE = 0.5
+
+
+def cost_is_a_total(frame: pd.DataFrame, mapping: dict[str, str], from_file: set[str]) -> str | None:
+    """The unit cost column holds totals: its header names an amount, or it equals the value on most rows
+    whose quantity is not 1."""
+    header = mapping.get("unit_cost")
+    if header is None:
+        return None
+    named = header_role(header)
+    if named == "value" or (says_value(header) and named != "unit_cost"):
+        return (f"column '{header}' is used as the unit cost but its header names an amount (a total): "
+                f"TIV = qty × that amount is likely far too high; map it as value instead")
+    if "value" in from_file:
+        rows = frame["qty"].notna() & (frame["qty"] != 1) & frame["value"].notna() & (frame["value"] != 0)
+        same = np.isclose(frame.loc[rows, "unit_cost"], frame.loc[rows, "value"])
+        if rows.sum() >= 2 and same.mean() >= COST_EQUALS_VALUE_SHARE:
+            return (f"column '{header}' (unit cost) equals the value on {same.mean():.0%} of the rows whose "
+                    f"quantity is not 1: it looks like a total, not a price per unit")
+    return None
+
+
+def dominated_by_few_rows(frame: pd.DataFrame, rows: pd.Series) -> str | None:
+    """A few rows make up most of the TIV: often a misread number or a total left in the list."""
+    values = frame["value"].fillna(0).to_numpy(dtype=float)
+    total = values.sum()
+    if len(values) < MIN_ROWS_FOR_DOMINANCE or total <= 0:
+        return None
+    top = np.argsort(values)[::-1][:DOMINATING_ROWS]
+    share = values[top].sum() / total
+    if share < DOMINATING_SHARE:
+        return None
+    lines = ", ".join(str(int(rows.iloc[i])) for i in top)
+    return (f"{DOMINATING_ROWS} rows (lines {lines}) hold {share:.0%} of the TIV: check their quantity and cost "
+            f"(a misread number, or a total row left in the list)")
+
+
+def negative_stock(problems: pd.DataFrame) -> str | None:
+    """Negative stock or value: set aside (a plain quantity or cost), or kept as the report states it."""
+    negative = problems[problems["message"].str.contains("is negative", regex=False)]
+    if negative.empty:
+        return None
+    kept = negative[negative["severity"] == WARNING]["row"].nunique()
+    aside = negative[negative["severity"] != WARNING]["row"].nunique()
+    parts = ([f"{kept} rows with negative stock or value kept as the report states them (they lower the TIV)"]
+             if kept else []) + ([f"{aside} rows with a negative quantity or cost set aside"] if aside else [])
+    return "; ".join(parts)
+
+
+def unused_stock_columns(roles: Roles | None) -> list[str]:
+    """Number columns left unused whose header names a stock category or an amount: stock or value the TIV
+    may be missing (or a column that repeats another)."""
+    if roles is None:
+        return []
+    taken = set(roles.mapping.values())
+    unused = [h for h, e in roles.evidence.items() if h not in taken and e.is_number and e.filled
+              and (category_of_header(h) or says_value(h))]
+    return [f"number column '{h}' ({category_of_header(h) or 'an amount'} by its header) is not used: if it holds "
+            f"stock or value that no other column holds, map it" for h in unused]
+
+
+def plausibility(frame: pd.DataFrame, mapping: dict[str, str], from_file: set[str],
+                 problems: pd.DataFrame, rows: pd.Series, roles: Roles | None = None) -> list[str]:
+    """Every guard's warning, in the order a user should check them."""
+    found = [cost_is_a_total(frame, mapping, from_file), dominated_by_few_rows(frame, rows), negative_stock(problems)]
+    return [w for w in found if w] + unused_stock_columns(roles)

@@ -1,0 +1,390 @@
+"""Column roles of a stock list decided from evidence: the headers' words and the columns' values, jointly.
+
+The header evidence (the user's mapping, an ERP profile, the schema's aliases, the multilingual vocabulary, the
+SAP stock-category words) proposes a role per column; the values confirm or refute it: a quantity, cost or value
+must read as numbers, an item code must not be fractional numbers, a warehouse must not be a different code on
+every row. Where `qty × price ≈ amount` holds row by row, the arithmetic settles which column is the unit cost
+and which the extended value, whatever the headers say. A role no evidence decides stays open: the loader then
+refuses with one message naming every open role and the columns whose values could fill it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from itertools import permutations
+
+import numpy as np
+import pandas as pd
+
+from core.intake.parsing import parse_numbers
+from core.intake.schema import LOTS, STOCK_CATEGORIES, normalize_header
+from core.intake.vocabulary import (
+    category_of_header,
+    dated_movements,
+    is_direction,
+    keyword_role,
+    kind_evidence,
+    names_item,
+    role_of_header,
+    says_value,
+)
+
+SAMPLE_ROWS = 2000
+NUMERIC_SHARE = 0.8  # share of filled cells that must read as numbers for a number role
+CONTRADICTING_SHARE = 0.5  # below this share of numbers, a column cannot be a number role (bad cells aside)
+PRODUCT_FIT = 0.9  # share of rows where qty × price ≈ amount for the arithmetic to settle the roles
+PRODUCT_TOLERANCE = 0.011
+MAX_ARITHMETIC_COLUMNS = 24
+MIN_ROWS_FOR_CONTENT = 5  # rows before values alone may name the item column (two distinct words prove nothing)
+CONFIDENCE = {"mapping": 1.0, "profile": 0.95, "alias": 0.9, "arithmetic": 0.9, "vocabulary": 0.85,
+              "category": 0.8, "content": 0.6}
+NUMBER_ROLES = frozenset({"qty", "unit_cost", "value", "age_days", "on_order",
+                          *(f"{m}_{c}" for c in STOCK_CATEGORIES for m in ("qty", "value"))})
+REQUIRED_LABELS = {"sku": "item (sku)", "qty": "quantity (qty)", "unit_cost": "unit cost or value"}
+_CODE = re.compile(r"^[\w.\-/#]*\d[\w.\-/#]*$")
+_CURRENCY_CODE = re.compile(r"^[A-Za-z]{3}$")
+
+
+@dataclass
+class ColumnEvidence:
+    """What a column's values are, from a sample of its filled cells."""
+
+    header: str
+    filled: int
+    numeric: float  # share of filled cells that read as numbers
+    integer: float  # share of those numbers that are whole
+    distinct: int
+    code_like: float  # share of filled cells that look like codes (no spaces, a digit)
+    currency_code: float
+    numbers: np.ndarray  # the sample's numbers, NaN where a cell is not one
+    examples: tuple[str, ...]
+
+    @property
+    def is_number(self) -> bool:
+        return self.filled > 0 and self.numeric >= NUMERIC_SHARE
+
+    @property
+    def all_distinct(self) -> bool:
+        return self.filled >= 20 and self.distinct == self.filled
+
+    def contradicts(self, role: str) -> str | None:
+        """Why the values cannot be that role, or None when they can."""
+        if self.filled == 0:
+            return None
+        if role in NUMBER_ROLES and self.numeric < CONTRADICTING_SHARE:
+            return f"only {self.numeric:.0%} of its cells are numbers"
+        if role == "sku" and self.is_number and self.integer < 0.9:
+            return "its values are fractional numbers, not item codes"
+        if role in ("warehouse", "plant") and self.all_distinct:
+            return "a different value on every row is a code, not a warehouse"
+        if role in ("warehouse", "plant") and self.is_number and self.integer < 0.9:
+            return "its values are fractional numbers"
+        if role == "currency" and self.currency_code < NUMERIC_SHARE:
+            return "its values are not currency codes"
+        return None
+
+    def describe(self) -> str:
+        if self.is_number:
+            kind = "whole numbers" if self.integer >= 0.99 else "numbers"
+        elif self.code_like >= NUMERIC_SHARE:
+            kind = "codes"
+        else:
+            kind = "text"
+        return f"{kind}, {self.distinct} distinct of {self.filled}"
+
+
+def column_evidence(frame: pd.DataFrame, decimal: str) -> dict[str, ColumnEvidence]:
+    """Evidence for each column from the first rows of the table as read."""
+    sample = frame.head(SAMPLE_ROWS)
+    found = {}
+    for header in sample.columns:
+        cells = sample[header]
+        filled_mask = cells.notna().to_numpy() & (cells.astype(str).str.strip() != "").to_numpy()
+        filled = int(filled_mask.sum())
+        numbers, invalid = parse_numbers(cells, decimal)
+        numbers = numbers.to_numpy(dtype=float)
+        readable = filled_mask & ~invalid & np.isfinite(numbers)
+        texts = cells[filled_mask].astype(str).str.strip()
+        whole = np.isclose(numbers[readable], np.round(numbers[readable])) if readable.any() else np.array([])
+        found[str(header)] = ColumnEvidence(
+            header=str(header), filled=filled, numeric=readable.sum() / filled if filled else 0.0,
+            integer=float(whole.mean()) if len(whole) else 0.0, distinct=int(texts.nunique()),
+            code_like=float(texts.str.match(_CODE).mean()) if filled else 0.0,
+            currency_code=float(texts.str.match(_CURRENCY_CODE).mean()) if filled else 0.0,
+            numbers=np.where(readable, numbers, np.nan), examples=tuple(texts.drop_duplicates().head(3)))
+    return found
+
+
+def product_fit(qty: np.ndarray, price: np.ndarray, amount: np.ndarray) -> float:
+    """Share of rows (with all three given and a non-zero amount) where qty × price equals the amount."""
+    rows = np.isfinite(qty) & np.isfinite(price) & np.isfinite(amount) & (amount != 0)
+    if rows.sum() < 1:
+        return 0.0
+    expected = qty[rows] * price[rows]
+    gap = np.abs(expected - amount[rows])
+    return float(np.mean(gap <= PRODUCT_TOLERANCE * np.maximum(np.abs(amount[rows]), np.abs(expected)) + 0.01))
+
+
+@dataclass
+class Roles:
+    """The roles chosen (key → header), how each was decided, and what is still open."""
+
+    mapping: dict[str, str]
+    sources: dict[str, str]
+    evidence: dict[str, ColumnEvidence]
+    reasons: dict[str, str] = field(default_factory=dict)  # key → why, for the Data page
+    dropped: dict[str, str] = field(default_factory=dict)  # header → why its header role was refused
+    missing: list[str] = field(default_factory=list)
+    candidates: dict[str, list[str]] = field(default_factory=dict)
+
+    def confidence(self, key: str) -> float:
+        return CONFIDENCE.get(self.sources.get(key, ""), 0.0)
+
+    def set(self, key: str, header: str, source: str, reason: str) -> None:
+        self.mapping[key] = header
+        self.sources[key] = source
+        self.reasons[key] = reason
+
+    def free_numbers(self) -> list[str]:
+        """Number columns no role holds yet (the first MAX_ARITHMETIC_COLUMNS: the search is cubic in them)."""
+        taken = set(self.mapping.values())
+        return [h for h, e in self.evidence.items() if h not in taken and e.is_number and e.filled
+                ][:MAX_ARITHMETIC_COLUMNS]
+
+
+def settle(mapping: dict[str, str], sources: dict[str, str], evidence: dict[str, ColumnEvidence],
+           priced: bool = False) -> Roles:
+    """Confirm the header roles by the values, fill the open ones from the arithmetic and the values, and list
+    what is still missing with the candidates the evidence supports (no unit cost when a price list is given)."""
+    roles = Roles(dict(mapping), dict(sources), evidence)
+    _refuse_contradicted(roles)
+    _settle_money(roles)
+    _find_item(roles)
+    roles.missing = [key for key in _missing(roles) if not (priced and key == "unit_cost")]
+    roles.candidates = {key: candidates(key, roles) for key in roles.missing}
+    return roles
+
+
+def _refuse_contradicted(roles: Roles) -> None:
+    for key, header in list(roles.mapping.items()):
+        if roles.sources.get(key) == "mapping" or header not in roles.evidence:
+            continue
+        why = roles.evidence[header].contradicts(key)
+        if why:
+            roles.dropped[header] = f"header says {key}, but {why}"
+            del roles.mapping[key]
+            roles.sources.pop(key, None)
+
+
+def _fits(roles: Roles, qty: str, price: str, amount: str) -> bool:
+    e = roles.evidence
+    return product_fit(e[qty].numbers, e[price].numbers, e[amount].numbers) >= PRODUCT_FIT
+
+
+def _settle_money(roles: Roles) -> None:
+    """qty × unit_cost ≈ value, row by row, decides which money column is which."""
+    m, user = roles.mapping, {k for k, s in roles.sources.items() if s == "mapping"}
+    qty, cost, value = m.get("qty"), m.get("unit_cost"), m.get("value")
+    if qty is None:
+        _find_quantity(roles)
+        qty = m.get("qty")
+        if qty is None:
+            return
+    free = roles.free_numbers()
+    if cost and value:
+        if not _fits(roles, qty, cost, value) and _fits(roles, qty, value, cost) and not {"unit_cost", "value"} & user:
+            _set_money(roles, price=value, total=cost)
+        return
+    if cost:
+        total = next((x for x in free if _fits(roles, qty, cost, x)), None)
+        price = None if total else next((x for x in free if _fits(roles, qty, x, cost)), None)
+        if total:
+            _set_money(roles, price=cost, total=total, keys=("value",))
+        elif price and "unit_cost" not in user:
+            _set_money(roles, price=price, total=cost)
+        return
+    if value:
+        price = next((x for x in free if _fits(roles, qty, x, value)), None)
+        if price:
+            _set_money(roles, price=price, total=value, keys=("unit_cost",))
+        return
+    pair = next(((p, t) for p, t in permutations(free, 2) if _fits(roles, qty, p, t) and not _fits(roles, qty, t, p)),
+                None)
+    if pair:
+        _set_money(roles, price=pair[0], total=pair[1])
+
+
+def _set_money(roles: Roles, price: str, total: str, keys: tuple[str, ...] = ("unit_cost", "value")) -> None:
+    """The unit cost and the extended value, as the arithmetic showed them."""
+    reason = f"qty × '{price}' = '{total}' row by row"
+    for key in keys:
+        roles.set(key, price if key == "unit_cost" else total, "arithmetic", reason)
+
+
+def _find_quantity(roles: Roles) -> None:
+    """With no quantity header, the column that multiplies a price into an amount is the quantity."""
+    m = roles.mapping
+    if any(k.startswith("qty_") for k in m):
+        return
+    free = roles.free_numbers()
+    prices = [m["unit_cost"]] if "unit_cost" in m else free
+    amounts = [m["value"]] if "value" in m else free
+    for qty in free:
+        for price in prices:
+            for amount in amounts:
+                if len({qty, price, amount}) == 3 and _fits(roles, qty, price, amount):
+                    other = roles.evidence[price]
+                    if roles.evidence[qty].integer < other.integer and "unit_cost" not in m:
+                        qty, price = price, qty
+                    roles.set("qty", qty, "arithmetic", f"'{qty}' × '{price}' = '{amount}' row by row")
+                    if "unit_cost" not in m:
+                        roles.set("unit_cost", price, "arithmetic", f"'{qty}' × '{price}' = '{amount}' row by row")
+                    if "value" not in m:
+                        roles.set("value", amount, "arithmetic", f"'{qty}' × '{price}' = '{amount}' row by row")
+                    return
+
+
+def _find_item(roles: Roles) -> None:
+    """With no item header, the one column of codes (a digit, no spaces) that is nearly distinct per row."""
+    if "sku" in roles.mapping:
+        return
+    taken = set(roles.mapping.values())
+    texts = [e for h, e in roles.evidence.items() if h not in taken and e.filled >= MIN_ROWS_FOR_CONTENT
+             and not e.is_number
+             and header_role(h) in (None, "sku", "sku_name") and e.distinct >= 0.8 * e.filled]
+    codes = [e for e in texts if e.code_like >= 0.95]
+    if len(codes) == 1:
+        roles.set("sku", codes[0].header, "content", "the only column of item-like codes")
+    elif not codes and len(texts) == 1:
+        roles.set("sku", texts[0].header, "content", "the only column naming a different item on nearly every row")
+    else:
+        named = [h for h, e in roles.evidence.items() if h not in taken and e.filled and not e.is_number
+                 and names_item(h)]
+        if len(named) == 1 and not codes:
+            roles.set("sku", named[0], "content", "its header names the product and no column holds item codes")
+
+
+def _missing(roles: Roles) -> list[str]:
+    present = set(roles.mapping)
+    for total, parts in LOTS.parts.items():
+        if set(parts) & present:
+            present.add(total)
+    missing = [key for key in ("sku", "qty") if key not in present]
+    if not {"unit_cost", "value"} & present:
+        missing.append("unit_cost")
+    return missing
+
+
+def unvalued_categories(roles: Roles) -> list[str]:
+    """Stock categories with a quantity column but no value column, in a list valued by category: their stock
+    is in the quantity but not in the TIV (said, never silent)."""
+    m = roles.mapping
+    if "value" in m or "unit_cost" in m or not any(k.startswith("value_") for k in m):
+        return []
+    return [f"qty_{c}" for c in STOCK_CATEGORIES if f"qty_{c}" in m and f"value_{c}" not in m]
+
+
+def header_role(header: str) -> str | None:
+    """What the header's own words say the column is (vocabulary, then the SAP category words)."""
+    key_of = LOTS.header_keys()
+    return (key_of.get(normalize_header(header)) or role_of_header(header) or category_of_header(header)
+            or keyword_role(header))
+
+
+def candidates(key: str, roles: Roles, limit: int = 3) -> list[str]:
+    """Free columns whose values could be the role, most like its header words first; never a column whose
+    values contradict the role, nor one whose header names another role (an amount as a unit cost)."""
+    taken = set(roles.mapping.values())
+    fitting = []
+    for header, evidence in roles.evidence.items():
+        if header in taken or evidence.filled == 0 or evidence.contradicts(key):
+            continue
+        named = header_role(header)
+        if named and named != key:
+            continue
+        if key == "unit_cost" and says_value(header):
+            continue
+        if key == "sku" and evidence.is_number and evidence.distinct < 0.5 * evidence.filled:
+            continue
+        fitting.append(header)
+    spellings = [normalize_header(a) for a in (key, *LOTS.column(key).aliases)]
+
+    def likeness(header: str) -> float:
+        text = normalize_header(header)
+        return max(difflib.SequenceMatcher(None, text, s).ratio() for s in spellings)
+
+    return sorted(fitting, key=likeness, reverse=True)[:limit]
+
+
+KIND_ADVICE = {
+    "movements": "a movements list (material documents: receipts and issues), not a stock list: load it as "
+                 "movements (--movements FILE, or the Data page's movements upload) beside a stock list",
+    "purchase_ledger": "a purchase ledger (orders or invoices), not a stock list: it holds no stock on hand; "
+                       "export the stock on hand (e.g. SAP MB52) instead",
+    "price_list": "a price list (items and unit prices, no quantities), not a stock list: pass it with "
+                  "--prices FILE beside a stock list (or the Data page's price upload)",
+}
+
+
+def other_kind(headers: list[str], roles: Roles, title: str = "") -> tuple[str, list[str]] | None:
+    """(kind, the headers that show it) when the file is a movements list, a purchase ledger or a price list."""
+    found = kind_evidence(headers, title, set(roles.mapping.values()))
+    for kind in ("movements", "purchase_ledger"):
+        if kind in found:
+            return kind, found[kind]
+    moving = _dated_movements(headers, roles)
+    if moving:
+        return "movements", moving
+    if "sales" in found and "qty" in roles.missing:
+        return "movements", found["sales"]
+    if "price_list" in found and "qty" in roles.missing:
+        return "price_list", found["price_list"]
+    if roles.missing == ["qty"] and "sku" in roles.mapping and "unit_cost" in roles.mapping:
+        return "price_list", [roles.mapping["sku"], roles.mapping["unit_cost"]]
+    return None
+
+
+SIGNED_SHARE = 0.1  # of rows with a negative quantity, in a dated list, that makes it a list of movements
+
+
+def _dated_movements(headers: list[str], roles: Roles) -> list[str]:
+    used = set(roles.mapping.values())
+    directions = [h for h, e in roles.evidence.items() if h not in used and not e.is_number and 0 < e.distinct <= 12
+                  and is_direction(e.examples)]
+    qty = roles.evidence.get(roles.mapping.get("qty", ""))
+    signed = qty is not None and qty.filled > 0 and float(np.mean(qty.numbers[np.isfinite(qty.numbers)] < 0)
+                                                             if np.isfinite(qty.numbers).any() else 0) >= SIGNED_SHARE
+    return dated_movements(headers, used, directions, signed)
+
+
+def _wanted(key: str) -> str:
+    return "unit_cost' or 'value" if key == "unit_cost" else key
+
+
+def missing_message(roles: Roles, headers: list[str]) -> str:
+    """Every open role in one message, each with the columns whose values could fill it."""
+    if len(roles.missing) == 1:
+        key = roles.missing[0]
+        accepted = ", ".join(list(dict.fromkeys((key, *LOTS.column(key).aliases)))[:7])
+        found = roles.candidates.get(key) or []
+        how = (f"closest headers: {', '.join(found)}; map one on the Data page (column mapping) or headless with "
+               f"--mapping FILE holding {{\"{found[0]}\": \"{key}\"}}" if found
+               else "no column of the file can be it: the export needs this column")
+        if key == "unit_cost" and not found:
+            how += "; or value a quantity-only list with a price list: --prices FILE (item → unit cost)"
+        return (f"required column '{_wanted(key)}' is missing (accepted headers: {accepted}, …); "
+                f"the file has: {', '.join(headers)}; {how}")
+    clauses, example = [], {}
+    for key in roles.missing:
+        found = roles.candidates.get(key) or []
+        clauses.append(f"required column '{_wanted(key)}' is missing ("
+                       + (f"closest headers: {', '.join(found)})" if found else "no column of the file can be it)"))
+        free = next((h for h in found if h not in example), None)
+        if free:
+            example[free] = key
+    how = ("map them on the Data page (column mapping) or headless with --mapping FILE holding "
+           + "{" + ", ".join(f'"{h}": "{k}"' for h, k in example.items()) + "}") if example \
+        else "the export needs these columns"
+    return f"{'; '.join(clauses)}; the file has: {', '.join(headers)}; {how}"

@@ -1,0 +1,171 @@
+"""Header evidence: what a header's words say a column is, in the languages stock lists are exported in.
+
+The words are data (`vocabulary/headers.json`). A header matches a role by its normalised text exactly; SAP's
+stock-category columns, whose abbreviations differ between releases and logon languages ('Wert frei verw.',
+'Wert frei verwend.', 'Val.utiliz.livre'), are decided by a category word and, for their value, a value word.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import cache
+from pathlib import Path
+
+from core.intake.schema import normalize_header
+
+VOCABULARY_FILE = Path(__file__).resolve().parent / "vocabulary" / "headers.json"
+
+
+@cache
+def _vocabulary() -> dict:
+    return json.loads(VOCABULARY_FILE.read_text(encoding="utf-8"))
+
+
+@cache
+def _role_words() -> dict[str, str]:
+    return {normalize_header(word): role for role, words in _vocabulary()["roles"].items() for word in words}
+
+
+_BALANCE_WORDS = ("结存", "期末", "closing", "balance", "endbestand", "saldofinal", "onhand", "库存")
+KINDS = ("movements", "purchase_ledger", "price_list")
+_MONEY_SUFFIX = re.compile(r"\s*(?:in\s+|en\s+|em\s+)?(?:[€$¥£￥円元]|R\$|\b(?:EUR|USD|CNY|RMB|BRL|CLP|MXN|JPY|GBP|"
+                           r"INR|IDR|CHF|ARS|COP|PEN)\b)\s*$", re.IGNORECASE)
+_TOKENS = re.compile(r"[^\W\d_]+")
+# Words that, as a token of a header, say what the column holds when no header word matched exactly.
+_KEYWORDS: tuple[tuple[str, frozenset[str]], ...] = (
+    ("unit_cost", frozenset({"cost", "costs", "kosten", "costo", "coste", "custo", "coût", "cout", "harga", "rate",
+                             "price", "preis", "precio", "preço", "preco", "prix", "prezzo", "单价", "単価"})),
+    ("qty", frozenset({"quantity", "qty", "quantite", "quantité", "quantidade", "cantidad", "menge", "bestand",
+                       "jumlah", "stok", "existencias", "onhand", "数量", "在庫数"})),
+    ("sku", frozenset({"sku", "item", "artikel", "material", "product", "produkt", "produto", "producto", "barang",
+                       "articulo", "artículo", "article", "part", "code", "codigo", "código"})),
+    ("warehouse", frozenset({"warehouse", "bodega", "almacen", "almacén", "lager", "magasin", "gudang", "depot",
+                             "location", "store"})),
+)
+_NAME_TOKENS = frozenset({"name", "nama", "nombre", "nom", "description", "descripcion", "descripción", "bezeichnung",
+                          "title", "designation", "désignation", "descrição", "descricao"})
+_TOTAL_TOKENS = frozenset({"total", "extended", "ext", "amount", "value", "valor", "wert", "importe", "montant",
+                           "betrag", "nilai", "valeur", "valore", "sum"})
+_OTHER_TOKENS = frozenset({"date", "datum", "fecha", "data", "tanggal", "type", "category", "class", "group",
+                           "reserved", "available", "committed", "incoming", "unavailable", "reorder", "safety",
+                           "lead", "time", "days", "supplier", "vendor", "selling", "sale", "sales", "sold",
+                           "shipped", "issued", "compare", "retail", "list", "regular", "transaction"})
+_SALES_TOKENS = frozenset({"transaction", "sold", "sale", "sales", "shipped", "issued", "verkauft", "vendido",
+                           "vendida", "vendu"})
+
+
+def role_of_header(header: object) -> str | None:
+    """The role the header's words name ('CodigoArticulo' → sku, '含税成本金额' → value, 'Einzelpreis in €' →
+    unit_cost: a money suffix is no part of the name), or None."""
+    words = _role_words()
+    text = normalize_header(header)
+    return words.get(text) or words.get(normalize_header(_MONEY_SUFFIX.sub("", str(header))))
+
+
+def keyword_role(header: object) -> str | None:
+    """A weaker reading for headers no word list knows exactly: 'quantity_in_stock' → qty, 'cost_price' →
+    unit_cost, 'Total Harga' → value, 'ID Barang' → sku; a name, date or type column is none of these."""
+    tokens = set(_TOKENS.findall(str(header).lower()))
+    if not tokens or tokens & _OTHER_TOKENS:
+        return None
+    if tokens & _NAME_TOKENS:
+        return "sku_name"
+    for role, words in _KEYWORDS:
+        if tokens & words or any(w in str(header) for w in words if not w.isascii()):
+            if role == "unit_cost" and tokens & _TOTAL_TOKENS:
+                return "value"
+            return role
+    return "value" if tokens & _TOTAL_TOKENS else None
+
+
+def says_value(header: object) -> bool:
+    """The header names an amount of money (Wert, Valor, 金额, Value …), not a count or a price."""
+    text = normalize_header(header)
+    vocabulary = _vocabulary()
+    return any(w in text for w in vocabulary["value_words"]) or text.startswith(tuple(vocabulary["value_prefixes"]))
+
+
+def category_of_header(header: object) -> str | None:
+    """'qty_blocked', 'value_in_transit', …: a stock-category column by its words, or None."""
+    text = normalize_header(header)
+    if not text:
+        return None
+    measure = "value" if says_value(header) else "qty"
+    tokens = set(_TOKENS.findall(str(header).lower()))
+    for category, words in _vocabulary()["category_tokens"]:
+        if tokens & set(words):
+            return f"{measure}_{category}"
+    for category, words in _vocabulary()["categories"]:
+        if any(word in text for word in words):
+            return f"{measure}_{category}"
+    return None
+
+
+def names_item(header: object) -> bool:
+    """The header's words name the item (product_type, Artikelgruppe …), if not as a code."""
+    return bool(set(_TOKENS.findall(str(header).lower())) & dict(_KEYWORDS)["sku"])
+
+
+def dated_movements(headers: list[str], used: set[str], direction_values: list[str], signed_quantity: bool,
+                    ) -> list[str]:
+    """Headers showing a list of dated movements rather than stock on hand: a date column with a column of
+    directions (Receipt/Issue, 入库/出库); or a date column no stock-list role took, with quantities in and out or
+    signed quantities."""
+    kinds = _vocabulary()["kinds"]
+    date_words = {normalize_header(w) for w in kinds["date_words"]}
+    dates = [h for h in headers if normalize_header(h) in date_words]
+    free_dates = [h for h in dates if h not in used]
+    if dates and direction_values:
+        return [dates[0], *direction_values]
+    if not free_dates:
+        return []
+    for into, out in kinds["in_out_pairs"]:
+        ins = [h for h in headers if normalize_header(h).endswith(into) or normalize_header(h).startswith(into)]
+        outs = [h for h in headers if normalize_header(h).endswith(out) or normalize_header(h).startswith(out)]
+        if ins and outs:
+            return [free_dates[0], ins[0], outs[0]]
+    return free_dates if signed_quantity else []
+
+
+def is_direction(values: tuple[str, ...]) -> bool:
+    """Values naming the direction of a movement (Receipt, Issue, 入库, Salida …), all of them."""
+    words = _vocabulary()["kinds"]["direction_words"]
+    return bool(values) and all(any(w in str(v).lower() for w in words) for v in values)
+
+
+@cache
+def _kind_words() -> dict[str, frozenset[str]]:
+    kinds = _vocabulary()["kinds"]
+    return {kind: frozenset(normalize_header(w) for w in kinds[kind]) for kind in KINDS}
+
+
+def kind_evidence(headers: list[str], title: str = "", used: set[str] = frozenset()) -> dict[str, list[str]]:
+    """What marks another kind of file, by kind: its headers (Movement Type, Material Document, 收发类别), a
+    purchase document's number or date ('ID Pembelian', 采购订单号), or the report's title above the header
+    (出入库流水账, 采购明细表); a header `used` as a stock-list column (生产/采购日期 as the receipt date) is none."""
+    kinds = _vocabulary()["kinds"]
+    found: dict[str, list[str]] = {}
+    for kind, words in _kind_words().items():
+        hits = [h for h in headers if normalize_header(h) in words]
+        if hits:
+            found[kind] = hits
+    moves = [h for h in headers if any(w in str(h).lower() for w in kinds["movement_tokens"])]
+    if moves:
+        found.setdefault("movements", moves)
+    sales = [h for h in headers if h not in used and set(_TOKENS.findall(str(h).lower())) & _SALES_TOKENS]
+    if sales:
+        found["sales"] = sales
+    purchase = [h for h in headers if h not in used and any(w in str(h).lower() for w in kinds["purchase_tokens"])
+                and not any(w in str(h).lower() for w in ("last", "letzt", "ultim", "últim", "最后", "最近", "price",
+                                                           "preis", "precio", "cost", "单价", "价格"))]
+    if purchase:
+        found.setdefault("purchase_ledger", purchase)
+    balance = any(w in normalize_header(h) for h in headers for w in _BALANCE_WORDS)
+    for kind, words in kinds["title_words"].items():
+        hit = next((w for w in words if w in title.lower()), None)
+        if kind == "movements" and balance:
+            continue
+        if hit:
+            found.setdefault(kind, [f"title '{title.strip()}'"])
+    return found

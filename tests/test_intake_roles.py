@@ -1,0 +1,232 @@
+"""Issue 20: column roles from header words and values, the one message, the guards, currency_source, sheets,
+price lists and files of other kinds. Every TIV below is worked out by hand in the comment beside it."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+
+import pandas as pd
+import pytest
+
+from core.cli.main import main
+from core.intake.loading import load_lots, read_roles
+from core.intake.problems import InputError
+from core.intake.roles import candidates
+from tests.test_stock_corpus import CASES, CORPUS
+
+
+def report(args: list[str], capsys) -> tuple[int, dict | None, str]:
+    code = main(["report", *args])
+    out, err = capsys.readouterr()
+    return code, (json.loads(out) if code == 0 else None), err
+
+
+def test_chilean_list_is_read_by_its_words_and_the_arithmetic(write_file, capsys):
+    # 10 × 1500 + 5 × 2000 = 25,000; no currency anywhere in the file: assumed, and said so.
+    text = ("CodigoArticulo;Descripcion;CodigoBodega;StockActual;CostoUnitario;ValorTotalInventario\n"
+            "A100;Tornillo;B01;10;1500;15000\nA200;Tuerca;B02;5;2000;10000\n")
+    code, out, _ = report([str(write_file("inventario.csv", text))], capsys)
+    assert code == 0
+    assert out["tiv"] == 25000 and out["currency_source"] == "assumed"
+    assert [r["warehouse"] for r in out["mix_by_warehouse"]] == ["B01", "B02"]
+
+
+def test_german_shop_list_without_warehouse_is_one_warehouse_named_for_the_file(write_file, capsys):
+    # 10 × 1,50 + 4 × 2,25 = 24,00 EUR (the € in the header).
+    text = "ArtikelNr;Bezeichnung;Lagerbestand;Einzelpreis in €\n1001;Schraube;10;1,50\n1002;Mutter;4;2,25\n"
+    code, out, err = report([str(write_file("artikel.csv", text))], capsys)
+    assert code == 0
+    assert out["tiv"] == pytest.approx(24.0)
+    assert (out["currency"], out["currency_source"]) == ("EUR", "symbol")
+    assert out["mix_by_warehouse"] == [{"warehouse": "artikel", "value": 24.0, "share": 1.0}]
+    assert "all stock is one warehouse, 'artikel'" in err
+
+
+def test_arithmetic_tells_the_unit_cost_from_the_extended_value_whatever_the_headers(write_file):
+    # 'Preis' holds 20 = 4 × 5 and 'Wert' holds 5: qty × Wert = Preis row by row, so Wert is the price.
+    text = "sku,lager,menge,preis,wert\nA,W,4,20,5\nB,W,3,6,2\n"
+    result = load_lots(write_file("swapped.csv", text))
+    assert result.mapping["unit_cost"] == "wert" and result.mapping["value"] == "preis"
+    assert result.data["value"].sum() == 26  # 4 × 5 + 3 × 2
+
+
+def test_sap_spanish_mb52_sums_every_category_and_keeps_plant_level_stock(write_file):
+    # 100-1: 100 + 20 + 10 + 0 + 30 + 10 = 170 (unrestricted, transit, quality, restricted, blocked, returns);
+    # 100-2 has no storage location (plant-level, in transit): 50.  TIV 220 EUR.
+    text = ("Material;Centro;Almacén;Libre utilización;Moneda;Valor libre util.;Trasl./Tránsito;Val.tras.y tráns.;"
+            "En control calidad;Valor en insp.cal.;Stock no libre;Valor stock no libre;Bloqueado;Valor stock bloq.;"
+            "Devoluciones;Val.bloq.devol.\n"
+            "100-1;1000;0001;10;EUR;100,00;2;20,00;1;10,00;0;0,00;3;30,00;1;10,00\n"
+            "100-2;1000;;0;EUR;0,00;5;50,00;0;0,00;0;0,00;0;0,00;0;0,00\n")
+    result = load_lots(write_file("mb52_es.csv", text))
+    data = result.data.set_index("sku")
+    assert data["value"].sum() == pytest.approx(220.0)
+    assert data.loc["100-1", "qty"] == pytest.approx(17)  # 10 + 2 + 1 + 0 + 3 + 1
+    assert data.loc["100-1", "value_returns"] == pytest.approx(10.0)
+    assert data["warehouse"].tolist() == ["1000/0001", "1000 (plant level)"]
+    assert result.currency_source == "column"
+
+
+def test_a_category_with_quantities_but_no_value_column_is_warned_never_silent(write_file):
+    # Blocked stock 3 units with no value column: TIV = 100 (unrestricted only), with a warning.
+    text = "Material;Werk;Lagerort;Frei verwendbar;Wert frei verw.;Gesperrt\nA;1000;0001;10;100,00;3\n"
+    result = load_lots(write_file("mb52.csv", text))
+    assert result.data["value"].sum() == pytest.approx(100.0)
+    assert any("'Gesperrt' holds 3 units of blocked stock" in w for w in result.extra["warnings"])
+
+
+def test_every_missing_role_is_named_in_one_message_with_fitting_candidates(write_file):
+    text = "Lager,Feld A,Feld B,Bemerkung\nW1,3,2.5,gut\nW2,4,1.5,schlecht\n"
+    with pytest.raises(InputError) as error:
+        load_lots(write_file("odd.csv", text))
+    message = str(error.value)
+    for role in ("'sku'", "'qty'", "'unit_cost' or 'value'"):
+        assert f"required column {role} is missing" in message
+    assert set(error.value.problem.candidates["qty"]) == {"Feld A", "Feld B"}
+    assert "Bemerkung" not in error.value.problem.candidates["qty"]  # text is never a quantity
+    assert "Lager" not in error.value.problem.candidates["qty"]
+
+
+def test_a_total_amount_mapped_as_unit_cost_is_warned(write_file, capsys):
+    # The issue's case: {"含税成本金额": "unit_cost"} gives qty × amount; the run says it is probably wrong.
+    lots = write_file("retail.csv", "店仓,商品,库存数量,含税成本金额\n北京店,6901,10,150.5\n上海店,6902,4,80\n")
+    mapping = write_file("map.json", json.dumps({"含税成本金额": "unit_cost"}, ensure_ascii=False))
+    code, out, err = report([str(lots), "--mapping", str(mapping)], capsys)
+    assert code == 0
+    assert out["tiv"] == pytest.approx(10 * 150.5 + 4 * 80)
+    assert any("names an amount" in w for w in out["warnings"]) and "warning:" in err
+    code, out, _ = report([str(lots)], capsys)  # unmapped, the same column is read as the value
+    assert out["tiv"] == pytest.approx(230.5) and out["warnings"] == []
+
+
+def test_a_tiv_made_by_three_rows_is_warned(write_file):
+    rows = "".join(f"S{i},W,1,1\n" for i in range(30)) + "BIG,W,1000,1000\n"  # 30 + 1,000,000
+    result = load_lots(write_file("lots.csv", "sku,warehouse,qty,unit_cost\n" + rows))
+    assert any("hold 100% of the TIV" in w for w in result.extra["warnings"])
+
+
+def test_currency_source_says_where_the_currency_came_from(write_file, capsys):
+    base = "sku,warehouse,qty,value"
+    cases = [(f"{base}\nA,W,1,5\n", None, ("CNY", "assumed")),
+             (f"{base},currency\nA,W,1,5,eur\n", None, ("EUR", "column")),
+             (f'{base}\nA,W,1,"R$ 5,00"\n', None, ("BRL", "symbol")),
+             (f"{base}\nA,W,1,5\n", "lots: {}\nlocale: {currency: clp}\n", ("CLP", "mapping"))]
+    for text, mapping, expected in cases:
+        args = [str(write_file("lots.csv", text))]
+        if mapping:
+            args += ["--mapping", str(write_file("map.yaml", mapping))]
+        code, out, _ = report(args, capsys)
+        assert code == 0
+        assert (out["currency"], out["currency_source"]) == expected
+
+
+def test_text_output_says_an_assumed_currency(write_file, capsys):
+    main(["report", str(write_file("lots.csv", "sku,warehouse,qty,value\nA,W,1,5\n")), "--format", "text"])
+    assert capsys.readouterr().out.splitlines()[0].endswith("(CNY (assumed))")
+
+
+def _workbook(sheets: dict[str, pd.DataFrame]) -> bytes:
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer) as writer:
+        for name, frame in sheets.items():
+            frame.to_excel(writer, sheet_name=name, index=False)
+    return buffer.getvalue()
+
+
+def test_the_stock_sheet_of_a_workbook_is_found_and_named_and_sheet_overrides(write_file, capsys):
+    stock = pd.DataFrame({"Item Code": ["A1", "B2"], "Warehouse": ["W1", "W2"], "Qty": [3, 4], "Unit Cost": [2.5, 1]})
+    other = pd.DataFrame({"Item Code": ["A1"], "Warehouse": ["W9"], "Qty": [1], "Unit Cost": [100]})
+    book = write_file("book.xlsx", _workbook({"Assumptions": pd.DataFrame({"Parameter": ["rate"], "Value": [1]}),
+                                              "Inventory Aging Report": stock, "Old": other.head(0)}))
+    code, out, err = report([str(book)], capsys)
+    assert code == 0 and out["tiv"] == pytest.approx(11.5)  # 3 × 2.5 + 4 × 1
+    assert "sheet 'Inventory Aging Report' of 3" in err
+    code, _, err = report([str(book), "--sheet", "Nope"], capsys)
+    assert code == 2 and "no sheet 'Nope'; the workbook has: Assumptions, Inventory Aging Report, Old" in err
+    code, out, _ = report([str(book), "--sheet", "Old"], capsys)
+    assert code == 2  # the sheet asked for is read, even an empty one: no data rows
+    code, _, err = report([str(write_file("lots.csv", "sku,warehouse,qty,value\nA,W,1,5\n")), "--sheet", "X"], capsys)
+    assert code == 2 and "not a workbook" in err
+
+
+def test_quantity_only_list_is_valued_by_a_price_list_and_unpriced_items_are_listed(write_file, capsys):
+    stock = write_file("stock.csv", "SKU,Location,On Hand\nA1,W1,10\nB2,W1,5\nC3,W2,7\n")
+    prices = write_file("prices.csv", "Item,Unit Price\nA1,2.5\nB2,4\n")
+    code, _, err = report([str(stock)], capsys)
+    assert code == 2 and "--prices FILE" in err
+    code, out, err = report([str(stock), "--prices", str(prices)], capsys)
+    assert code == 0
+    assert out["tiv"] == pytest.approx(45.0)  # 10 × 2.5 + 5 × 4; C3 has no price
+    assert out["unpriced_items"] == ["C3"] and "C3" in err and "not valued" in err
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("Material,Plant,Storage Location,Movement Type,Material Document,Quantity,Amount in LC\n"
+     "A,1000,0001,101,5000001,10,100\n", "movements"),
+    ("采购明细表\n单据日期,单据编号,供应商,存货编码,数量,含税单价,价税合计\n2025-11-03,CG1,苏州,2.03,210,28.46,5976.60\n",
+     "purchase ledger"),
+    ("Item,Unit Price\nA1,2.5\nB2,4\n", "price list"),
+    ("Date,SKU,Warehouse,Type,Quantity,Unit Cost\n2025-01-01,A,W,Receipt,10,2\n2025-01-05,A,W,Issue,-3,2\n",
+     "movements"),
+    ("Date,Item,Qty In,Qty Out,Balance,Unit Cost\n2025-01-01,A,10,,10,2\n2025-01-05,A,,3,7,2\n", "movements"),
+    ("posting_date,item_code,warehouse,actual_qty,qty_after_transaction,valuation_rate,stock_value,voucher_type,"
+     "voucher_no\n2025-01-01,A,W,10,10,2,20,Purchase Receipt,PR-1\n", "movements"),
+])
+def test_files_of_other_kinds_are_named_for_what_they_are(text, kind, write_file):
+    with pytest.raises(InputError, match=f"looks like a {kind}"):
+        load_lots(write_file("file.csv", text))
+
+
+AMOUNT_WORDS = re.compile(r"amount|value|valor|wert|total|金额|額|importe|montant|betrag|合计", re.IGNORECASE)
+
+
+def _numbers_share(cells: pd.Series) -> float:
+    text = cells.dropna().astype(str).str.replace(r"[^\d.,\-]", "", regex=True).str.replace(",", ".")
+    filled = cells.dropna().astype(str).str.strip().ne("").sum()
+    return pd.to_numeric(text.str.replace(r"\.(?=.*\.)", "", regex=True), errors="coerce").notna().sum() / max(
+        filled, 1)
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c["file"].endswith((".csv", ".txt", ".xlsx"))],
+                         ids=lambda c: c["id"])
+def test_no_hint_proposes_a_column_whose_values_contradict_the_role(case):
+    """For every file of the corpus and every role, the candidates a message would propose are checked against
+    the raw cells, independently of the reader's own evidence."""
+    raw, roles = read_roles(CORPUS / case["file"], sheet=case["args"].get("sheet"))
+    frame = raw.frame.head(2000)
+    for key in ("sku", "warehouse", "qty", "unit_cost", "value"):
+        for header in candidates(key, roles):
+            cells = frame[header]
+            if key in ("qty", "unit_cost", "value"):
+                assert _numbers_share(cells) >= 0.5, (case["file"], key, header)
+            if key == "unit_cost":
+                assert not AMOUNT_WORDS.search(header), (case["file"], key, header)
+            if key == "warehouse":
+                filled = cells.dropna()
+                assert len(filled) < 20 or filled.nunique() < len(filled), (case["file"], key, header)
+
+
+def test_data_page_shows_the_roles_and_values_a_quantity_only_list_with_its_price_list():
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import ROOT
+    from ui import state
+
+    stock = state.SourceFile.of("lager.csv", b"ArtikelNr;Lagerbestand\n1001;10\n1002;4\n1003;2\n")
+    prices = state.SourceFile.of("preise.csv", "Artikelnummer;Einkaufspreis;Währung\n1001;1,50;EUR\n1002;2,25;EUR\n"
+                                 .encode())
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.run()
+    at.session_state["source"] = state.Source(stock, None, prices=prices)
+    at.switch_page("pages/data.py")
+    at.run()
+    assert not at.exception
+    roles = next(frame.value for frame in at.dataframe if "物料编码" in set(frame.value.iloc[:, 0]))
+    chosen = dict(zip(roles.iloc[:, 0], roles.iloc[:, 1], strict=True))
+    assert chosen == {"物料编码": "ArtikelNr", "数量": "Lagerbestand"}
+    lots, _ = state._load(at.session_state["source"].key, at.session_state["source"])[:2]
+    assert lots.data["value"].sum() == pytest.approx(24.0)  # 10 × 1,50 + 4 × 2,25; 1003 has no price
+    assert lots.extra["unpriced"] == ["1003"] and lots.currency == "EUR"
+    assert any("1003" in w.value for w in at.warning)
