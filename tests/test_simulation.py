@@ -298,37 +298,60 @@ def test_random_lead_time_draws_have_the_parameters_mean_and_spread():
     assert (draws[:, 1] == 2).mean() == pytest.approx(1 - PHI.cdf(0.5 / 0.3), abs=0.01)
 
 
+def still_model(n: int) -> engine.Model:
+    """A model whose day does nothing but take receipts: no demand, and a position no policy orders at."""
+    model = model_of(params_frame(n, mean_daily_demand=0.0, std_daily_demand=0.0),
+                     Scenario(policy="rop", replications=1))
+    model.on_order[:] = 100.0
+    return model
+
+
+def run_days(model: engine.Model, days: range) -> None:
+    for day in days:
+        model.step(day, measured=True)
+
+
 def test_two_receipts_on_one_day_close_one_cycle():
-    params = params_frame()
-    scenario = Scenario(policy="rop", replications=1)
-    model = model_of(params, scenario)
+    model = still_model(1)
     model.short[:] = True  # the cycle ending today had a shortage
-    index = np.array([0])
-    model.receive(index, np.array([10.0]), measured=True, day=5)
-    model.receive(index, np.array([10.0]), measured=True, day=5)
+    for landing in (5, 5, 6):
+        model.expect(np.array([0]), np.array([landing]), np.array([10.0]))
+    run_days(model, range(6))
     assert (model.cycles[0], model.ok_cycles[0]) == (1, 0)
-    model.receive(index, np.array([10.0]), measured=True, day=6)
+    model.step(6, measured=True)
     assert (model.cycles[0], model.ok_cycles[0]) == (2, 1)
 
 
-def test_a_days_receipts_taken_together_leave_each_sku_as_one_by_one_would():
+def test_a_days_receipts_are_taken_in_the_order_they_were_placed():
     # SKU 1 gets three receipts today (the second clears its back-orders), SKU 0 two, SKU 3 one.
-    params = params_frame(4)
-    scenario = Scenario(policy="rop", replications=1)
-    together, apart = (model_of(params, scenario) for _ in range(2))
-    for model in (together, apart):
-        model.on_hand[:], model.backorders[:] = [5.0, 0.0, 2.0, 1.0], [0.0, 30.0, 0.0, 4.0]
-        model.on_order[:], model.short[:] = 100.0, [False, True, False, True]
-    receipts = [(np.array([1, 0]), np.array([10.0, 7.0])), (np.array([3, 1]), np.array([2.0, 25.0])),
-                (np.array([1, 0]), np.array([4.0, 1.0]))]
-    together.receive_all(receipts, measured=True, day=8)
-    for index, qty in receipts:
-        apart.receive(index, qty, measured=True, day=8)
-    for name in ("on_hand", "backorders", "on_order", "shipped", "short", "cycles", "ok_cycles", "cycle_day"):
-        assert np.array_equal(getattr(together, name), getattr(apart, name)), name
-    assert together.on_hand.tolist() == [13.0, 9.0, 2.0, 0.0]  # SKU 1: 30 owed, 10 + 25 in → 5 left, then + 4
-    assert together.backorders.tolist() == [0.0, 0.0, 0.0, 1.0]  # SKU 3: 1 + 2 in, 4 owed
-    assert together.cycles.tolist() == [1, 1, 0, 1]
+    model = still_model(4)
+    model.on_hand[:], model.backorders[:] = [5.0, 0.0, 2.0, 1.0], [0.0, 30.0, 0.0, 4.0]
+    model.short[:] = [False, True, False, True]
+    for index, qty in [([1, 0], [10.0, 7.0]), ([3, 1], [2.0, 25.0]), ([1, 0], [4.0, 1.0])]:
+        model.expect(np.array(index), np.array([8, 8]), np.array(qty))
+    run_days(model, range(9))
+    assert model.on_hand.tolist() == [13.0, 9.0, 2.0, 0.0]  # SKU 1: 30 owed, 10 + 25 in → 5 left, then + 4
+    assert model.backorders.tolist() == [0.0, 0.0, 0.0, 1.0]  # SKU 3: 1 + 2 in, 4 owed
+    assert model.shipped.tolist() == [0.0, 30.0, 0.0, 3.0]
+    assert model.on_order.tolist() == [92.0, 61.0, 100.0, 98.0]
+    assert model.short.tolist() == [False, False, False, True]
+    assert model.cycles.tolist() == [1, 1, 0, 1]
+    assert model.ok_cycles.tolist() == [1, 0, 0, 0]  # each cycle closed as it stood before its first receipt
+
+
+def test_orders_in_transit_beyond_the_first_room_all_arrive():
+    # Steady demand of 10 a day, Q = 10 (one day of cover), lead time 40: one order a day, 40 in transit at once
+    # (more than the pipeline first holds). From day 40 each day's receipt replaces its demand, so the end-of-day
+    # stock stays at the day-39 level s + Q − 40 × 10 (starting today at S = s + Q, nothing on order): every
+    # measured day has one order and no shortage.
+    params = params_frame(2, mean_daily_demand=10.0, std_daily_demand=0.0, lead_time_days=40.0)
+    scenario = Scenario(policy="rop", order_rule="cover", cover_days=1, replications=2, horizon_days=200,
+                        warmup_days=100, demand_distribution="normal", start="today")
+    result = simulate(params, scenario)
+    s = result.skus["reorder_point"].to_numpy()
+    assert result.skus["orders"].tolist() == [100.0, 100.0]
+    assert result.skus["fill_rate"].tolist() == [1.0, 1.0]
+    assert result.skus["avg_on_hand"].to_numpy() == pytest.approx(s + 10 - 400)
 
 
 def test_cash_release_against_current_stock_and_against_another_scenario():

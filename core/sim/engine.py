@@ -1,9 +1,9 @@
 """Replenishment simulator engine (SPEC §4): many SKUs at once, with replications, on a simpy calendar.
 
-simpy drives the calendar — each day demand is served at t, receipts land at t + 0.5, the policy reviews at
-t + 0.75 — while the state of every SKU in every replication moves as one numpy array. An order placed at the
-review of day t with lead time L lands at t + L + 0.5: after that day's demand, before its review. The receipts
-landing on one day are one simpy event.
+simpy drives the calendar, a day at a time; within day t demand is served at t, the orders due land at t + 0.5
+and the policy reviews at t + 0.75, for every SKU in every replication in one compiled pass over flat arrays
+(`core.sim.day_step`). An order placed at the review of day t with lead time L lands at t + L + 0.5: after that
+day's demand, before its review.
 
 Randomness: one stream per source (demand, lead time) per replication, spawned from
 `np.random.SeedSequence(seed)`, drawn every day for every SKU whether or not it is used — so two scenarios
@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 import simpy
 
-from core.sim import draws
+from core.sim import day_step, draws
 from core.sim.policies import (
     DAYS_PER_YEAR,
     ORDER_RULES,
@@ -31,13 +31,12 @@ from core.sim.policies import (
     z_value,
 )
 
-RECEIPT_AT = 0.5
-REVIEW_AT = 0.75
 DEMAND_DISTRIBUTIONS = ("normal", "gamma")
 STARTS = ("steady", "today")
 GOLDEN_RATIO_FRACTION = 0.6180339887498949  # spreads the starting phase of (s, Q) and (s, S) over their cycle
 LEAD_TIME_REACH = 4  # standard deviations: the longest lead time a settling run waits for
 CSL_TOLERANCE, FILL_TOLERANCE = 0.02, 0.005
+NO_DRAWS = np.empty(0, dtype=np.float32)
 TOTAL_METRICS = ("avg_inventory_value", "ito", "dio", "fill_rate", "cycle_service_level", "stockout_days", "orders",
                  "cash_release")
 PARAMETER_NUMBERS = ("mean_daily_demand", "std_daily_demand", "lead_time_days", "lead_time_std_days", "unit_cost",
@@ -238,9 +237,6 @@ class Model:
         policy = np.tile(np.asarray(levels["policy"], dtype=str), reps)
         self.periodic, self.rop, self.minmax = policy == "periodic", policy == "rop", policy == "minmax"
         self.continuous = self.rop | self.minmax
-        self.any_continuous = bool(self.continuous.any())
-        self.reviewed_every = {int(period): np.flatnonzero(self.periodic & (self.review_days == period))
-                               for period in np.unique(self.review_days[self.periodic])}
         self.settling = settling_days(params, levels) if scenario.start == "steady" else 0
         self.days, self.first_measured = self.settling + scenario.horizon_days, self.settling + scenario.warmup_days
         self.on_hand = tile(initial_on_hand(params, levels))
@@ -261,6 +257,9 @@ class Model:
         self.demand, self.served, self.shipped, self.on_hand_days = zeros(), zeros(), zeros(), zeros()
         self.stockout_days, self.orders, self.cycles, self.ok_cycles = zeros(int), zeros(int), zeros(int), zeros(int)
         self.daily_value = np.zeros((scenario.horizon_days, reps))
+        self.stock_value = np.zeros(reps * n)  # on-hand × unit cost at the end of the day
+        self.next_review = np.zeros(reps * n, dtype=np.int64)  # periodic SKUs review on days 0, R, 2R, …
+        self.in_transit: day_step.InTransit | None = day_step.InTransit(reps * n)
 
     def _open_streams(self, first: int) -> None:
         """The demand and lead-time streams of this model's replications, kept across runs when they fit."""
@@ -285,7 +284,7 @@ class Model:
                 self.demand_block = np.tile(self.mu[:n], (draws.BLOCK_DAYS, self.reps))
             block = self.demand_block
             for r, unit in enumerate(units):
-                block[:len(unit), r * n + self.gamma_skus] = unit * self.gamma_scale
+                day_step.fill_gamma_demand(block, unit, r * n, self.gamma_skus, self.gamma_scale)
             return block
         return np.maximum(0.0, self.mu + self.sigma * np.concatenate(units, axis=1))
 
@@ -294,90 +293,41 @@ class Model:
             self.demand_block = self._demand_draws(day)
         return self.demand_block[day % draws.BLOCK_DAYS]
 
-    def lead_times(self, day: int, index: np.ndarray) -> np.ndarray:
-        """Lead times of the orders placed today by the SKUs at `index` (call every day, in order: the day's
-        draws are made for every SKU whether or not it orders)."""
+    def _lead_draws(self, day: int) -> np.ndarray:
+        """Today's standard normal lead-time draw of every SKU-replication (empty with fixed lead times); call
+        every day, in order: the draws are made for every SKU whether or not it orders."""
         if not self.random_lead:
-            return self.lead[index]
+            return NO_DRAWS
         if day % draws.BLOCK_DAYS == 0:
             self.lead_z = np.concatenate(self.lead_units.block(day), axis=1)
-        z = self.lead_z[day % draws.BLOCK_DAYS, index]
+        return self.lead_z[day % draws.BLOCK_DAYS]
+
+    def lead_times(self, day: int, index: np.ndarray) -> np.ndarray:
+        """Lead times of orders placed today by the SKUs at `index`: max(1, round(L + σ_L z)), or L when fixed."""
+        if not self.random_lead:
+            return self.lead[index]
+        z = self._lead_draws(day)[index]
         return np.maximum(1.0, np.round(self.lead[index] + self.lead_std[index] * z))
 
-    def serve_demand(self, day: int, measured: bool) -> None:
-        wanted = self._draw_demand(day)
-        served = np.minimum(self.on_hand, wanted)
-        self.on_hand -= served
-        unmet = wanted - served
-        if not self.scenario.lost_sales:
-            self.backorders += unmet
-        stocked_out = (unmet > 0) | (self.backorders > 0)
-        self.short |= stocked_out
-        if measured:
-            self.demand += wanted
-            self.served += served
-            self.shipped += served
-            self.stockout_days += stocked_out
+    def expect(self, index: np.ndarray, landing: np.ndarray, qty: np.ndarray) -> None:
+        """Orders of the SKU-replications at `index` (at most one each) landing on `landing`, in transit."""
+        self.in_transit.make_room(int(self.in_transit.count.max(initial=0)))
+        day_step.expect_each(np.asarray(index, dtype=np.int64), np.asarray(landing, dtype=np.int64),
+                             np.asarray(qty, dtype=float), *self.in_transit.arrays())
 
-    def receive(self, index: np.ndarray, qty: np.ndarray, measured: bool, day: int = -1) -> None:
-        """A receipt closes a replenishment cycle: it was served without shortage unless `short` is set.
-
-        Receipts landing on the same day close one cycle (the days before that day), counted at the first.
-        """
-        closing = index[self.cycle_day[index] != day] if day >= 0 else index
-        self.cycle_day[closing] = day
-        if measured:
-            self.cycles[closing] += 1
-            self.ok_cycles[closing] += ~self.short[closing]
-        self.on_order[index] -= qty
-        on_hand, backorders = self.on_hand[index] + qty, self.backorders[index]
-        filled = np.minimum(on_hand, backorders)
-        self.on_hand[index] = on_hand - filled
-        backorders -= filled
-        self.backorders[index] = backorders
-        if measured:
-            self.shipped[index] += filled
-        self.short[index] = backorders > 0
-
-    def receive_all(self, receipts: list[tuple[np.ndarray, np.ndarray]], measured: bool, day: int) -> None:
-        """The day's receipts in the order they were placed, in rounds: every SKU's first receipt of the day,
-        then every second one, … Each SKU's arithmetic is the same as receipt by receipt, in fewer passes."""
-        if len(receipts) == 1:
-            self.receive(*receipts[0], measured, day)
-            return
-        index = np.concatenate([index for index, _ in receipts])
-        qty = np.concatenate([qty for _, qty in receipts])
-        order = np.argsort(index, kind="stable")
-        ordered = index[order]
-        first = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
-        rank = np.empty_like(order)
-        rank[order] = np.arange(len(index)) - np.repeat(first, np.diff(np.r_[first, len(index)]))
-        for round_ in range(int(rank.max()) + 1):
-            taken = rank == round_
-            self.receive(index[taken], qty[taken], measured, day)
-
-    def review(self, day: int) -> np.ndarray:
-        """Order quantities placed today, per SKU."""
-        position = self.on_hand + self.on_order - self.backorders
-        qty = np.zeros_like(position)
-        for period, skus in self.reviewed_every.items():
-            if day % period == 0:
-                qty[skus] = np.maximum(0.0, self.S[skus] - position[skus])
-        below = np.flatnonzero(self.continuous & (position <= self.s)) if self.any_continuous else ()
-        if len(below):
-            rop, minmax = below[self.rop[below]], below[self.minmax[below]]
-            q = self.Q[rop]
-            with np.errstate(divide="ignore", invalid="ignore"):
-                qty[rop] = np.where(q > 0, (np.floor((self.s[rop] - position[rop]) / q) + 1) * q, 0.0)
-            qty[minmax] = np.maximum(0.0, self.S[minmax] - position[minmax])
-        return qty
-
-    def record(self, day: int, measured: bool) -> None:
-        """The day's inventory value per replication (from the first day after settling), and on-hand if measured."""
-        if day >= self.settling:
-            self.daily_value[day - self.settling] = (self.on_hand * self.cost).reshape(self.reps, self.n).sum(axis=1)
-        if measured:
-            self.on_hand_days += self.on_hand
+    def step(self, day: int, measured: bool) -> None:
+        """The day for every SKU-replication — demand, the receipts due, the review (`core.sim.day_step`) — and
+        the day's closing inventory value per replication (from the first day after settling)."""
+        longest = day_step.step_day(
+            day, measured, self.scenario.lost_sales, self._draw_demand(day), self._lead_draws(day),
+            self.periodic, self.next_review, self.review_days, self.continuous, self.rop, self.s, self.S, self.Q,
+            self.lead, self.lead_std, self.on_hand, self.backorders, self.on_order, self.short, self.cycle_day,
+            self.demand, self.served, self.shipped, self.stockout_days, self.cycles, self.ok_cycles, self.orders,
+            self.on_hand_days, *self.in_transit.arrays())
+        self.in_transit.make_room(longest)  # for tomorrow's orders
+        if day >= self.settling:  # the days after settling are the run's days
+            np.multiply(self.on_hand, self.cost, out=self.stock_value)  # one buffer for every day
+            self.stock_value.reshape(self.reps, self.n).sum(axis=1, out=self.daily_value[day - self.settling])
 
 
 def initial_on_hand(params: SkuTable, levels: SkuTable) -> np.ndarray:
@@ -421,41 +371,18 @@ def run_calendar(model: Model, scenario: Scenario) -> None:
     """The days of the scenario on the model (its settling days first), in this process."""
     env = simpy.Environment()
     warmup = model.first_measured
-    arriving: dict[int, list[tuple[np.ndarray, np.ndarray]]] = {}  # day → the receipts landing that day
-
-    def arrival(day: int):
-        yield env.timeout(day + RECEIPT_AT - env.now)
-        model.receive_all(arriving.pop(day), measured=day >= warmup, day=day)
-
-    def expect(day: int, index: np.ndarray, lead: np.ndarray, qty: np.ndarray) -> None:
-        """Orders placed at day's review by the SKUs at `index` land on day + lead. The receipts landing on one
-        day are one simpy event, taken in the order they were placed."""
-        for lead_days in np.unique(lead):
-            same = lead == lead_days
-            landing = day + int(lead_days)
-            if landing not in arriving:
-                arriving[landing] = []
-                env.process(arrival(landing))
-            arriving[landing].append((index[same], qty[same]))
 
     def days():
         for day in range(model.days):
-            measured = day >= warmup
-            model.serve_demand(day, measured)
-            yield env.timeout(REVIEW_AT)
-            qty = model.review(day)
-            placed = np.flatnonzero(qty > 0)
-            model.on_order[placed] += qty[placed]
-            if measured:
-                model.orders[placed] += 1
-            expect(day, placed, model.lead_times(day, placed), qty[placed])
-            model.record(day, measured)
-            yield env.timeout(1 - REVIEW_AT)
+            model.step(day, measured=day >= warmup)
+            yield env.timeout(1)
 
     pending = np.flatnonzero(model.on_order > 0)
-    expect(-1, pending, model.lead[pending], model.on_order[pending])  # on order today: as if placed yesterday
+    lead = model.lead[pending].astype(np.int64)
+    model.expect(pending, lead - 1, model.on_order[pending])  # on order today: as if placed yesterday
     env.process(days())
     env.run(until=model.days)
+    model.in_transit = None  # what is still on its way after the last day is no outcome
 
 
 def _ratio(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
