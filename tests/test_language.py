@@ -198,8 +198,9 @@ def test_per_sku_what_if_download_has_translated_headers_and_every_share_in_perc
 
 @pytest.mark.parametrize("page", ["pages/overview.py", "pages/risk.py", "pages/targets.py"])
 @pytest.mark.parametrize(("content", "lang", "expected"), [
-    ("物料编码,数量\nA,1\n", "zh", "x.csv：未找到必需的列“仓库”"),
-    ("物料编码,数量\nA,1\n", "en", "x.csv: the required column “Warehouse” was not found"),
+    ("物料编码,数量\nA,1\n", "zh", "x.csv：未找到必需的列“单价或金额”"),
+    ("物料编码,数量\nA,1\n", "en", "x.csv: the required column “Unit cost or value” was not found"),
+    ("备注,说明\n甲,乙\n", "zh", "x.csv：未找到必需的列“物料编码”、“数量”、“单价或金额”"),
     ("", "zh", "x.csv：文件是空的"),
 ])
 def test_an_unusable_file_is_told_in_the_users_language_on_every_page(page, content, lang, expected, data_folder):

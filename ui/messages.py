@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from core.errors import CodedError
 from core.formatting import percent
-from core.intake.problems import InputError
+from core.intake.problems import InputError, Problem
 from ui.i18n import money, plain, t
 
 FILE_MESSAGES = {"the file is empty": "error.file_empty"}
@@ -23,8 +23,18 @@ def error_text(error: Exception, currency: str = "CNY") -> str:
     if isinstance(error, InputError):
         problem = error.problem
         if problem.missing:
-            return t("error.missing_column", file=plain(problem.file), column=t(f"col.{problem.missing}"),
-                     closest=plain(", ".join(problem.closest) or "—"))
+            return _missing_columns(problem)
         if problem.message in FILE_MESSAGES and problem.row is None:
             return t("error.in_file", file=plain(problem.file), message=t(FILE_MESSAGES[problem.message]))
     return plain(str(error))
+
+
+def _missing_columns(problem: Problem) -> str:
+    """Every column the file lacks in one message (a missing unit cost means neither a cost nor a value), each
+    with the headers whose values could be it; a missing cost also points to the price-list upload."""
+    candidates = problem.candidates or {problem.missing: list(problem.closest)}
+    names = [t("error.cost_or_value") if role == "unit_cost" else t(f"col.{role}") for role in candidates]
+    closest = sorted({header for headers in candidates.values() for header in headers})
+    key = "error.missing_cost" if list(candidates) == ["unit_cost"] else "error.missing_column"
+    return t(key, file=plain(problem.file), column=t("common.list_separator").join(names),
+             closest=plain(", ".join(closest) or "—"))
