@@ -102,35 +102,29 @@ def create_database(admin_url: str, name: str) -> str:
     return admin_url.rsplit("/", 1)[0] + f"/{name}"
 
 
-NGINX_CONF = """
-daemon off;
-worker_processes 1;
-pid {prefix}/nginx.pid;
-error_log {prefix}/error.log warn;
-events {{ worker_connections 256; }}
-http {{
-    access_log {prefix}/access.log;
-    client_body_temp_path {prefix}/body;
-    proxy_temp_path {prefix}/proxy;
-    fastcgi_temp_path {prefix}/fastcgi;
-    uwsgi_temp_path {prefix}/uwsgi;
-    scgi_temp_path {prefix}/scgi;
-{body}
-}}
-"""
+def _own_paths(conf: str, prefix: Path) -> str:
+    """A production nginx.conf made to run unprivileged in the foreground: pid, logs and temporary files under
+    `prefix`, nothing written to the system's paths."""
+    top = f"daemon off;\npid {prefix}/nginx.pid;\nerror_log {prefix}/error.log warn;\n"
+    temporary = "".join(f"    {kind}_temp_path {prefix}/{kind};\n"
+                        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+    http = f"http {{\n    access_log {prefix}/access.log;\n{temporary}"
+    if conf.count("http {") != 1:
+        raise ValueError("expected one http block in the nginx configuration")
+    return top + conf.replace("http {", http, 1)
 
 
 @contextlib.contextmanager
-def nginx(http_body: str) -> Iterator[subprocess.Popen]:
-    """nginx in the foreground with a configuration of our own (`http_body` goes inside `http {}`), every
-    path under a temporary prefix; yields the process once its configuration tested clean."""
+def nginx(conf: str) -> Iterator[subprocess.Popen]:
+    """nginx in the foreground running the configuration `conf` (as written for production, see `_own_paths`);
+    yields the process once its configuration tested clean."""
     binary = shutil.which("nginx") or "/usr/sbin/nginx"
     if not Path(binary).exists():
         raise FileNotFoundError("nginx not found: apt-get install nginx")
     prefix = Path(tempfile.mkdtemp(prefix="idb-nginx-"))
-    conf = prefix / "nginx.conf"
-    conf.write_text(NGINX_CONF.format(prefix=prefix, body=http_body))
-    command = [binary, "-p", str(prefix), "-c", str(conf), "-e", str(prefix / "error.log")]
+    path = prefix / "nginx.conf"
+    path.write_text(_own_paths(conf, prefix))
+    command = [binary, "-p", str(prefix), "-c", str(path), "-e", str(prefix / "error.log")]
     subprocess.run([*command, "-t"], check=True, capture_output=True, timeout=60)
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
