@@ -18,6 +18,7 @@ import sys
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 from websockets.asyncio.client import connect
@@ -27,6 +28,7 @@ from core.storage import Store
 from tests.conftest import ROOT
 from tests.services import free_port, nginx, stop, wait_until
 
+BOARD = "board.example"  # the company's name for the one address: no machine here is called that
 STEP_SECONDS = 240.0  # one page run on a loaded two-core machine; a run that finishes is never this slow
 COOKIE_SECRET = "same-on-every-server"  # as in deploy/compose.yaml: a session may land on any server
 
@@ -69,8 +71,11 @@ def healthy(url: str) -> bool:
 
 
 def session_socket(user: VirtualUser):
-    """The session's websocket, opened as the browser opens it (through whatever `user.ws_url` points at)."""
-    return connect(user.ws_url, subprotocols=["streamlit"], max_size=None, open_timeout=60, ping_interval=None)
+    """The session's websocket, opened as a browser on the company's page opens it: to the board's host name (its
+    Host and Origin, which Streamlit compares), the connection itself made to this machine's loopback."""
+    board = urlsplit(user.ws_url)
+    return connect(user.ws_url, host="127.0.0.1", port=board.port, origin=f"http://{board.netloc}",
+                   subprotocols=["streamlit"], max_size=None, open_timeout=60, ping_interval=None)
 
 
 class Reader(VirtualUser):
@@ -128,9 +133,10 @@ def test_two_servers_behind_nginx_share_one_postgresql_and_tell_the_second_edito
             wait_until(lambda: healthy(front), "nginx in front of both servers", alive=proxy)
             assert healthy(f"{front}/server-a") and healthy(f"{front}/server-b")
 
-            overview = asyncio.run(open_overview(front))
+            board = f"http://{BOARD}:{proxy_port}"
+            overview = asyncio.run(open_overview(board))
             alice, bob, alice_saved, bob_refused = asyncio.run(
-                two_sessions_edit_one_row(f"{front}/server-a", f"{front}/server-b"))
+                two_sessions_edit_one_row(f"{board}/server-a", f"{board}/server-b"))
 
     assert overview.exception is None and overview.metrics  # the one address: a session's figures arrive
 
