@@ -213,7 +213,7 @@ def _engine(url: str) -> sa.Engine:
     (a stale WAL snapshot cannot be upgraded, whatever the busy timeout); taken up front, the lock is waited for.
     """
     if not url.startswith("sqlite"):
-        return sa.create_engine(url)
+        return sa.create_engine(url, pool_pre_ping=True)  # a database server restarted meanwhile is reconnected
     engine = sa.create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "isolation_level": None})
     sa.event.listen(engine, "connect", _sqlite_pragmas)
     sa.event.listen(engine, "begin", _begin_immediate)

@@ -1,6 +1,6 @@
 """Several app servers behind one address, as docs/deployment.md sets them up, with the real parts: a throwaway
 PostgreSQL cluster and nginx from Debian's packages (running deploy/nginx.conf), two `streamlit run` servers on
-that database.
+that database, a Dask scheduler and worker for the optimiser's sweeps.
 
 No browser: the sessions speak Streamlit's own websocket protocol through nginx (`benchmarks.protocol_load`), so
 the test proves the proxy passes the websocket upgrade, and two sessions, each pinned to its own server, edit one
@@ -20,13 +20,17 @@ from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from distributed import get_task_stream
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 from websockets.asyncio.client import connect
 
 from benchmarks.protocol_load import Run, VirtualUser
+from core.sim.optimise import optimise
 from core.storage import Store
 from tests.conftest import ROOT
 from tests.services import free_port, nginx, stop, wait_until
+from tests.test_backends import BASE, params
+from ui import state
 
 BOARD = "board.example"  # the company's name for the one address: no machine here is called that
 STEP_SECONDS = 240.0  # one page run on a loaded two-core machine; a run that finishes is never this slow
@@ -146,3 +150,37 @@ def test_two_servers_behind_nginx_share_one_postgresql_and_tell_the_second_edito
     assert len(told) == 1, bob.alerts  # Bob is told the row now holds Alice's owner
     saved = Store(postgres_url).worklist_edits()
     assert saved[["owner", "version"]].values.tolist() == [["王芳", 1]]
+
+
+@contextlib.contextmanager
+def dask_cluster() -> Iterator[str]:
+    """A Dask scheduler and one single-threaded worker process on loopback, as deploy/compose.yaml runs them."""
+    port = free_port()
+    address = f"tcp://127.0.0.1:{port}"
+    quiet = {"cwd": ROOT, "stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}  # the worker imports core
+    scheduler = subprocess.Popen([sys.executable, "-m", "dask", "scheduler", "--host", "127.0.0.1", "--port",
+                                  str(port), "--no-dashboard"], **quiet)
+    worker = subprocess.Popen([sys.executable, "-m", "dask", "worker", address, "--nthreads", "1", "--nworkers",
+                               "1", "--host", "127.0.0.1", "--no-dashboard"], **quiet)
+    try:
+        yield address
+    finally:
+        stop(worker)
+        stop(scheduler)
+
+
+def test_with_a_dask_scheduler_set_the_optimisers_sweeps_run_on_its_workers_with_the_same_numbers(monkeypatch):
+    with dask_cluster() as address:
+        monkeypatch.setenv("IDB_DASK_SCHEDULER", address)
+        backend = state.simulation_backend()
+        try:
+            backend.client.wait_for_workers(1, timeout=STEP_SECONDS)
+            with get_task_stream(backend.client) as tasks:
+                shared = optimise(params(), BASE, 0.95, by="sku", backend=backend, chunk_skus=4)
+            assert tasks.data and all(task["worker"] for task in tasks.data)  # run by the worker
+        finally:
+            backend.close()
+            state._shared_cluster.clear()
+    assert shared.payload() == optimise(params(), BASE, 0.95, by="sku", chunk_skus=4).payload()
+    monkeypatch.delenv("IDB_DASK_SCHEDULER")
+    assert state.simulation_backend() is None  # without a scheduler, this server's own process
