@@ -213,11 +213,26 @@ def _engine(url: str) -> sa.Engine:
     (a stale WAL snapshot cannot be upgraded, whatever the busy timeout); taken up front, the lock is waited for.
     """
     if not url.startswith("sqlite"):
-        return sa.create_engine(url)
+        return sa.create_engine(url, pool_pre_ping=True)  # a database server restarted meanwhile is reconnected
     engine = sa.create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "isolation_level": None})
     sa.event.listen(engine, "connect", _sqlite_pragmas)
     sa.event.listen(engine, "begin", _begin_immediate)
     return engine
+
+
+def _inserted(connection: sa.Connection, insert: sa.Insert) -> bool:
+    """Insert a new row; False when another session inserted the same key meanwhile.
+
+    SQLite's writers queue (BEGIN IMMEDIATE), so the check before the insert holds; on PostgreSQL two transactions
+    can both see the key free, and the second insert fails on the primary key. Inside a savepoint that failure
+    leaves the rest of the transaction (the user's other rows) to be saved.
+    """
+    try:
+        with connection.begin_nested():
+            connection.execute(insert)
+    except sa.exc.IntegrityError:
+        return False
+    return True
 
 
 def _migrate(engine: sa.Engine) -> None:
@@ -244,6 +259,20 @@ def _migrate(engine: sa.Engine) -> None:
             connection.exec_driver_sql(f'DROP TABLE "{old}"')
 
 
+def _create_tables(engine: sa.Engine, attempts: int = 3) -> None:
+    """Migrate and create the tables. Two app servers starting at once on one empty PostgreSQL database race to
+    create the same table; the loser's CREATE fails on the catalogue's unique index, and trying again finds the
+    table made."""
+    for attempt in range(attempts):
+        try:
+            _migrate(engine)
+            metadata.create_all(engine)
+            return
+        except (sa.exc.IntegrityError, sa.exc.ProgrammingError):
+            if attempt == attempts - 1:
+                raise
+
+
 class Store:
     """One small gateway to the database for one dataset's saved data; tables are created on first use.
 
@@ -264,12 +293,12 @@ class Store:
             if self.url.startswith("sqlite:///"):
                 Path(self.url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
             self.engine = _engine(self.url)
-            _migrate(self.engine)
-            metadata.create_all(self.engine)
+            _create_tables(self.engine)
             with self.engine.begin() as connection:  # a write that changes nothing proves the database writable
                 connection.execute(sa.update(targets).where(sa.false()).values(value=0.0))
-                connection.exec_driver_sql("CREATE TABLE IF NOT EXISTS write_probe (x)")
-                connection.exec_driver_sql("DROP TABLE write_probe")
+                if self.url.startswith("sqlite"):  # SQLite checks a read-only file only when a page is written
+                    connection.exec_driver_sql("CREATE TABLE IF NOT EXISTS write_probe (x)")
+                    connection.exec_driver_sql("DROP TABLE write_probe")
             self.writable = True
             self._labels_to_codes()
         except (OSError, sa.exc.OperationalError, sa.exc.DatabaseError):
@@ -338,10 +367,11 @@ class Store:
                     saved += 1
                 elif checked and (seen or self._has_lot(connection, row["lot_key"])):
                     refused.append(row["lot_key"])
-                else:
-                    connection.execute(sa.insert(worklist).values(dataset=self.dataset, lot_key=row["lot_key"],
-                                                                  version=1, **values))
+                elif _inserted(connection, sa.insert(worklist).values(dataset=self.dataset, lot_key=row["lot_key"],
+                                                                       version=1, **values)):
                     saved += 1
+                else:
+                    refused.append(row["lot_key"])
         if refused:
             current = self.worklist_edits().set_index("lot_key")
             raise EditConflict({k: current.loc[k, [*WORKLIST_FIELDS, "version"]].to_dict() for k in refused})
@@ -377,9 +407,12 @@ class Store:
             if version is not None and (current or 0) != version:
                 return None
             if current is None:
-                connection.execute(sa.insert(table).values(dataset=self.dataset, **key, version=1, **values))
-            else:
-                connection.execute(sa.update(table).where(where).values(**values, version=current + 1))
+                if not _inserted(connection, sa.insert(table).values(dataset=self.dataset, **key, version=1,
+                                                                     **values)):
+                    return None
+            elif not connection.execute(sa.update(table).where(where & (table.c.version == current))
+                                        .values(**values, version=current + 1)).rowcount:
+                return None
         return (current or 0) + 1
 
     def _scenario_now(self, name: str) -> dict:

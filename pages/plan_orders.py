@@ -40,7 +40,7 @@ def policy_label(policy: str) -> str:
 @st.cache_data(max_entries=8, ttl=state.CACHE_TTL, show_spinner=False)
 def run_optimiser(key: str, _params: pd.DataFrame, base: Scenario, target: float | None, weight: str,
                   by: str, budget: float | None = None) -> Optimisation:
-    return optimise(_params, base, target, weight=weight, by=by, budget=budget)
+    return optimise(_params, base, target, weight=weight, by=by, budget=budget, backend=state.simulation_backend())
 
 
 def today_stock_value(params: pd.DataFrame) -> float | None:

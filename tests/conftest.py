@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import logging
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
 import pytest
+
+from tests.services import create_database, postgres_cluster
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "sample_data"
@@ -43,3 +47,16 @@ def write_file(tmp_path: Path):
 # Helpers such as `ui.state.database.clear()` run outside a script run in the tests; Streamlit logs a harmless
 # "missing ScriptRunContext" warning for each, which buries real output.
 logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").setLevel(logging.ERROR)
+
+
+@pytest.fixture(scope="session")
+def postgres_admin_url() -> Iterator[str]:
+    """One throwaway PostgreSQL cluster for the test session (Debian's `postgresql`; missing means failing)."""
+    with postgres_cluster() as url:
+        yield url
+
+
+@pytest.fixture
+def postgres_url(postgres_admin_url: str) -> str:
+    """A fresh, empty PostgreSQL database for one test."""
+    return create_database(postgres_admin_url, f"t_{uuid.uuid4().hex[:12]}")

@@ -22,8 +22,11 @@ from tests.conftest import ROOT
 LOT = "A-001|成品仓|B1"
 
 
-@pytest.fixture
-def url(tmp_path) -> str:
+@pytest.fixture(params=["sqlite", "postgresql"])
+def url(request, tmp_path) -> str:
+    """Each database the app is run on: SQLite in the data folder (one server), PostgreSQL (several servers)."""
+    if request.param == "postgresql":
+        return request.getfixturevalue("postgres_url")
     return f"sqlite:///{tmp_path / 'board.sqlite'}"
 
 
@@ -38,6 +41,7 @@ def shown_row(store: Store, lot_key: str = LOT) -> pd.DataFrame:
 
 def test_the_second_of_two_edits_of_one_worklist_row_is_refused_and_told_the_winners_value(url):
     alice, bob = Store(url), Store(url)  # two sessions (or two servers) on one database
+    assert alice.writable and bob.writable
     seen_by_alice, seen_by_bob = shown_row(alice), shown_row(bob)
     alice.save_worklist_edits(edits_from_editor(seen_by_alice, {0: {"owner": "王芳"}}))
     with pytest.raises(EditConflict) as refused:
@@ -165,8 +169,8 @@ def test_concurrent_saves_of_one_scenario_from_threads_lose_none_silently(url):
     assert stores[0].saved_scenario("基准")[1] == 2
 
 
-def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(url):
-    store = Store(url)
+def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(tmp_path):
+    store = Store(f"sqlite:///{tmp_path / 'board.sqlite'}")
     with store.engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000

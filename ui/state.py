@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -34,6 +35,7 @@ from core.kpis.dashboard import (
 )
 from core.kpis.measures import KpiSettings
 from core.kpis.report import Dataset
+from core.sim.backends import Backend, remote_cluster
 from core.sim.planning import PlanningParameters, derive_parameters, parameters_from_file
 from core.storage import SAMPLE_DATASET, EditConflict, Store, database_url, dataset_key
 from ui.i18n import language, t, worklist_label_codes
@@ -295,6 +297,18 @@ def worklist() -> pd.DataFrame:
 def database(url: str) -> Store:
     """One engine per database for the whole server (SQLite in WAL mode copes with concurrent sessions)."""
     return Store(url, labels=worklist_label_codes())
+
+
+@st.cache_resource(show_spinner=False)
+def _shared_cluster(address: str) -> Backend:
+    return remote_cluster(address)
+
+
+def simulation_backend() -> Backend | None:
+    """Where the optimiser's sweeps run: the Dask scheduler `IDB_DASK_SCHEDULER` names (one client per server,
+    shared by its sessions; the same workers for every app server), else this server's own process (None)."""
+    address = os.environ.get("IDB_DASK_SCHEDULER")
+    return _shared_cluster(address) if address else None
 
 
 def dataset_key_of_source() -> str:
