@@ -307,3 +307,35 @@ def test_rows_in_several_currencies_are_warned_never_silently_summed(write_file,
     coded = write_file("codes.csv", "SKU,Qty,Cost,Currency\nA,1,10,EUR\nB,2,5,USD\n")
     code, out, _ = report([str(coded)], capsys)
     assert code == 0 and any("2 currencies" in w for w in out["warnings"])
+
+
+def test_a_period_report_is_stock_at_its_closing_balance_in_the_title_currency(write_file, capsys):
+    # Closing 'As of 03/31' values: 17,190.06 + 2,347.84 = 19,537.90 USD (opening and flows are not stock).
+    text = ("Inventory Valuation\nAll amounts are in USD\n"
+            "No.,Description,As of 01/01/26,,Increases (LCY),,Decreases (LCY),,As of 03/31/26,\n"
+            ",,Quantity,Value,Quantity,Value,Quantity,Value,Quantity,Value\n"
+            "1896-S,desk,19,8595.03,29,13118.73,10,4523.70,38,17190.06\n"
+            "1899-S,chair,150,3828.00,24,612.48,82,2092.64,92,2347.84\n")
+    code, out, err = report([str(write_file("valuation.csv", text))], capsys)
+    assert code == 0, err
+    assert out["tiv"] == 19537.9 and out["currency"] == "USD" and out["currency_source"] == "symbol"
+    assert "price list" not in err and not any("Increases" in w or "01/01" in w for w in out["warnings"])
+
+
+def test_a_register_of_serial_pieces_is_named_not_called_a_price_list(write_file, capsys):
+    text = ("QR_ID,Material,Status,Preis\nSN-1,Pumpe,Eingang,450\nSN-2,Kabel,Ausgang,32.5\n"
+            "SN-3,Öl,Eingang,42\n")
+    code, _, err = report([str(write_file("register.csv", text))], capsys)
+    assert code == 2 and "serial" in err and "price list" not in err
+
+
+def test_a_mapping_onto_coverage_columns_or_a_category_as_item_is_warned(write_file, capsys):
+    rows = "\n".join(f"{i},K{i % 3},{i * 5},{i % 4 + 1},{i % 30 + 1}" for i in range(100))  # 3 classes, 100 rows
+    stock = write_file("cover.csv", "Codigo,Clase,Inv,Cobertura (Mes),Cobertura Dias (30)\n" + rows + "\n")
+    mapping = write_file("map.json", json.dumps({"Clase": "sku", "Cobertura Dias (30)": "qty",
+                                                 "Cobertura (Mes)": "unit_cost"}))
+    code, out, _ = report([str(stock), "--mapping", str(mapping)], capsys)
+    assert code == 0
+    said = " ".join(out["warnings"])
+    assert "'Cobertura Dias (30)' is used as qty" in said and "'Cobertura (Mes)' is used as unit_cost" in said
+    assert "'Clase' is used as the item but holds only 3 different values" in said

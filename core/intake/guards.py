@@ -15,6 +15,7 @@ from core.intake.vocabulary import (
     category_of_header,
     closing_part,
     names_period_flow,
+    never_a_measure,
     says_cost,
     says_price,
     says_sale_price,
@@ -60,6 +61,30 @@ def cost_is_a_sale_price(mapping: dict[str, str], from_file: set[str]) -> str | 
                 f"the selling price, the stock is valued at a sale price (too high); give a cost column or a price "
                 f"list (--prices FILE)")
     return None
+
+
+ITEM_SHARE = 0.05  # distinct items per row below which the item column looks like a category
+MIN_ROWS_FOR_ITEM_SHARE = 20
+
+
+def roles_their_columns_cannot_hold(roles: Roles | None) -> list[str]:
+    """A quantity, cost or value column whose header names an identifier, an adjustment, a coverage in days or
+    months or a rate ('LocationID', 'Cobertura (Mes)', 'tip_cam'), and an item column with a few values repeated
+    over many rows (a category): how a hand-made mapping turns into a figure that means nothing."""
+    if roles is None:
+        return []
+    found = []
+    for key in ("qty", "unit_cost", "value"):
+        header = roles.mapping.get(key)
+        if header and never_a_measure(header):
+            found.append(f"column '{header}' is used as {key} but its header names an identifier, an adjustment, "
+                         f"a coverage or a rate, not stock or money: the TIV is likely meaningless; check the "
+                         f"column mapping")
+    item = roles.evidence.get(roles.mapping.get("sku", ""))
+    if item is not None and item.filled >= MIN_ROWS_FOR_ITEM_SHARE and item.distinct < ITEM_SHARE * item.filled:
+        found.append(f"column '{item.header}' is used as the item but holds only {item.distinct} different values "
+                     f"over {item.filled} rows: it looks like a category, not the item; check the column mapping")
+    return found
 
 
 def dominated_by_few_rows(frame: pd.DataFrame, rows: pd.Series) -> str | None:
@@ -108,4 +133,4 @@ def plausibility(frame: pd.DataFrame, mapping: dict[str, str], from_file: set[st
     """Every guard's warning, in the order a user should check them."""
     found = [cost_is_a_total(frame, mapping, from_file), cost_is_a_sale_price(mapping, from_file),
              dominated_by_few_rows(frame, rows), negative_stock(problems)]
-    return [w for w in found if w] + unused_stock_columns(roles)
+    return [w for w in found if w] + roles_their_columns_cannot_hold(roles) + unused_stock_columns(roles)

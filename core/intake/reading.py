@@ -236,7 +236,14 @@ def find_header_row(rows: list[list[object]], matcher: HeaderMatcher) -> int:
     """Index of the first row among the first rows with the most recognised headers (0 when none stands out)."""
     scores = [matcher.score(row) for row in rows[:HEADER_SEARCH_ROWS]]
     best = max(scores, default=0)
-    return scores.index(best) if best >= 2 else 0
+    if best < 2:
+        return 0
+    at = scores.index(best)
+    above = rows[at - 1] if at > 0 else []
+    joined = joined_header(above, rows[at], matcher) if sum(not _blank_cell(c) for c in above) >= 2 else None
+    if joined and matcher.score(joined) > best:
+        return at - 1  # the upper row of a two-row header ('As of 03/31' over 'Quantity | Value')
+    return at
 
 
 def read_table(source: Source, matcher: HeaderMatcher, name: str | None = None,

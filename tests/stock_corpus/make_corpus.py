@@ -1202,6 +1202,18 @@ def tester_expectations() -> list[Case]:
                       "Σ existencia × cto_ent × tip_cam = 36,683,729.36 MXN; unconverted the sum mixes currencies: "
                       "stderr must say the rows are in several currencies",
                       fragments=[["several currencies"]], mapping="tester_mx_farmiral_mapping.json"))
+    cases.append(Case("tester_mx_farmiral_old_hint", "tester_mx_farmiral_inventarios_lotes_trim2000.csv",
+                      TESTER.format(farmiral) + " with the mapping the reader's old hint proposed",
+                      "des_tial (a category, 8 values) as the item", GUARDED,
+                      "an item column of 8 values over 2,000 lots is a category: stderr must say so",
+                      fragments=[["category"]], mapping="tester_mx_farmiral_mapping_suggested.json"))
+    cases.append(Case("tester_mx_ferreteria_old_hint", "tester_mx_ferreteria_inventario_trim2000.csv",
+                      TESTER.format("CRUIZ999/inventario-panel@e81752ff inventario.csv (first 2,000 rows)")
+                      + " with the mapping the reader's old hint proposed",
+                      "coverage in days as qty, coverage in months as unit cost", GUARDED,
+                      "coverage columns are neither stock nor money: stderr must say the figure is meaningless",
+                      fragments=[["Cobertura Dias (30)"], ["Cobertura (Mes)"]],
+                      mapping="tester_mx_ferreteria_mapping_suggested.json"))
     cases.append(refused("tester_de_mein_lager_lagerbestand_qr", "tester_de_mein_lager_lagerbestand_qr.xlsx",
                          TESTER.format("eh-des/mein-lager@2cae2a3e Lagerbestand.xlsx"),
                          "one row per serial piece with Status Eingang/Ausgang and a Preis, no quantity",
