@@ -1116,7 +1116,7 @@ def real_expectations() -> list[Case]:
     return cases
 
 
-TESTER = "independent tester, 2026-12-06: {} (bytes as served by the code index; the TIV worked out by the tester)"
+TESTER = "independent tester, 2026-12-06: {} (the file and its TIV as the tester brought them)"
 
 
 def tester_expectations() -> list[Case]:
