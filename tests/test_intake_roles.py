@@ -330,7 +330,7 @@ def test_a_register_of_serial_pieces_is_named_not_called_a_price_list(write_file
 
 
 def test_a_mapping_onto_coverage_columns_or_a_category_as_item_is_warned(write_file, capsys):
-    rows = "\n".join(f"{i},K{i % 3},{i * 5},{i % 4 + 1},{i % 30 + 1}" for i in range(100))  # 3 classes, 100 rows
+    rows = "\n".join(f"{i},K{i % 3},{i * 5},{i % 4 + 1},{i % 30 + 1}" for i in range(400))  # 3 classes, 400 rows
     stock = write_file("cover.csv", "Codigo,Clase,Inv,Cobertura (Mes),Cobertura Dias (30)\n" + rows + "\n")
     mapping = write_file("map.json", json.dumps({"Clase": "sku", "Cobertura Dias (30)": "qty",
                                                  "Cobertura (Mes)": "unit_cost"}))

@@ -63,14 +63,14 @@ def cost_is_a_sale_price(mapping: dict[str, str], from_file: set[str]) -> str | 
     return None
 
 
-ITEM_SHARE = 0.05  # distinct items per row below which the item column looks like a category
-MIN_ROWS_FOR_ITEM_SHARE = 20
+ITEM_SHARE = 0.01  # distinct items per row below which a mapped item column looks like a category
+MIN_ROWS_FOR_ITEM_SHARE = 100
 
 
 def roles_their_columns_cannot_hold(roles: Roles | None) -> list[str]:
     """A quantity, cost or value column whose header names an identifier, an adjustment, a coverage in days or
     months or a rate ('LocationID', 'Cobertura (Mes)', 'tip_cam'), and an item column with a few values repeated
-    over many rows (a category): how a hand-made mapping turns into a figure that means nothing."""
+    over many rows of one date (a category): how a hand-made mapping turns into a figure that means nothing."""
     if roles is None:
         return []
     found = []
@@ -81,7 +81,9 @@ def roles_their_columns_cannot_hold(roles: Roles | None) -> list[str]:
                          f"a coverage or a rate, not stock or money: the TIV is likely meaningless; check the "
                          f"column mapping")
     item = roles.evidence.get(roles.mapping.get("sku", ""))
-    if item is not None and item.filled >= MIN_ROWS_FOR_ITEM_SHARE and item.distinct < ITEM_SHARE * item.filled:
+    mapped = roles.sources.get("sku") == "mapping" and "snapshot_date" not in roles.mapping
+    if mapped and item is not None and item.filled >= MIN_ROWS_FOR_ITEM_SHARE \
+            and item.distinct < ITEM_SHARE * item.filled:
         found.append(f"column '{item.header}' is used as the item but holds only {item.distinct} different values "
                      f"over {item.filled} rows: it looks like a category, not the item; check the column mapping")
     return found

@@ -37,13 +37,18 @@ _KEYWORDS: tuple[tuple[str, frozenset[str]], ...] = (
     ("unit_cost", frozenset({"cost", "costs", "kosten", "costo", "coste", "custo", "coût", "cout", "harga", "rate",
                              "price", "preis", "precio", "preço", "preco", "prix", "prezzo", "单价", "単価"})),
     ("qty", frozenset({"quantity", "qty", "quantite", "quantité", "quantidade", "cantidad", "menge", "bestand",
-                       "jumlah", "stok", "existencias", "existencia", "onhand", "saldo", "disponible", "disponibile",
-                       "inv", "stock", "estoque", "giacenza", "数量", "在庫数"})),
+                       "jumlah", "stok", "existencias", "existencia", "onhand", "giacenza", "数量", "在庫数"})),
     ("sku", frozenset({"sku", "item", "artikel", "material", "product", "produkt", "produto", "producto", "barang",
                        "articulo", "artículo", "article", "part", "code", "codigo", "código"})),
     ("warehouse", frozenset({"warehouse", "bodega", "almacen", "almacén", "lager", "magasin", "gudang", "depot",
                              "location", "store"})),
 )
+# Words that name the stock on hand only when the header says nothing else ('Saldo Atual', 'Stock_Disponible',
+# 'Inv', 'Saldo_Disponibile'); 'Stock UOM', 'Stock Age' or 'Saldo Valor' are other columns.
+_BALANCE_QTY_TOKENS = frozenset({"saldo", "stock", "inv", "estoque", "disponible", "disponibile", "disponível",
+                                 "existencia", "existencias", "bestand", "giacenza"})
+_BALANCE_FILLERS = frozenset({"actual", "atual", "attuale", "current", "aktuell", "aktueller", "final", "de", "en",
+                              "em", "in", "del", "do", "da", "di", "im", "lager", "fisico", "físico", "real"})
 _NAME_TOKENS = frozenset({"name", "nama", "nombre", "nom", "description", "descripcion", "descripción", "bezeichnung",
                           "title", "designation", "désignation", "descrição", "descricao"})
 _TOTAL_TOKENS = frozenset({"total", "extended", "ext", "amount", "value", "valor", "wert", "importe", "montant",
@@ -130,6 +135,8 @@ def keyword_role(header: object) -> str | None:
             if role == "unit_cost" and tokens & _TOTAL_TOKENS:
                 return "value"
             return role
+    if tokens & _BALANCE_QTY_TOKENS and tokens <= _BALANCE_QTY_TOKENS | _BALANCE_FILLERS:
+        return "qty"
     return "value" if tokens & _TOTAL_TOKENS else None
 
 
