@@ -339,3 +339,12 @@ def test_a_mapping_onto_coverage_columns_or_a_category_as_item_is_warned(write_f
     said = " ".join(out["warnings"])
     assert "'Cobertura Dias (30)' is used as qty" in said and "'Cobertura (Mes)' is used as unit_cost" in said
     assert "'Clase' is used as the item but holds only 3 different values" in said
+
+
+@pytest.mark.parametrize("header", ["Nom", "Name", "Nombre", "Descripción", "商品名称"])
+def test_an_item_name_stands_in_when_no_column_holds_codes(header, write_file, capsys):
+    # 10 × 1.5 + 4 × 2 = 23 at cost; the summary says the name is the item's key.
+    text = f"{header},Quantity,Cost\nScrew,10,1.5\nNut,4,2\n"
+    code, out, err = report([str(write_file("names.csv", text))], capsys)
+    assert code == 0 and out["tiv"] == 23.0
+    assert f"'{header}' read as sku" in err and {r["sku"] for r in out["ranking_sku"]} == {"Screw", "Nut"}
