@@ -253,7 +253,7 @@ def test_a_lone_price_used_as_the_cost_is_warned_as_maybe_a_sale_price(header, w
 def test_an_explicit_sale_price_is_never_the_cost_nor_proposed_as_one(header, write_file, capsys):
     text = f"SKU,Stock,{header}\nA1,10,3\nA2,2,5\n"
     code, _, err = report([str(write_file("shop.csv", text))], capsys)
-    assert code == 2 and "unit_cost" in err
+    assert code == 2 and "unit_cost" in err and "a sale price, not a cost" in err
     assert not re.search(rf'"{re.escape(header)}"\s*:\s*"unit_cost"', err)
 
 

@@ -428,6 +428,7 @@ def missing_message(roles: Roles, headers: list[str]) -> str:
                else "no column of the file can be it: the export needs this column")
         if key == "unit_cost" and not found:
             how += "; or value a quantity-only list with a price list: --prices FILE (item → unit cost)"
+        how += _sale_prices_said(roles) if key == "unit_cost" else ""
         return (f"required column '{_wanted(key)}' is missing (accepted headers: {accepted}, …); "
                 f"the file has: {', '.join(headers)}; {how}")
     clauses, example = [], {}
@@ -441,4 +442,11 @@ def missing_message(roles: Roles, headers: list[str]) -> str:
     how = ("map them on the Data page (column mapping) or headless with --mapping FILE holding "
            + "{" + ", ".join(f'"{h}": "{k}"' for h, k in example.items()) + "}") if example \
         else "the export needs these columns"
-    return f"{'; '.join(clauses)}; the file has: {', '.join(headers)}; {how}"
+    sale = _sale_prices_said(roles) if "unit_cost" in roles.missing else ""
+    return f"{'; '.join(clauses)}; the file has: {', '.join(headers)}; {how}{sale}"
+
+
+def _sale_prices_said(roles: Roles) -> str:
+    """'; 'Sale price' is a sale price, not a cost': why a price column the file has was not taken as the cost."""
+    sale = [h for h, e in roles.evidence.items() if e.is_number and says_sale_price(h) and not says_cost(h)]
+    return f"; {', '.join(repr(h) for h in sale)}: a sale price, not a cost" if sale else ""
