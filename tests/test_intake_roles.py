@@ -230,3 +230,121 @@ def test_data_page_shows_the_roles_and_values_a_quantity_only_list_with_its_pric
     assert lots.data["value"].sum() == pytest.approx(24.0)  # 10 × 1,50 + 4 × 2,25; 1003 has no price
     assert lots.extra["unpriced"] == ["1003"] and lots.currency == "EUR"
     assert any("1003" in w.value for w in at.warning)
+
+
+def test_a_cost_column_beats_a_price_column(write_file, capsys):
+    # At cost: 10 × 6 + 4 × 2.50 = 70.00 (at the sale price it would be 10 × 9 + 4 × 4 = 106).
+    text = "SKU,Warehouse,On Hand,Price,Cost\nA1,Main,10,9,6\nA2,Main,4,4,2.50\n"
+    code, out, err = report([str(write_file("price_and_cost.csv", text))], capsys)
+    assert code == 0 and out["tiv"] == 70.0
+    assert "sale price" not in err
+
+
+@pytest.mark.parametrize("header", ["Precio", "Price", "Prix"])
+def test_a_lone_price_used_as_the_cost_is_warned_as_maybe_a_sale_price(header, write_file, capsys):
+    # 10 × 3 + 2 × 5 = 40 at the only price there is; the run says it may be a sale price.
+    text = f"codigo,nombre,{header},stock\n001,Café,3,10\n002,Pan,5,2\n"
+    code, out, err = report([str(write_file("menu.csv", text))], capsys)
+    assert code == 0 and out["tiv"] == 40.0
+    assert any("sale price" in w for w in out["warnings"]) and "sale price" in err
+
+
+@pytest.mark.parametrize("header", ["Preço de venda", "Verkaufspreis", "售价", "売価", "Sale price", "Menu price"])
+def test_an_explicit_sale_price_is_never_the_cost_nor_proposed_as_one(header, write_file, capsys):
+    text = f"SKU,Stock,{header}\nA1,10,3\nA2,2,5\n"
+    code, _, err = report([str(write_file("shop.csv", text))], capsys)
+    assert code == 2 and "unit_cost" in err and "a sale price, not a cost" in err
+    assert not re.search(rf'"{re.escape(header)}"\s*:\s*"unit_cost"', err)
+
+
+def test_a_sale_price_mapped_as_the_cost_is_valued_with_a_warning(write_file, capsys):
+    # 10 × 3 + 2 × 5 = 40, at sale prices the user chose: said in the warnings.
+    stock = write_file("shop.csv", "SKU,Stock,Verkaufspreis\nA1,10,3\nA2,2,5\n")
+    mapping = write_file("map.json", json.dumps({"Verkaufspreis": "unit_cost"}))
+    code, out, _ = report([str(stock), "--mapping", str(mapping)], capsys)
+    assert code == 0 and out["tiv"] == 40.0
+    assert any("valued at a sale price" in w for w in out["warnings"])
+
+
+def test_identifiers_adjustments_and_coverage_are_never_hints_for_cost_or_quantity(write_file):
+    rows = "\n".join(f"P{i},{i},{i % 7 - 3},{i % 12 + 1},{i * 3 % 11},{2 * i}" for i in range(1, 41))
+    text = "ProductID,LocationID,Ajustes,Cobertura (Mes),Cobertura Dias (30),tip_cam\n" + rows + "\n"
+    _, roles = read_roles(write_file("hints.csv", text))
+    assert set(roles.missing) == {"qty", "unit_cost"}
+    for key in ("qty", "unit_cost"):
+        assert candidates(key, roles) == [], key
+
+
+@pytest.mark.parametrize("header", ["Saldo_Disponibile", "Saldo", "Inv", "Existencia", "Disponible",
+                                    "Stock_Disponible"])
+def test_stock_balance_words_are_quantities(header, write_file):
+    _, roles = read_roles(write_file("saldo.csv", f"CODART,{header}\n005.01,6\n005.02,12\n"))
+    assert roles.mapping.get("qty") == header
+
+
+def test_item_names_stand_in_for_a_missing_item_code_and_a_ragged_file_is_said(write_file, capsys):
+    # Every data row has a fifth field; read from the left: 14500 × 12 + 850 × 40 = 208,000.
+    text = "ID,Name,Price,Quantity\n1,Dell Laptop,14500.0,12,1\n2,Mouse,850.0,40,2\n"
+    code, out, err = report([str(write_file("ragged.csv", text))], capsys)
+    assert code == 0 and out["tiv"] == 208000.0
+    assert "1 field(s) more than the header" in err
+    assert "'Name' read as sku" in err
+    assert {r["sku"] for r in out["ranking_sku"]} == {"Dell Laptop", "Mouse"}
+
+
+@pytest.mark.parametrize(("header", "currency"), [("Valor (EUR)", "EUR"), ("Cost USD", "USD"), ("金额(元)", "CNY"),
+                                                   ("Preço R$", "BRL")])
+def test_currency_from_a_money_header(header, currency, write_file, capsys):
+    text = f"SKU,Qty,{header}\nA1,2,10\nA2,1,5\n"
+    code, out, _ = report([str(write_file("money.csv", text))], capsys)
+    assert code == 0 and out["currency"] == currency and out["currency_source"] == "symbol"
+
+
+def test_rows_in_several_currencies_are_warned_never_silently_summed(write_file, capsys):
+    per_row = write_file("fx.csv", "sku,existencia,costo,cve_monc,tip_cam\nA,1,10,1,1\nB,2,5,2,17.6867\n")
+    code, out, _ = report([str(per_row)], capsys)
+    assert code == 0 and any("several currencies" in w for w in out["warnings"])
+    coded = write_file("codes.csv", "SKU,Qty,Cost,Currency\nA,1,10,EUR\nB,2,5,USD\n")
+    code, out, _ = report([str(coded)], capsys)
+    assert code == 0 and any("2 currencies" in w for w in out["warnings"])
+
+
+def test_a_period_report_is_stock_at_its_closing_balance_in_the_title_currency(write_file, capsys):
+    # Closing 'As of 03/31' values: 17,190.06 + 2,347.84 = 19,537.90 USD (opening and flows are not stock).
+    text = ("Inventory Valuation\nAll amounts are in USD\n"
+            "No.,Description,As of 01/01/26,,Increases (LCY),,Decreases (LCY),,As of 03/31/26,\n"
+            ",,Quantity,Value,Quantity,Value,Quantity,Value,Quantity,Value\n"
+            "1896-S,desk,19,8595.03,29,13118.73,10,4523.70,38,17190.06\n"
+            "1899-S,chair,150,3828.00,24,612.48,82,2092.64,92,2347.84\n")
+    code, out, err = report([str(write_file("valuation.csv", text))], capsys)
+    assert code == 0, err
+    assert out["tiv"] == 19537.9 and out["currency"] == "USD" and out["currency_source"] == "symbol"
+    assert "price list" not in err and not any("Increases" in w or "01/01" in w for w in out["warnings"])
+
+
+def test_a_register_of_serial_pieces_is_named_not_called_a_price_list(write_file, capsys):
+    text = ("QR_ID,Material,Status,Preis\nSN-1,Pumpe,Eingang,450\nSN-2,Kabel,Ausgang,32.5\n"
+            "SN-3,Öl,Eingang,42\n")
+    code, _, err = report([str(write_file("register.csv", text))], capsys)
+    assert code == 2 and "serial" in err and "price list" not in err
+
+
+def test_a_mapping_onto_coverage_columns_or_a_category_as_item_is_warned(write_file, capsys):
+    rows = "\n".join(f"{i},K{i % 3},{i * 5},{i % 4 + 1},{i % 30 + 1}" for i in range(400))  # 3 classes, 400 rows
+    stock = write_file("cover.csv", "Codigo,Clase,Inv,Cobertura (Mes),Cobertura Dias (30)\n" + rows + "\n")
+    mapping = write_file("map.json", json.dumps({"Clase": "sku", "Cobertura Dias (30)": "qty",
+                                                 "Cobertura (Mes)": "unit_cost"}))
+    code, out, _ = report([str(stock), "--mapping", str(mapping)], capsys)
+    assert code == 0
+    said = " ".join(out["warnings"])
+    assert "'Cobertura Dias (30)' is used as qty" in said and "'Cobertura (Mes)' is used as unit_cost" in said
+    assert "'Clase' is used as the item but holds only 3 different values" in said
+
+
+@pytest.mark.parametrize("header", ["Nom", "Name", "Nombre", "Descripción", "商品名称"])
+def test_an_item_name_stands_in_when_no_column_holds_codes(header, write_file, capsys):
+    # 10 × 1.5 + 4 × 2 = 23 at cost; the summary says the name is the item's key.
+    text = f"{header},Quantity,Cost\nScrew,10,1.5\nNut,4,2\n"
+    code, out, err = report([str(write_file("names.csv", text))], capsys)
+    assert code == 0 and out["tiv"] == 23.0
+    assert f"'{header}' read as sku" in err and {r["sku"] for r in out["ranking_sku"]} == {"Screw", "Nut"}

@@ -90,6 +90,9 @@ def test_report_on_corpus_file(case):
             assert report["currency"] == expect["currency"]
         if "lots" in expect:
             assert report["lot_count"] == expect["lots"]
+        said = " ".join(report.get("warnings", [])).lower()
+        unsaid = [group for group in expect.get("warnings", []) if not any(w.lower() in said for w in group)]
+        assert not unsaid, f"no warning says {unsaid}: {report.get('warnings')}"
     else:
         assert result.stderr.strip(), "exit 2 without a message"
         file_named, *groups = expect["message_fragments"]

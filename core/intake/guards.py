@@ -11,7 +11,16 @@ import pandas as pd
 
 from core.intake.problems import WARNING
 from core.intake.roles import Roles, header_role
-from core.intake.vocabulary import category_of_header, says_value
+from core.intake.vocabulary import (
+    category_of_header,
+    closing_part,
+    names_period_flow,
+    never_a_measure,
+    says_cost,
+    says_price,
+    says_sale_price,
+    says_value,
+)
 
 DOMINATING_ROWS = 3
 DOMINATING_SHARE = 0.8  # of the TIV, in the top rows of a list of at least MIN_ROWS_FOR_DOMINANCE
@@ -36,6 +45,48 @@ def cost_is_a_total(frame: pd.DataFrame, mapping: dict[str, str], from_file: set
             return (f"column '{header}' (unit cost) equals the value on {same.mean():.0%} of the rows whose "
                     f"quantity is not 1: it looks like a total, not a price per unit")
     return None
+
+
+def cost_is_a_sale_price(mapping: dict[str, str], from_file: set[str]) -> str | None:
+    """The TIV comes from a price column that names no cost: a sale price ('Verkaufspreis', mapped by the user)
+    values the stock at selling prices; a bare price ('Price', 'Precio') may be one."""
+    header = mapping.get("unit_cost")
+    if header is None or "value" in from_file or says_cost(header):
+        return None
+    if says_sale_price(header):
+        return (f"valued at a sale price: column '{header}' is a selling price used as the unit cost, so the TIV "
+                f"is at sale prices, not at cost; give a cost column or a price list (--prices FILE)")
+    if says_price(header):
+        return (f"column '{header}' is used as the unit cost but its header names a price, not a cost: if it is "
+                f"the selling price, the stock is valued at a sale price (too high); give a cost column or a price "
+                f"list (--prices FILE)")
+    return None
+
+
+ITEM_SHARE = 0.01  # distinct items per row below which a mapped item column looks like a category
+MIN_ROWS_FOR_ITEM_SHARE = 100
+
+
+def roles_their_columns_cannot_hold(roles: Roles | None) -> list[str]:
+    """A quantity, cost or value column whose header names an identifier, an adjustment, a coverage in days or
+    months or a rate ('LocationID', 'Cobertura (Mes)', 'tip_cam'), and an item column with a few values repeated
+    over many rows of one date (a category): how a hand-made mapping turns into a figure that means nothing."""
+    if roles is None:
+        return []
+    found = []
+    for key in ("qty", "unit_cost", "value"):
+        header = roles.mapping.get(key)
+        if header and never_a_measure(header):
+            found.append(f"column '{header}' is used as {key} but its header names an identifier, an adjustment, "
+                         f"a coverage or a rate, not stock or money: the TIV is likely meaningless; check the "
+                         f"column mapping")
+    item = roles.evidence.get(roles.mapping.get("sku", ""))
+    mapped = roles.sources.get("sku") == "mapping" and "snapshot_date" not in roles.mapping
+    if mapped and item is not None and item.filled >= MIN_ROWS_FOR_ITEM_SHARE \
+            and item.distinct < ITEM_SHARE * item.filled:
+        found.append(f"column '{item.header}' is used as the item but holds only {item.distinct} different values "
+                     f"over {item.filled} rows: it looks like a category, not the item; check the column mapping")
+    return found
 
 
 def dominated_by_few_rows(frame: pd.DataFrame, rows: pd.Series) -> str | None:
@@ -71,8 +122,10 @@ def unused_stock_columns(roles: Roles | None) -> list[str]:
     if roles is None:
         return []
     taken = set(roles.mapping.values())
+    closing = any(closing_part(h) is not None for h in taken)
     unused = [h for h, e in roles.evidence.items() if h not in taken and e.is_number and e.filled
-              and (category_of_header(h) or says_value(h))]
+              and (category_of_header(h) or says_value(h)) and not names_period_flow(h)
+              and not (closing and closing_part(h) is not None)]
     return [f"number column '{h}' ({category_of_header(h) or 'an amount'} by its header) is not used: if it holds "
             f"stock or value that no other column holds, map it" for h in unused]
 
@@ -80,5 +133,6 @@ def unused_stock_columns(roles: Roles | None) -> list[str]:
 def plausibility(frame: pd.DataFrame, mapping: dict[str, str], from_file: set[str],
                  problems: pd.DataFrame, rows: pd.Series, roles: Roles | None = None) -> list[str]:
     """Every guard's warning, in the order a user should check them."""
-    found = [cost_is_a_total(frame, mapping, from_file), dominated_by_few_rows(frame, rows), negative_stock(problems)]
-    return [w for w in found if w] + unused_stock_columns(roles)
+    found = [cost_is_a_total(frame, mapping, from_file), cost_is_a_sale_price(mapping, from_file),
+             dominated_by_few_rows(frame, rows), negative_stock(problems)]
+    return [w for w in found if w] + roles_their_columns_cannot_hold(roles) + unused_stock_columns(roles)

@@ -57,7 +57,7 @@ from core.intake.schema import (
     infer_stock_type,
     normalize_header,
 )
-from core.intake.vocabulary import category_of_header, keyword_role, role_of_header
+from core.intake.vocabulary import category_of_header, closing_part, keyword_role, role_of_header
 
 ROW = "_row"
 DEFAULT_CURRENCY = "CNY"
@@ -162,6 +162,8 @@ class SchemaMatcher:
         lookups = ([(profile.key_of, "profile")] if profile else []) + [(self.key_of, "alias")]
         lookups.append((self.word_key_of, "vocabulary"))
         lookups.append((self.keyword_key_of, "keyword"))
+        if self.schema is LOTS:
+            lookups.insert(0, (_closing_balance_of(headers), "vocabulary"))
         for key_of, source in lookups:
             for header in headers:
                 key = key_of(header)
@@ -180,6 +182,17 @@ class SchemaMatcher:
     def typed_headers(self, headers: list[str]) -> set[str]:
         kinds = {c.key: c.kind for c in self.schema.columns}
         return {h for k, h in self.mapping(headers).items() if kinds[k] in ("number", "date")}
+
+
+def _closing_balance_of(headers: list[str]) -> Callable[[object], str | None]:
+    """A period report's columns (As of 01/01 | Quantity, Value; Increases; Decreases; As of 03/31 | Quantity,
+    Value): its stock is the last balance, so only the last balance group's parts name the quantity and value."""
+    tops = [h.partition("|")[0] for h in headers if closing_part(h) is not None]
+    last = tops[-1] if tops else None
+
+    def key_of(header: object) -> str | None:
+        return role_of_header(header) if last is not None and str(header).partition("|")[0] == last else None
+    return key_of
 
 
 def profiles_for(schema: FileSchema) -> tuple[ErpProfile, ...]:
@@ -539,6 +552,9 @@ def _currency(frame: pd.DataFrame, raw: RawTable, mapping: dict[str, str], profi
     if found:
         japanese = any(re.search(r"[\u3040-\u30ff]", h) for h in raw.headers)
         return ("JPY" if found == "CNY" and japanese else found), "signs"
+    stated = _TITLE_CURRENCY.search(raw.title or "")
+    if stated:
+        return stated.group(1).upper(), "signs"
     if profile and profile.currency:
         return profile.currency, "profile"
     return DEFAULT_CURRENCY, "default"
@@ -556,8 +572,41 @@ def _currency_sign(raw: RawTable, mapping: dict[str, str]) -> str | None:
     for key in money:
         found = _sign_in(re.sub(r"^[^(（\[]*", "", mapping[key]).upper() or "") or _sign_in(
             re.sub(r"^.*?(?=(?:\s(?:in|en|em)\s|[€$¥£￥円]|R\$)|$)", "", mapping[key]))
-        if found:
-            return found
+        code = _CODE_SUFFIX.search(mapping[key])
+        if found or code:
+            return found or code.group(1).upper()
+    return None
+
+
+# A report's title stating its currency: 'All amounts are in USD', 'Currency: EUR', 'Währung: CHF', '币种：CNY'.
+_TITLE_CURRENCY = re.compile(r"(?:currency|amounts?\s+(?:are\s+)?in|währung|moneda|moeda|devise|valuta|divisa|币种|"
+                             r"货币|通貨)\s*[:：]?\s*([A-Z]{3})\b", re.IGNORECASE)
+MAX_CURRENCIES = 20  # distinct values of a column that codes each row's currency
+_CODE_SUFFIX = re.compile(r"(?:^|[\s_/(（\[])(EUR|USD|CNY|RMB|JPY|GBP|BRL|MXN|CLP|ARS|COP|PEN|CHF|INR|IDR|CAD|AUD|"
+                          r"THB|PKR|KRW|SGD|HKD|TWD|ZAR|SEK|NOK|DKK|PLN|CZK|TRY|VND|MYR|PHP)[)）\]]?\s*$")
+_RATE_HEADER = re.compile(r"tip[_\s.]*cam|tipo\s*de\s*cambio|exchange\s*rate|fx\s*rate|wechselkurs|taux\s*de\s*change|"
+                          r"cambio|汇率|為替", re.IGNORECASE)
+_CURRENCY_HEADER = re.compile(r"mone?d|monc|currenc|divisa|devise|währung|waehrung|moeda|valuta|币种|货币|通貨",
+                              re.IGNORECASE)
+
+
+def _mixed_currencies(frame: pd.DataFrame, raw: RawTable, mapping: dict[str, str], currency: str) -> str | None:
+    """Rows in several currencies, which the TIV would add as if they were one: a currency column with several
+    codes, or a per-row currency column beside an exchange-rate column (cve_monc / tip_cam)."""
+    if "currency" in frame:
+        codes = sorted(frame["currency"].dropna().astype(str).str.strip().str.upper().unique())
+        if len(codes) > 1:
+            return (f"rows are in {len(codes)} currencies ({', '.join(codes[:5])}): the TIV adds them as if all were "
+                    f"{currency}; convert them first or load one currency at a time")
+        return None
+    used = set(mapping.values())
+    rates = [h for h in raw.headers if h not in used and _RATE_HEADER.search(h) and raw.frame[h].nunique() > 1]
+    kinds = [h for h in raw.headers if h not in used and _CURRENCY_HEADER.search(h)
+             and 1 < raw.frame[h].nunique() <= MAX_CURRENCIES]
+    if rates and kinds:
+        return (f"rows may be in several currencies: column '{kinds[0]}' has {raw.frame[kinds[0]].nunique()} "
+                f"different values beside an exchange-rate column '{rates[0]}'; the TIV adds every row as "
+                f"{currency} without converting")
     return None
 
 
@@ -608,6 +657,9 @@ def load_lots(source: Source, name: str | None = None, mapping: dict[str, str] |
                         sheet=raw.sheet, sheets=raw.sheets)
     result.extra["warnings"] = plausibility(result.data, result.mapping, set(result.mapping), result.problems,
                                             result.data[ROW], checks.roles)
+    mixed = _mixed_currencies(frame, raw, resolved, result.currency)
+    if mixed:
+        result.extra["warnings"].insert(0, mixed)
     result.extra["notes"] = _intake_notes(result, warehouse_source)
     if prices is not None and prices.extra.get("joined_on"):
         result.extra["notes"].append(f"price list {prices.name} matched on its column '{prices.extra['joined_on']}'")

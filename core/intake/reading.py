@@ -16,7 +16,7 @@ import csv
 import gzip
 import io
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
@@ -236,7 +236,14 @@ def find_header_row(rows: list[list[object]], matcher: HeaderMatcher) -> int:
     """Index of the first row among the first rows with the most recognised headers (0 when none stands out)."""
     scores = [matcher.score(row) for row in rows[:HEADER_SEARCH_ROWS]]
     best = max(scores, default=0)
-    return scores.index(best) if best >= 2 else 0
+    if best < 2:
+        return 0
+    at = scores.index(best)
+    above = rows[at - 1] if at > 0 else []
+    joined = joined_header(above, rows[at], matcher) if sum(not _blank_cell(c) for c in above) >= 2 else None
+    if joined and matcher.score(joined) > best:
+        return at - 1  # the upper row of a two-row header ('As of 03/31' over 'Quantity | Value')
+    return at
 
 
 def read_table(source: Source, matcher: HeaderMatcher, name: str | None = None,
@@ -389,7 +396,14 @@ def _read_csv(text: str | None, data: bytes, encoding: str, name: str, matcher: 
     joined = joined_header(top, sample[0] if sample else [], matcher)
     header_rows = 2 if joined else 1
     headers = _unique_headers(joined or top)
+    extra = _ragged_width(sample[header_rows - 1:], len(headers))
+    headers += [f"column_{len(headers) + i + 1}" for i in range(extra)]
     conventions = _conventions(headers, sample[header_rows - 1:], matcher, choice)
+    if extra:
+        conventions = replace(conventions, notes=(*conventions.notes, (
+            f"every data row has {extra} field(s) more than the header's {len(headers) - extra}: read the header's "
+            f"columns from the left and the extra field(s) as unnamed {', '.join(headers[-extra:])}; check that "
+            f"the columns line up")))
     skip = header_at + header_rows
     utf8 = data if text is None or encoding == "utf-8" else text.encode("utf-8")
     if encoding == "utf-8-sig":
@@ -407,6 +421,20 @@ def _read_csv(text: str | None, data: bytes, encoding: str, name: str, matcher: 
         raise fail(name, "rows could not be told apart (unbalanced quotes?); check the file's quoting")
     return RawTable(name, frame.reset_index(drop=True), np.asarray(rows), headers, encoding, malformed, conventions,
                     title=_title(head[:header_at]))
+
+
+RAGGED_SHARE = 0.9  # of data rows one width wider than the header that makes the extra field part of the layout
+
+
+def _ragged_width(body: list[list[str]], width: int) -> int:
+    """How many fields every data row has beyond the header's (a file written with one field too many on each
+    row), or 0 when the rows keep the header's width."""
+    rows = [row for row in body if any(cell.strip() for cell in row)]
+    if len(rows) < 2 or width < 2:
+        return 0
+    widths = pd.Series([len(row) for row in rows]).value_counts()
+    common = int(widths.index[0])
+    return common - width if common > width and widths.iloc[0] >= RAGGED_SHARE * len(rows) else 0
 
 
 def _title(rows: list[list[object]]) -> str:

@@ -27,7 +27,10 @@ from core.intake.vocabulary import (
     keyword_role,
     kind_evidence,
     names_item,
+    never_a_measure,
     role_of_header,
+    says_cost,
+    says_sale_price,
     says_value,
 )
 
@@ -37,6 +40,8 @@ CONTRADICTING_SHARE = 0.5  # below this share of numbers, a column cannot be a n
 PRODUCT_FIT = 0.9  # share of rows where qty × price ≈ amount for the arithmetic to settle the roles
 PRODUCT_TOLERANCE = 0.011
 MAX_ARITHMETIC_COLUMNS = 24
+MIN_PRICES = 3  # distinct values a cost or value column of 20 rows or more has at least (1/0 is a flag)
+MIN_ITEM_SHARE = 0.05  # distinct values per filled cell below which a column names groups, not items
 MIN_ROWS_FOR_CONTENT = 5  # rows before values alone may name the item column (two distinct words prove nothing)
 CONFIDENCE = {"mapping": 1.0, "profile": 0.95, "alias": 0.9, "arithmetic": 0.9, "vocabulary": 0.85,
               "category": 0.8, "content": 0.6}
@@ -160,6 +165,7 @@ def settle(mapping: dict[str, str], sources: dict[str, str], evidence: dict[str,
     what is still missing with the candidates the evidence supports (no unit cost when a price list is given)."""
     roles = Roles(dict(mapping), dict(sources), evidence)
     _refuse_contradicted(roles)
+    _prefer_cost_to_price(roles)
     _settle_money(roles)
     _find_item(roles)
     roles.missing = [key for key in _missing(roles) if not (priced and key == "unit_cost")]
@@ -172,10 +178,26 @@ def _refuse_contradicted(roles: Roles) -> None:
         if roles.sources.get(key) == "mapping" or header not in roles.evidence:
             continue
         why = roles.evidence[header].contradicts(key)
+        if key == "unit_cost" and says_sale_price(header) and not says_cost(header):
+            why = "it is a sale price, not a cost"
         if why:
             roles.dropped[header] = f"header says {key}, but {why}"
             del roles.mapping[key]
             roles.sources.pop(key, None)
+
+
+def _prefer_cost_to_price(roles: Roles) -> None:
+    """A cost column beats a bare price column taken as the unit cost ('Price' beside 'Cost'): a price may be
+    the sale price, a cost never is."""
+    header = roles.mapping.get("unit_cost")
+    if header is None or roles.sources.get("unit_cost") == "mapping" or says_cost(header):
+        return
+    taken = set(roles.mapping.values())
+    costs = [h for h, e in roles.evidence.items() if h not in taken and e.is_number and says_cost(h)
+             and header_role(h) in (None, "unit_cost") and not says_value(h)]
+    if costs:
+        roles.set("unit_cost", costs[0], "vocabulary",
+                  f"a cost column beats the price column '{header}' (a price may be the sale price)")
 
 
 def _fits(roles: Roles, qty: str, price: str, amount: str) -> bool:
@@ -251,6 +273,7 @@ def _find_item(roles: Roles) -> None:
     if "sku" in roles.mapping:
         return
     taken = set(roles.mapping.values())
+    codes: list[ColumnEvidence] = []
     texts = [e for h, e in roles.evidence.items() if h not in taken and e.filled >= MIN_ROWS_FOR_CONTENT
              and not e.is_number
              and header_role(h) in (None, "sku", "sku_name") and e.distinct >= 0.8 * e.filled]
@@ -264,6 +287,10 @@ def _find_item(roles: Roles) -> None:
                  and names_item(h)]
         if len(named) == 1 and not codes:
             roles.set("sku", named[0], "content", "its header names the product and no column holds item codes")
+    if "sku" not in roles.mapping and "sku_name" in roles.mapping and not codes:
+        name = roles.mapping.pop("sku_name")
+        roles.sources.pop("sku_name", None)
+        roles.set("sku", name, "content", "no column holds item codes, so the item's name stands in as its key")
 
 
 def _missing(roles: Roles) -> list[str]:
@@ -304,9 +331,15 @@ def candidates(key: str, roles: Roles, limit: int = 3) -> list[str]:
         named = header_role(header)
         if named and named != key:
             continue
-        if key == "unit_cost" and says_value(header):
+        if key == "unit_cost" and (says_value(header) or (says_sale_price(header) and not says_cost(header))):
+            continue
+        if key in NUMBER_ROLES and never_a_measure(header):
+            continue
+        if key in ("unit_cost", "value") and evidence.filled >= 20 and evidence.distinct < MIN_PRICES:
             continue
         if key == "sku" and evidence.is_number and evidence.distinct < 0.5 * evidence.filled:
+            continue
+        if key == "sku" and evidence.distinct < max(2, MIN_ITEM_SHARE * evidence.filled):
             continue
         fitting.append(header)
     spellings = [normalize_header(a) for a in (key, *LOTS.column(key).aliases)]
@@ -323,6 +356,9 @@ KIND_ADVICE = {
                  "movements (--movements FILE, or the Data page's movements upload) beside a stock list",
     "purchase_ledger": "a purchase ledger (orders or invoices), not a stock list: it holds no stock on hand; "
                        "export the stock on hand (e.g. SAP MB52) instead",
+    "serial_register": "a register of serial items (one row per piece with its status), not a stock list with "
+                       "quantities: the reader does not count pieces by status; keep the rows in stock and add a "
+                       "quantity column (1 per piece), or export the stock on hand",
     "price_list": "a price list (items and unit prices, no quantities), not a stock list: pass it with "
                   "--prices FILE beside a stock list (or the Data page's price upload)",
 }
@@ -330,6 +366,9 @@ KIND_ADVICE = {
 
 def other_kind(headers: list[str], roles: Roles, title: str = "") -> tuple[str, list[str]] | None:
     """(kind, the headers that show it) when the file is a movements list, a purchase ledger or a price list."""
+    register = _serial_register(roles)
+    if register:
+        return "serial_register", register
     found = kind_evidence(headers, title, set(roles.mapping.values()))
     for kind in ("movements", "purchase_ledger"):
         if kind in found:
@@ -344,6 +383,21 @@ def other_kind(headers: list[str], roles: Roles, title: str = "") -> tuple[str, 
     if roles.missing == ["qty"] and "sku" in roles.mapping and "unit_cost" in roles.mapping:
         return "price_list", [roles.mapping["sku"], roles.mapping["unit_cost"]]
     return None
+
+
+_STATUS = re.compile(r"^(?:status|estado|zustand|stato|statut|situa[cç][aã]o|状态|状態|ステータス)$", re.IGNORECASE)
+MAX_STATUSES = 12
+
+
+def _serial_register(roles: Roles) -> list[str]:
+    """[item, status] headers when the list has no quantity, an item column with a different value on every row
+    and a status column of a few values (Eingang/Ausgang, In stock/Sold): one row per serial piece."""
+    item = roles.evidence.get(roles.mapping.get("sku", ""))
+    if "qty" not in roles.missing or item is None or item.filled < 2 or item.distinct != item.filled:
+        return []
+    status = next((h for h, e in roles.evidence.items() if _STATUS.match(h.strip()) and not e.is_number
+                   and 1 <= e.distinct <= MAX_STATUSES), None)
+    return [roles.mapping["sku"], status] if status else []
 
 
 SIGNED_SHARE = 0.1  # of rows with a negative quantity, in a dated list, that makes it a list of movements
@@ -374,6 +428,7 @@ def missing_message(roles: Roles, headers: list[str]) -> str:
                else "no column of the file can be it: the export needs this column")
         if key == "unit_cost" and not found:
             how += "; or value a quantity-only list with a price list: --prices FILE (item → unit cost)"
+        how += _sale_prices_said(roles) if key == "unit_cost" else ""
         return (f"required column '{_wanted(key)}' is missing (accepted headers: {accepted}, …); "
                 f"the file has: {', '.join(headers)}; {how}")
     clauses, example = [], {}
@@ -387,4 +442,11 @@ def missing_message(roles: Roles, headers: list[str]) -> str:
     how = ("map them on the Data page (column mapping) or headless with --mapping FILE holding "
            + "{" + ", ".join(f'"{h}": "{k}"' for h, k in example.items()) + "}") if example \
         else "the export needs these columns"
-    return f"{'; '.join(clauses)}; the file has: {', '.join(headers)}; {how}"
+    sale = _sale_prices_said(roles) if "unit_cost" in roles.missing else ""
+    return f"{'; '.join(clauses)}; the file has: {', '.join(headers)}; {how}{sale}"
+
+
+def _sale_prices_said(roles: Roles) -> str:
+    """'; 'Sale price' is a sale price, not a cost': why a price column the file has was not taken as the cost."""
+    sale = [h for h, e in roles.evidence.items() if e.is_number and says_sale_price(h) and not says_cost(h)]
+    return f"; {', '.join(repr(h) for h in sale)}: a sale price, not a cost" if sale else ""

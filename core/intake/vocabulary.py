@@ -37,27 +37,86 @@ _KEYWORDS: tuple[tuple[str, frozenset[str]], ...] = (
     ("unit_cost", frozenset({"cost", "costs", "kosten", "costo", "coste", "custo", "coût", "cout", "harga", "rate",
                              "price", "preis", "precio", "preço", "preco", "prix", "prezzo", "单价", "単価"})),
     ("qty", frozenset({"quantity", "qty", "quantite", "quantité", "quantidade", "cantidad", "menge", "bestand",
-                       "jumlah", "stok", "existencias", "onhand", "数量", "在庫数"})),
+                       "jumlah", "stok", "existencias", "existencia", "onhand", "giacenza", "数量", "在庫数"})),
     ("sku", frozenset({"sku", "item", "artikel", "material", "product", "produkt", "produto", "producto", "barang",
                        "articulo", "artículo", "article", "part", "code", "codigo", "código"})),
     ("warehouse", frozenset({"warehouse", "bodega", "almacen", "almacén", "lager", "magasin", "gudang", "depot",
                              "location", "store"})),
 )
+# Words that name the stock on hand only when the header says nothing else ('Saldo Atual', 'Stock_Disponible',
+# 'Inv', 'Saldo_Disponibile'); 'Stock UOM', 'Stock Age' or 'Saldo Valor' are other columns.
+_BALANCE_QTY_TOKENS = frozenset({"saldo", "stock", "inv", "estoque", "disponible", "disponibile", "disponível",
+                                 "existencia", "existencias", "bestand", "giacenza"})
+_BALANCE_FILLERS = frozenset({"actual", "atual", "attuale", "current", "aktuell", "aktueller", "final", "de", "en",
+                              "em", "in", "del", "do", "da", "di", "im", "lager", "fisico", "físico", "real"})
 _NAME_TOKENS = frozenset({"name", "nama", "nombre", "nom", "description", "descripcion", "descripción", "bezeichnung",
                           "title", "designation", "désignation", "descrição", "descricao"})
 _TOTAL_TOKENS = frozenset({"total", "extended", "ext", "amount", "value", "valor", "wert", "importe", "montant",
-                           "betrag", "nilai", "valeur", "valore", "sum"})
+                           "betrag", "nilai", "valeur", "valore", "sum", "posted"})
 _OTHER_TOKENS = frozenset({"date", "datum", "fecha", "data", "tanggal", "type", "category", "class", "group",
                            "reserved", "available", "committed", "incoming", "unavailable", "reorder", "safety",
                            "lead", "time", "days", "supplier", "vendor", "selling", "sale", "sales", "sold",
-                           "shipped", "issued", "compare", "retail", "list", "regular", "transaction"})
+                           "shipped", "issued", "compare", "retail", "list", "regular", "transaction", "venta",
+                           "venda", "vente", "vendita", "vta", "menu", "msrp"})
+# Words that make a price a sale price, never a cost ('Sale price', 'Preço de venda', 'Verkaufspreis', '売価').
+_SALE_PRICE_TOKENS = frozenset({"sale", "sales", "selling", "retail", "list", "regular", "menu", "msrp", "venta",
+                                "venda", "vente", "vendita", "verkaufspreis", "listenpreis", "vk", "vkpreis",
+                                "pvp", "rrp", "uvp"})
+_SALE_PRICE_MARKS = ("售价", "零售价", "销售价", "会员价", "売価", "販売価格", "定価", "verkaufspreis", "listenpreis")
+# Words of a cost: a cost column beats a bare price column, which may be a sale price.
+_COST_TOKENS = frozenset({"cost", "costs", "kosten", "costo", "coste", "custo", "coût", "cout", "pmp", "cosprom",
+                          "valuation", "einkaufspreis", "ek", "ekpreis", "bewertungspreis", "einstandspreis",
+                          "average", "moving", "standard", "avg", "purchase", "compra", "achat", "acquisto"})
+_COST_MARKS = ("成本", "进价", "采购价", "原価", "仕入", "einkaufspreis", "einstandspreis", "bewertungspreis")
+# Header words of number columns that are never a stock quantity, a cost or a value: identifiers and codes,
+# adjustments and flows in/out, coverage in days or months, rates and percentages.
+_NOT_A_MEASURE_TOKENS = frozenset({
+    "id", "ids", "code", "codes", "cod", "codigo", "código", "codice", "cve", "clave", "nr", "no", "num", "ean",
+    "barcode", "codbar", "gtin", "upc", "ajuste", "ajustes", "adjustment", "adjustments", "adj", "rettifica",
+    "rettifiche", "korrektur", "entradas", "entrada", "saidas", "saídas", "salidas", "salida", "baixas", "baixa",
+    "devoluções", "devolucoes", "devoluciones", "receipts", "issues", "zugang", "abgang", "cobertura", "coverage",
+    "cover", "dias", "días", "days", "day", "mes", "meses", "month", "months", "weeks", "semanas", "giorni", "tage",
+    "monate", "promedio", "pct", "percent", "percentage", "porcentaje", "percentuale", "prozent", "tip", "cam",
+    "cambio", "exchange", "fx", "wechselkurs", "tc", "rank", "ranking", "score", "lead", "diasvida", "peso",
+    "weight", "gewicht", "min", "max", "minimum", "maximum", "reorder", "safety", "factor", "fact"})
+_NOT_A_MEASURE_MARKS = ("%", "汇率", "调整", "天数", "比例", "率")
+_IDENTIFIER = re.compile(r"(?:^|[_\W])(?:id|cod|cve)(?:$|[_\W])|[a-z]ID$|^(?:cod|cve|id)[A-Z_]|^COD", re.UNICODE)
 _SALES_TOKENS = frozenset({"transaction", "sold", "sale", "sales", "shipped", "issued", "verkauft", "vendido",
                            "vendida", "vendu"})
 
 
+_BALANCE_TOP = re.compile(r"^\s*(?:as\s+of|closing|ending|end\s+of|balance|stand\s+am|endbestand|saldo\s+final|"
+                          r"existencia\s+final|estoque\s+final|期末|结存|月末)", re.IGNORECASE)
+
+
+_PERIOD_TOKENS = frozenset({"opening", "increases", "decreases", "in", "out", "receipts", "issues", "zugang", "abgang",
+                            "zugänge", "abgänge", "anfangsbestand", "entradas", "salidas", "saídas", "inicial",
+                            "initial", "ouverture", "entrées", "sorties"})
+_PERIOD_MARKS = ("期初", "入库", "出库", "本期收入", "本期发出")
+
+
+def names_period_flow(header: object) -> bool:
+    """The header names the opening balance or a flow of a period report ('Opening Value', 'In Value',
+    'Increases (LCY)|Value', '期初金额'), not the stock at its end."""
+    top = str(header).partition("|")[0]
+    return bool(_tokens(top) & _PERIOD_TOKENS) or any(mark in top for mark in _PERIOD_MARKS)
+
+
+def closing_part(header: object) -> str | None:
+    """The lower part of a two-row header ('As of 03/31/26|Value' → 'Value') whose upper part names a balance
+    at a date (As of, Closing, 期末, 结存), or None."""
+    top, bar, below = str(header).partition("|")
+    return below if bar and _BALANCE_TOP.match(top) else None
+
+
 def role_of_header(header: object) -> str | None:
     """The role the header's words name ('CodigoArticulo' → sku, '含税成本金额' → value, 'Einzelpreis in €' →
-    unit_cost: a money suffix is no part of the name), or None."""
+    unit_cost: a money suffix is no part of the name), or None; a balance's part of a two-row header by its
+    lower part ('As of 03/31/26|Quantity' → qty)."""
+    below = closing_part(header)
+    if below is not None:
+        role = role_of_header(below) or keyword_role(below)
+        return role if role in ("qty", "value", "unit_cost") else None
     words = _role_words()
     text = normalize_header(header)
     return words.get(text) or words.get(normalize_header(_MONEY_SUFFIX.sub("", str(header))))
@@ -76,7 +135,45 @@ def keyword_role(header: object) -> str | None:
             if role == "unit_cost" and tokens & _TOTAL_TOKENS:
                 return "value"
             return role
+    if tokens & _BALANCE_QTY_TOKENS and tokens <= _BALANCE_QTY_TOKENS | _BALANCE_FILLERS:
+        return "qty"
     return "value" if tokens & _TOTAL_TOKENS else None
+
+
+def _tokens(header: object) -> set[str]:
+    return set(_TOKENS.findall(str(header).lower()))
+
+
+def says_sale_price(header: object) -> bool:
+    """The header names a price at which the item is sold ('Sale price', 'Precio de venta', '売価', '零售价')."""
+    text = str(header).lower()
+    return bool(_tokens(header) & _SALE_PRICE_TOKENS) or any(mark in text for mark in _SALE_PRICE_MARKS)
+
+
+_PRICE_TOKENS = frozenset({"price", "prices", "preis", "einzelpreis", "stückpreis", "precio", "preço", "preco", "prix",
+                           "prezzo", "harga", "unitprice"})
+_PRICE_MARKS = ("价", "価", "preis")
+
+
+def says_price(header: object) -> bool:
+    """The header names a price ('Price', 'Precio', 'Preço_Unitário', '单价'), which may be a cost or a sale price."""
+    text = str(header).lower()
+    return bool(_tokens(header) & _PRICE_TOKENS) or any(mark in text for mark in _PRICE_MARKS)
+
+
+def says_cost(header: object) -> bool:
+    """The header names a cost ('Cost', 'Costo unitario', 'Valuation Rate', '成本单价', '原価')."""
+    text = str(header).lower()
+    return bool(_tokens(header) & _COST_TOKENS) or any(mark in text for mark in _COST_MARKS)
+
+
+def never_a_measure(header: object) -> bool:
+    """The header names an identifier, an adjustment or flow, a coverage in days or months, a rate or a share:
+    a number column that is never the stock quantity, a unit cost or a value ('LocationID', 'CODMAG', 'Ajustes',
+    'Cobertura (Mes)', 'tip_cam')."""
+    text = str(header)
+    return (bool(_tokens(header) & _NOT_A_MEASURE_TOKENS) or any(mark in text for mark in _NOT_A_MEASURE_MARKS)
+            or bool(_IDENTIFIER.search(text)))
 
 
 def says_value(header: object) -> bool:

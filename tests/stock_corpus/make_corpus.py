@@ -101,6 +101,7 @@ class Case:
     sheet: str | None = None
     mapping: str | None = None
     never_proposed: list[tuple[str, str]] = field(default_factory=list)
+    warnings: list[list[str]] = field(default_factory=list)  # exit 0: each group's word is in a JSON warning
 
     def as_dict(self) -> dict:
         data = {"id": self.id, "file": self.file, "provenance": self.provenance, "shape": self.shape,
@@ -115,6 +116,8 @@ class Case:
                 expect["currency"] = self.currency
             if self.lots is not None:
                 expect["lots"] = self.lots
+            if self.warnings:
+                expect["warnings"] = self.warnings
         elif self.exit == 2:
             expect["message_fragments"] = self.fragments
             if self.never_proposed:
@@ -1113,6 +1116,112 @@ def real_expectations() -> list[Case]:
     return cases
 
 
+TESTER = "independent tester, 2026-12-06: {} (the file and its TIV as the tester brought them)"
+
+
+def tester_expectations() -> list[Case]:
+    """Files an independent tester brought (public repositories nobody here wrote, and variants written from
+    ERP documentation), with the TIVs and outcomes the tester worked out without the reader."""
+    def real(case_id: str, source: str, shape: str, how: str, tiv: float, currency: str | None, source_of: str,
+             warnings: tuple[list[str], ...] = (), **args: str) -> Case:
+        return Case(case_id, f"{case_id}.{args.pop('ext', 'csv')}", TESTER.format(source), shape, 0, how, tiv,
+                    None, currency, source_of, warnings=list(warnings), **args)
+
+    cases = [
+        real("tester_mx_cafe_inventario", "Eortiz2025/gdp-dashboard@997ccfa4 inventario.csv",
+             "codigo/nombre/precio/stock; precio is a café menu (sale) price, no cost in the file",
+             "Σ stock × precio = 12,150, valued at the only price, said to be a possible sale price", 12150.0,
+             None, "assumed", (["sale price"],)),
+        real("tester_br_controle_estoque", "caiovrsdev/controle-estoque-python-powerbi@55421d0d estoque.csv",
+             "ID/Produto/Quantidade/Preço_Unitário, no warehouse", "Σ Quantidade × Preço_Unitário = 14,250",
+             14250.0, None, "assumed", (["sale price"],)),
+        real("tester_fr_inventaire_prix_stock", "Paola8888/analyse-donnees-python-sql-excel@c71e9f03 inventaire.csv",
+             "Nom/Prix/Stock: no item code, the name stands in", "Σ Stock × Prix = 101.50", 101.5, None,
+             "assumed", (["sale price"],)),
+        real("tester_in_minierp_inventory_report_ragged", "manoj5412/mini-erp-flask@fffe0c71 inventory_report.csv",
+             "4 header fields, 5 fields on every row: read from the left", "Σ Price × Quantity = 1,329,000",
+             1329000.0, None, "assumed"),
+        real("tester_th_svsops_stock_valuation", "autthapolsaiyat/SVSOps@8ee6d2ce stock_valuation.csv",
+             "sku/wh/on_hand/avg_cost/value, a negative row with value 0", "Σ value = 50.00", 50.0, None, "assumed",
+             (["negative"],)),
+        real("tester_pk_ricemill_inventory_snapshots", "BaqarW-tech/rice-mill-bi-operations-erp@5dce4ac7 "
+             "data/inventory.csv + data/products.csv as the price list", "dated snapshots, quantity-only",
+             "last snapshot (2026-06-29): Σ quantity_on_hand_kg × products.unit_cost = 276,258.04", 276258.04, None,
+             "assumed", prices="tester_pk_ricemill_products_prices.csv"),
+        real("tester_adv_erpnext_stock_balance", "written from ERPNext's Stock Balance report columns",
+             "Balance/Opening/In/Out Qty and Value, Valuation Rate, a totals row", "Σ Balance Value = 14,988,045.20",
+             14988045.2, None, "assumed"),
+        real("tester_adv_bc_inventory_valuation", "written from Business Central's Inventory Valuation report",
+             "title lines ('All amounts are in USD'), two-row header As of/Increases/Decreases/As of × Quantity/"
+             "Value, totals row", "Σ closing 'As of 03/31/26' Value = 1,356,792.52 USD", 1356792.52, "USD",
+             "symbol", ext="xlsx"),
+        real("tester_adv_ja_zaiko_ichiran_sjis", "written: a Japanese 在庫一覧表 in Shift-JIS",
+             "title lines, 単価(円)/在庫金額(円)/売価(円), one row without a warehouse",
+             "Σ 在庫金額 = 133,720,902 JPY", 133720902.0, "JPY", "symbol"),
+        real("tester_adv_wms_stock_on_third_sheet", "written: a WMS workbook whose stock is on its third sheet",
+             "sheets Export info / Summary / Stock; 'Unit cost EUR', 'Stock value EUR'",
+             "Σ Stock value EUR of sheet 'Stock' = 2,868,756.02 EUR", 2868756.02, "EUR", "symbol", ext="xlsx"),
+        real("tester_adv_price_and_cost_columns", "written: a shop list with both Price (sale) and Cost",
+             "SKU/Description/Warehouse/On Hand/Price/Cost", "Σ On Hand × Cost = 256,170.64 (at Price it would "
+             "be 422,679.79)", 256170.64, None, "assumed"),
+    ]
+    quantity_only = [
+        ("tester_th_svsops_stock_balance", "csv", "autthapolsaiyat/SVSOps@8ee6d2ce stock_balance.csv", ()),
+        ("tester_pk_ricemill_inventory_snapshots", "csv", "BaqarW-tech/rice-mill-bi-operations-erp@5dce4ac7 "
+         "data/inventory.csv (no price list)", (("inventory_id", "unit_cost"), ("product_id", "unit_cost"))),
+        ("tester_mx_ferreteria_inventario_trim2000", "csv", "CRUIZ999/inventario-panel@e81752ff inventario.csv "
+         "(first 2,000 rows)", (("Cobertura (Mes)", "unit_cost"), ("Cobertura Dias (30)", "qty"),
+                                ("Promedio Vta Mes", "unit_cost"), ("Codigo", "unit_cost"))),
+        ("tester_ar_sap_libre_utilizacion_contratistas_trim2000", "xlsx",
+         "brunolapen94-Cat/stock-contratistas@3196c7c4 stock.xlsx (first 2,000 rows)", (("Centro", "unit_cost"),)),
+        ("tester_es_enertex_producto_stock", "xlsx", "alexxvives/enertex-stock@5e31bd0e stock.xlsx", ()),
+        ("tester_it_giorza_magazzino_saldo", "csv", "LesPaul997/giorza_ultimate@1c640e99 magazzino.csv",
+         (("CODMAG", "qty"), ("CODMAG", "unit_cost"), ("Saldo_Disponibile", "unit_cost"))),
+        ("tester_es_adventureworks_inventario_stock_disponible", "xlsx",
+         "VirginiaCanoData/AdventureWorks-Inventory-Analysis@eb1b5e0a inventario.xlsx",
+         (("LocationID", "unit_cost"), ("LocationID", "qty"), ("ProductID", "unit_cost"))),
+        ("tester_br_almoxeletrico_estoque_saldo", "xlsx", "Pedreb/almoxeletrico@26da65d1 estoque.xlsx",
+         (("Ajustes", "unit_cost"), ("Entradas", "unit_cost"), ("Baixas EQTL", "unit_cost"))),
+    ]
+    for case_id, ext, source, never in quantity_only:
+        cases.append(refused(f"{case_id}_unpriced" if "ricemill" in case_id else case_id, f"{case_id}.{ext}",
+                             TESTER.format(source), "quantity-only: no cost or value column",
+                             "no TIV without a cost: the message names the missing cost/value and proposes no "
+                             "identifier, adjustment or coverage column", ["cost"], ["value"],
+                             never_proposed=tuple(never)))
+    farmiral = "Geratano/Farmiral@136173fb Inventarios.csv (first 2,000 rows, Windows-1252)"
+    cases.append(refused("tester_mx_farmiral_inventarios_lotes_trim2000", "tester_mx_farmiral_inventarios_lotes_"
+                         "trim2000.csv", TESTER.format(farmiral), "lots with per-row currency (cve_monc) and "
+                         "exchange rate (tip_cam), no cost word the reader knows",
+                         "refused: names the missing cost; never proposes the exchange rate, a category or a flag",
+                         ["cost"], never_proposed=(("tip_cam", "unit_cost"), ("des_tial", "sku"),
+                                                   ("stalote", "unit_cost"), ("cve_monc", "unit_cost"))))
+    cases.append(Case("tester_mx_farmiral_mapped", "tester_mx_farmiral_inventarios_lotes_trim2000.csv",
+                      TESTER.format(farmiral) + " with the tester's right mapping",
+                      "cto_ent in each lot's currency (3 USD lots, tip_cam 17.6867)", GUARDED,
+                      "Σ existencia × cto_ent × tip_cam = 36,683,729.36 MXN; unconverted the sum mixes currencies: "
+                      "stderr must say the rows are in several currencies",
+                      fragments=[["several currencies"]], mapping="tester_mx_farmiral_mapping.json"))
+    cases.append(Case("tester_mx_farmiral_old_hint", "tester_mx_farmiral_inventarios_lotes_trim2000.csv",
+                      TESTER.format(farmiral) + " with the mapping the reader's old hint proposed",
+                      "des_tial (a category, 8 values) as the item", GUARDED,
+                      "an item column of 8 values over 2,000 lots is a category: stderr must say so",
+                      fragments=[["category"]], mapping="tester_mx_farmiral_mapping_suggested.json"))
+    cases.append(Case("tester_mx_ferreteria_old_hint", "tester_mx_ferreteria_inventario_trim2000.csv",
+                      TESTER.format("CRUIZ999/inventario-panel@e81752ff inventario.csv (first 2,000 rows)")
+                      + " with the mapping the reader's old hint proposed",
+                      "coverage in days as qty, coverage in months as unit cost", GUARDED,
+                      "coverage columns are neither stock nor money: stderr must say the figure is meaningless",
+                      fragments=[["Cobertura Dias (30)"], ["Cobertura (Mes)"]],
+                      mapping="tester_mx_ferreteria_mapping_suggested.json"))
+    cases.append(refused("tester_de_mein_lager_lagerbestand_qr", "tester_de_mein_lager_lagerbestand_qr.xlsx",
+                         TESTER.format("eh-des/mein-lager@2cae2a3e Lagerbestand.xlsx"),
+                         "one row per serial piece with Status Eingang/Ausgang and a Preis, no quantity",
+                         "a serial-item register (the tester's 492 = Preis of the rows in stock): named as such, "
+                         "never as a price list", ["serial", "register"]))
+    return cases
+
+
 def write_case_table(cases: list[Case]) -> None:
     """The README's table of cases, between its markers, from the manifest's own figures."""
     lines = ["| file | provenance | expected |", "|---|---|---|"]
@@ -1138,7 +1247,7 @@ def write_case_table(cases: list[Case]) -> None:
 def main() -> None:
     write_lagerbestand_prices(HERE)
     cases = (build_sap(HERE) + build_sap_other(HERE) + build_chinese(HERE) + build_western(HERE) + build_us(HERE)
-             + real_expectations())
+             + real_expectations() + tester_expectations())
     ids = [case.id for case in cases]
     assert len(ids) == len(set(ids)), "duplicate case ids"
     for case in cases:
