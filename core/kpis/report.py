@@ -8,7 +8,6 @@ from dataclasses import dataclass
 import pandas as pd
 import polars as pl
 
-from core.formatting import percent
 from core.kpis import measures as kpis
 from core.kpis.frame import kpi_frame
 from core.kpis.measures import KpiSettings, Period
@@ -110,48 +109,3 @@ def data_notes(stock: pl.DataFrame, as_of: pd.Timestamp, turnover: dict, setting
         notes.append(f"{len(future)} lots have a receipt date after {as_of.date().isoformat()} "
                      f"(e.g. {future['sku'][0]}): counted in TIV, aged as 'unknown'")
     return notes
-
-
-def _fmt_money(value: float | None, currency: str) -> str:
-    return "—" if value is None else f"{currency} {value:,.2f}"
-
-
-def render_text(report: dict) -> str:
-    """A readable plain-text form of the report for terminals and e-mails."""
-    cur = report["currency"]
-    lines = [f"Inventory report as of {report['as_of']} ({cur})",
-             f"  TIV {_fmt_money(report['tiv'], cur)}  ·  {report['sku_count']} SKUs  ·  {report['lot_count']} lots"]
-    if report["ito"] is not None:
-        lines.append(f"  ITO {report['ito']:.2f}  ·  DIO {report['dio']:.1f} days  ·  "
-                     f"COGS {_fmt_money(report['cogs'], cur)}  ·  "
-                     f"average inventory {_fmt_money(report['avg_inventory'], cur)}")
-    else:
-        lines.append("  ITO / DIO: not available (no movements file)")
-    sections = [("Trend (month)", report["trend"], "period", "tiv"),
-                ("Mix by warehouse", report["mix_by_warehouse"], "warehouse", "value"),
-                ("Mix by stock type", report["mix_by_stock_type"], "stock_type", "value"),
-                ("Ranking by BU", report["ranking_bu"], "bu", "value"),
-                ("Top SKUs", report["ranking_sku"][:10], "sku", "value"),
-                ("Aging", report["aging"] or [], "bucket", "value"),
-                ("Supplier backlog, top 5", report["suppliers_top5"], "supplier", "value")]
-    for title, rows, key, money in sections:
-        lines.append(f"\n{title}")
-        for row in rows:
-            extra = f"  {percent(row['share'])}" if "share" in row else ""
-            extra += f"  [{row['abc']}]" if "abc" in row else ""
-            lines.append(f"  {str(row[key]) or '—':<24} {_fmt_money(row[money], cur):>22}{extra}")
-    lines.append("\nABC classes")
-    for cls, row in report["abc"].items():
-        lines.append(f"  {cls}: {row['sku_count']} SKUs  {_fmt_money(row['value'], cur)}  {percent(row['share'])}")
-    if report["slob"] is not None:
-        slob = report["slob"]
-        lines.append(f"\nSLOB {_fmt_money(slob['value'], cur)}  {percent(slob['share'])} of TIV "
-                     f"(target < 5.0%)  ·  {slob['sku_count']} SKUs")
-        for stock_type, row in slob["by_stock_type"].items():
-            lines.append(f"  {stock_type:<24} {_fmt_money(row['value'], cur):>22}  {row['sku_count']} SKUs")
-        dead = report["dead_stock"]
-        lines.append("\nDead stock")
-        for band, label in (("over_365", "> 365 days: scrap / discount"),
-                            ("d181_365", "181–365 days: promote / pause purchasing")):
-            lines.append(f"  {label:<42} {_fmt_money(dead[band]['value'], cur):>22}  {dead[band]['sku_count']} SKUs")
-    return "\n".join(lines) + "\n"
