@@ -17,7 +17,7 @@ from ui import charts, state
 from ui.exports import action_ref, action_text, plan_step_words
 from ui.i18n import kpi_value, language, money, money_divisor, money_unit, plain, t
 from ui.page import dashboard_page
-from ui.widgets import code_label, csv_download, display_frame, export_frame, table, workbook_download
+from ui.widgets import code_label, csv_download, display_frame, export_frame, table, tiv_key, workbook_download
 
 PLAN_MONEY = ("planned_cash", "released_cash")
 SHOWN_ACTIONS = 50
@@ -63,7 +63,8 @@ def save_targets(tiv: float, divisor: float, currency: str) -> None:
     """Store what the form holds: the TIV target as today's TIV less the reduction (entered in the display unit,
     万 where CNY), SLOB share from %."""
     s = st.session_state
-    entered = {"tiv": tiv - s["tg_tiv"] * divisor if s["tg_tiv"] else None, "ito": s["tg_ito"], "dio": s["tg_dio"],
+    reduction = s.get(tiv_key(divisor))
+    entered = {"tiv": tiv - reduction * divisor if reduction else None, "ito": s["tg_ito"], "dio": s["tg_dio"],
                "slob_share": s["tg_slob_share"] / 100}
     store, seen = state.store(), s.get("tg_versions", {})
     try:
@@ -73,20 +74,10 @@ def save_targets(tiv: float, divisor: float, currency: str) -> None:
     except EditConflict as conflict:
         state.tell_conflict("targets_form", conflict, lambda kpi, row: t(
             "targets.conflict_row", kpi=t(f"targets.kpi.{kpi}"), value=kpi_value(kpi, row.get("value"), currency)))
-        for kpi in TARGET_KPIS:  # the form then shows what is saved now
-            s.pop(f"tg_{kpi}", None)
+        for key in (*(f"tg_{kpi}" for kpi in TARGET_KPIS), tiv_key(divisor)):  # the form shows what is saved now
+            s.pop(key, None)
         return
     st.toast(t("targets.saved"), icon=":material/flag:")
-
-
-def reduction_in_unit(divisor: float) -> None:
-    """The TIV box holds a number in the display unit (万 in Chinese, ¥k in English). Streamlit keeps a keyed
-    box's number when its label changes, so after a language switch 1000 (万) would read as 1000 ¥k and a save
-    would store a target 10× off. When the unit changes, the box is emptied and refilled from the saved target."""
-    s = st.session_state
-    if s.get("tg_tiv_divisor") != divisor:
-        s.pop("tg_tiv", None)
-    s["tg_tiv_divisor"] = divisor
 
 
 def draw_targets(numbers, saved: dict, currency: str) -> pd.DataFrame:
@@ -100,11 +91,10 @@ def draw_targets(numbers, saved: dict, currency: str) -> pd.DataFrame:
                 stored = saved.get(kpi, {}).get("value", DEFAULT_TARGETS.get(kpi))
                 if kpi == "tiv":
                     divisor = money_divisor(currency)
-                    reduction_in_unit(divisor)
                     reduction = (numbers.tiv - stored) / divisor if stored is not None else 0.0
                     st.number_input(f"{t('targets.tiv_reduction')} ({money_unit(currency)})", min_value=0.0,
                                     value=max(0.0, float(round(reduction, 2))), step=10.0, format="%.2f",
-                                    key="tg_tiv")
+                                    key=tiv_key(divisor))
                     if reduction < 0:  # the saved target is above the TIV of this selection: say so, never crash
                         st.caption(t("targets.clamped", target=money(stored, currency),
                                      tiv=money(numbers.tiv, currency)))

@@ -208,3 +208,34 @@ def test_a_shared_what_if_link_opened_first_after_a_restart_keeps_the_app_around
         assert any("情景模拟" in item for item in navigation) and not any(item == "app" for item in navigation)
         assert page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"]').count() == 4
         assert "policy=rop" in page.url and "service_level=0.9" in page.url
+
+
+def _tiv_reduction_box(page):
+    return page.locator('[data-testid="stMain"] [data-testid="stForm"] [data-testid="stNumberInput"] input').first
+
+
+def _save_targets(page) -> None:
+    page.locator('[data-testid="stMain"] [data-testid="stFormSubmitButton"] button').first.click()
+    page.wait_for_timeout(500)
+    page.wait_for_function(IDLE, timeout=120_000)
+
+
+def test_a_tiv_target_typed_in_wan_reads_ten_times_more_in_k_after_a_language_switch(page, app_url):
+    """Issue 22 item 1 in a real browser, where the page keeps a keyed box's number whatever its label says:
+    300 (万) saved in Chinese reads 3,000.00 (¥k) in English, and saving there keeps ¥3,000,000."""
+    _open(page, app_url, PAGES["targets"])
+    box = _tiv_reduction_box(page)
+    box.fill("300")
+    _save_targets(page)
+    assert _tiv_reduction_box(page).input_value() == "300.00"
+    page.locator('[data-testid="stSidebarUserContent"] [data-testid="stRadio"] [role="radiogroup"] label').nth(1).click()
+    page.wait_for_function("() => document.body.innerText.includes('Save targets')", timeout=120_000)
+    page.wait_for_function(IDLE, timeout=120_000)
+    page.wait_for_timeout(1000)
+    assert _tiv_reduction_box(page).input_value() == "3000.00"
+    _save_targets(page)
+    page.locator('[data-testid="stSidebarUserContent"] [data-testid="stRadio"] [role="radiogroup"] label').nth(0).click()
+    page.wait_for_function("() => document.body.innerText.includes('保存目标')", timeout=120_000)
+    page.wait_for_function(IDLE, timeout=120_000)
+    page.wait_for_timeout(1000)
+    assert _tiv_reduction_box(page).input_value() == "300.00"

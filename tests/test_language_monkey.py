@@ -18,6 +18,7 @@ from core.kpis.report import Dataset
 from core.storage import Store
 from tests.conftest import ROOT, SAMPLE
 from ui.i18n import catalog, speaking
+from ui.widgets import tiv_key
 
 PAGES = ("pages/overview.py", "pages/turnover.py", "pages/risk.py", "pages/targets.py", "pages/data.py",
          "pages/what_if.py")
@@ -112,7 +113,7 @@ def test_switching_language_anywhere_never_changes_what_is_stored_nor_mixes_lang
             at.session_state["lang"] = language
         else:
             reduction = float(chance.randrange(1, 500))
-            at.number_input(key="tg_tiv").set_value(reduction)
+            at.number_input(key=tiv_key(money_divisor("CNY", language))).set_value(reduction)
             if move == "type_switch":  # typed, then the language switched before saving
                 language = "en" if language == "zh" else "zh"
                 at.session_state["lang"] = language
@@ -136,7 +137,7 @@ def test_switching_language_anywhere_never_changes_what_is_stored_nor_mixes_lang
             assert shown == money(tiv, "CNY", language=language)
         if page == "pages/targets.py" and "tiv" in store.targets():
             divisor = money_divisor("CNY", language)
-            assert at.number_input(key="tg_tiv").value == pytest.approx(
+            assert at.number_input(key=tiv_key(money_divisor("CNY", language))).value == pytest.approx(
                 max(0.0, round((tiv - store.targets()["tiv"]["value"]) / divisor, 2)))
         assert_one_language(at, language)
     assert isinstance(expected[1], list) and pd.notna(tiv)

@@ -16,6 +16,7 @@ from core.kpis.report import Dataset
 from core.kpis.targets import kpi_history, target_gaps
 from core.storage import Store
 from tests.conftest import ROOT, days_before, lots_frame
+from ui.widgets import tiv_key
 
 AS_OF = pd.Timestamp("2025-12-31")
 
@@ -178,9 +179,9 @@ def test_targets_saved_by_another_session_since_the_form_was_drawn_are_not_overw
 
 def test_a_refused_target_is_told_in_the_money_the_page_shows(app_store):
     alice, bob = open_targets(), open_targets()
-    alice.number_input(key="tg_tiv").set_value(100.0)  # a reduction of ¥100万
+    alice.number_input(key=tiv_key(10_000)).set_value(100.0)  # a reduction of ¥100万
     next(b for b in alice.button if b.label == "保存目标").click().run()
-    bob.number_input(key="tg_tiv").set_value(50.0)
+    bob.number_input(key=tiv_key(10_000)).set_value(50.0)
     next(b for b in bob.button if b.label == "保存目标").click().run()
     saved = app_store.targets()["tiv"]["value"]
     told = [w.value for w in bob.warning if "他人已先保存" in w.value]
@@ -194,17 +195,17 @@ def test_a_saved_tiv_target_never_changes_with_the_language(app_store):
     Chinese; saving in either language without touching the box keeps the stored target to the yuan."""
     at = open_targets("zh")
     tiv = app_store.targets().get("tiv", {}).get("value")
-    at.number_input(key="tg_tiv").set_value(1000.0)  # ¥1000万 = ¥10,000,000
+    at.number_input(key=tiv_key(10_000)).set_value(1000.0)  # ¥1000万 = ¥10,000,000
     next(b for b in at.button if b.label == "保存目标").click().run()
     saved = app_store.targets()["tiv"]["value"]
     assert saved != tiv
     at.session_state["lang"] = "en"
     at.run()
-    assert at.number_input(key="tg_tiv").value == pytest.approx(10_000.0)  # ¥10M in ¥k
+    assert at.number_input(key=tiv_key(1_000)).value == pytest.approx(10_000.0)  # ¥10M in ¥k
     next(b for b in at.button if b.label == "Save targets").click().run()
     assert app_store.targets()["tiv"]["value"] == pytest.approx(saved, abs=0.01)
     at.session_state["lang"] = "zh"
     at.run()
-    assert at.number_input(key="tg_tiv").value == pytest.approx(1000.0)
+    assert at.number_input(key=tiv_key(10_000)).value == pytest.approx(1000.0)
     next(b for b in at.button if b.label == "保存目标").click().run()
     assert app_store.targets()["tiv"]["value"] == pytest.approx(saved, abs=0.01)

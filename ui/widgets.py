@@ -151,3 +151,10 @@ def workbook_download(tables: dict[str, pd.DataFrame] | Callable[[], dict[str, p
 
 def no_data_note(message_key: str) -> None:
     st.info(t(message_key), icon=":material/info:")
+
+
+def tiv_key(divisor: float) -> str:
+    """The key of the TIV-reduction box names its money unit (万 or ¥k). The browser keeps a keyed box's number
+    whatever its label says, so with one key a language switch would carry 1000 (万) over as 1000 (¥k) and a save
+    would store a target 10× off; with the unit in the key a switch draws a new box filled from the saved target."""
+    return f"tg_tiv_{divisor:g}"
