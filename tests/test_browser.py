@@ -214,6 +214,9 @@ def _tiv_reduction_box(page):
     return page.locator('[data-testid="stMain"] [data-testid="stForm"] [data-testid="stNumberInput"] input').first
 
 
+LANGUAGES = '[data-testid="stSidebarUserContent"] [data-testid="stRadio"] [role="radiogroup"] label'
+
+
 def _save_targets(page) -> None:
     page.locator('[data-testid="stMain"] [data-testid="stFormSubmitButton"] button').first.click()
     page.wait_for_timeout(500)
@@ -228,13 +231,13 @@ def test_a_tiv_target_typed_in_wan_reads_ten_times_more_in_k_after_a_language_sw
     box.fill("300")
     _save_targets(page)
     assert _tiv_reduction_box(page).input_value() == "300.00"
-    page.locator('[data-testid="stSidebarUserContent"] [data-testid="stRadio"] [role="radiogroup"] label').nth(1).click()
+    page.locator(LANGUAGES).nth(1).click()
     page.wait_for_function("() => document.body.innerText.includes('Save targets')", timeout=120_000)
     page.wait_for_function(IDLE, timeout=120_000)
     page.wait_for_timeout(1000)
     assert _tiv_reduction_box(page).input_value() == "3000.00"
     _save_targets(page)
-    page.locator('[data-testid="stSidebarUserContent"] [data-testid="stRadio"] [role="radiogroup"] label').nth(0).click()
+    page.locator(LANGUAGES).nth(0).click()
     page.wait_for_function("() => document.body.innerText.includes('保存目标')", timeout=120_000)
     page.wait_for_function(IDLE, timeout=120_000)
     page.wait_for_timeout(1000)
