@@ -119,7 +119,7 @@ def draw_targets(numbers, saved: dict, currency: str) -> pd.DataFrame:
                       delta_color="normal" if row.met else "inverse",
                       help=t("targets.target_is", target=kpi_value(row.kpi, row.target, currency),
                              due=row.due_date or "—"))
-        if row.monthly_pace is not None:
+        if not row.met and pd.notna(row.monthly_pace):  # a met target needs no pace
             column.caption(t("targets.pace", pace=gap_value(row.kpi, row.monthly_pace, currency)))
     trend = history(state.current_source().key, state.dataset(), state.filters(), state.settings())
     for column, kpi in zip(st.columns(2) * 2, TARGET_KPIS, strict=True):

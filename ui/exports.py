@@ -32,13 +32,14 @@ def scenario_table(totals: pd.DataFrame, currency: str) -> pd.DataFrame:
 
 def proposal_sheets(proposal: Proposal, currency: str) -> dict[str, pd.DataFrame]:
     """The purchase proposal as the page shows it (`proposal` with its rules, policies and "(no supplier)" in
-    words): suppliers with a total row, the order lines, every SKU; money in the display unit, quantities rounded."""
+    words): suppliers with a total row, the order lines, every SKU; order values in the display unit, unit costs
+    in the currency itself (a unit cost of ¥3.53 in 万 would read 0.00), quantities rounded."""
     suppliers = proposal.suppliers.copy()
     suppliers.loc[len(suppliers)] = [t("orders.total"), int(suppliers["sku_count"].sum()),
                                      int(suppliers["order_qty_lines"].sum()), proposal.total_value]
     skus = proposal.skus[LINE_COLUMNS].sort_values(["supplier", "sku"], na_position="last", kind="stable")
     skus = skus.assign(arrival=pd.to_datetime(skus["arrival"]))
-    money = ("order_value", "unit_cost")
+    money = ("order_value",)
     return {t("orders.sheet_suppliers"): export_frame(suppliers, currency, money=money),
             t("orders.sheet_order_lines"): export_frame(skus[skus["order_qty"] > 0], currency, money=money),
             t("orders.sheet_all_skus"): export_frame(skus, currency, money=money)}
