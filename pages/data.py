@@ -105,7 +105,7 @@ def recognised(result: LoadResult) -> str:
         parts.append(t("data.dates_day_first") if conventions.day_first else t("data.dates_month_first"))
     assumed = result.currency_basis == "default"
     parts.append(result.currency + (f" ({t('data.currency_assumed')})" if assumed else "")
-                 + f" — {t('data.currency_source', source=result.currency_source)}")
+                 + f" — {t('data.currency_source', source=t(f'data.currency_from.{result.currency_source}'))}")
     return " · ".join(plain(p) for p in parts)
 
 
