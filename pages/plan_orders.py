@@ -204,7 +204,7 @@ def draw_proposals(params: pd.DataFrame, currency: str, today: pd.Timestamp) -> 
 through_app()
 if st.session_state.pop("po_go_what_if", False):
     st.switch_page("pages/what_if.py")
-st.title(t("orders.title"))
+st.title(t("nav.plan_orders"))
 initialise_controls()
 try:
     numbers = state.numbers()

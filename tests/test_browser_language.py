@@ -26,7 +26,7 @@ def test_applying_the_optimisers_levels_in_what_if_keeps_english(tmp_path):
         settle(page)
         page.get_by_text("English", exact=True).click()
         settle(page)
-        assert page.locator("h1").first.inner_text() == english["orders.title"]
+        assert page.locator("h1").first.inner_text() == english["nav.plan_orders"]
         apply = page.locator(".st-key-btn_apply_levels button").first
         apply.wait_for(timeout=600_000)
         apply.click()

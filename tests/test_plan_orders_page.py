@@ -44,7 +44,7 @@ def metric(at: AppTest, label: str) -> str:
 
 
 def test_optimiser_shows_the_plan_against_the_best_uniform_level(page):
-    assert page.title[0].value == "From what-if to what to do"
+    assert page.title[0].value == "Plan & orders"
     fill = float(metric(page, "Fill rate of the plan").rstrip("%"))
     assert fill >= 97.0  # the default target, met on fresh seeds
     assert any(m.label.startswith("One level for all (") for m in page.metric)
