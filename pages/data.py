@@ -12,6 +12,7 @@ from core.intake.loading import LoadResult
 from core.intake.problems import InputError, problem_summary
 from ui import state
 from ui.i18n import plain, t
+from ui.messages import said_text
 from ui.page import through_app
 from ui.widgets import csv_download, display_frame
 
@@ -195,11 +196,11 @@ if source.movements:
     mapping_editor("movements", movements_problem)
 st.markdown(f"**{t('data.recognised')}:** {recognised(lots)}")
 for note in lots.conventions.notes:
-    st.warning(plain(note), icon=":material/warning:")
+    st.warning(said_text(note), icon=":material/warning:")
 for note in lots.extra.get("notes", ()):
-    st.info(t("data.intake_note", note=plain(note)), icon=":material/info:")
+    st.info(t("data.intake_note", note=said_text(note)), icon=":material/info:")
 for warning in lots.extra.get("warnings", ()):
-    st.warning(t("data.intake_warning", warning=plain(warning)), icon=":material/warning:")
+    st.warning(t("data.intake_warning", warning=said_text(warning)), icon=":material/warning:")
 if lots.extra.get("unpriced"):
     unpriced = lots.extra["unpriced"]
     st.warning(t("data.unpriced", count=number(len(unpriced)), items=plain(", ".join(unpriced[:20]))),

@@ -320,3 +320,37 @@ def test_a_recommended_step_added_in_chinese_reads_in_english_with_english_money
     assert not CJK.search(en_title.replace("华东精密五金有限公司", ""))
     assert plan_step_words("自己写的步骤", "原因", "CNY") == ("自己写的步骤", "原因")  # typed text as typed
     assert plan_step_words(stored, "客户追加订单", "CNY")[1] == "客户追加订单"  # a reason typed wins
+
+
+@pytest.mark.parametrize(("lang", "expected"), [
+    ("zh", "没有仓库列：所有库存归为一个仓库“stock”。"),
+    ("en", "No warehouse column: all stock is one warehouse, “stock”."),
+])
+def test_the_readers_notes_and_warnings_on_the_data_page_speak_the_users_language(lang, expected, data_folder):
+    """The reader's notes carry a code (the command line prints their English text): a list without a warehouse
+    and with a negative quantity is told in the app's language only."""
+    from ui import state
+    content = "物料编码,数量,单价\nA,10,2.5\nB,-1,3\n" + "".join(f"C{i},1,1\n" for i in range(20))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.session_state["lang"] = lang
+    at.run()
+    at.session_state["source"] = state.Source(state.SourceFile.of("stock.csv", content.encode()), None)
+    at.switch_page("pages/data.py")
+    at.run()
+    assert not at.exception
+    shown = [element.value.replace("\\", "") for element in [*at.info, *at.warning]]
+    assert any(expected in text for text in shown), shown
+    other_language = re.compile(r"[A-Za-z]{4,}") if lang == "zh" else CJK
+    notes = [text for text in shown if "仓库" in text or "warehouse" in text or "负" in text or "negative" in text]
+    assert notes and not any(other_language.search(text.replace("stock.csv", "").replace("stock", "")) for text in
+                             notes), notes
+
+
+def test_a_coded_note_survives_the_apps_cache_and_prints_as_its_english_text():
+    import pickle
+
+    from core.errors import Said
+    note = Said("one_warehouse", "no warehouse column: all stock is one warehouse, 'x'", warehouse="x")
+    kept = pickle.loads(pickle.dumps(note))  # st.cache_data pickles what it keeps
+    assert (kept.code, kept.params, str(kept)) == ("one_warehouse", {"warehouse": "x"}, str(note))
+    assert json.dumps([note]) == json.dumps(["no warehouse column: all stock is one warehouse, 'x'"])

@@ -4,8 +4,8 @@ knows is shown as it is, made inert."""
 
 from __future__ import annotations
 
-from core.errors import CodedError
-from core.formatting import percent
+from core.errors import CodedError, Said
+from core.formatting import number, percent
 from core.intake.problems import InputError, Problem
 from ui.i18n import money, plain, t
 
@@ -38,3 +38,21 @@ def _missing_columns(problem: Problem) -> str:
     key = "error.missing_cost" if list(candidates) == ["unit_cost"] else "error.missing_column"
     return t(key, file=plain(problem.file), column=t("common.list_separator").join(names),
              closest=plain(", ".join(closest) or "—"))
+
+
+def said_text(text: str) -> str:
+    """A note or warning from `core` in the user's language: the file's own words made inert, counts and shares
+    formatted here; text no catalogue knows is shown as it is, made inert."""
+    if not isinstance(text, Said):
+        return plain(text)
+    values = {}
+    for key, value in text.params.items():
+        if key == "share":
+            values[key] = percent(value, 0)
+        elif key == "role":
+            values[key] = t(f"col.{value}")
+        elif isinstance(value, int | float):
+            values[key] = number(value, 0 if float(value).is_integer() else 2)
+        else:
+            values[key] = plain(value)
+    return t(f"said.{text.code}", **values)

@@ -12,6 +12,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from core.errors import Said
+
 POINT, COMMA = ".", ","
 _NOISE = re.compile(r"R\$|[¥￥$€£円\s\u00a0']|RMB|CNY|USD|EUR|GBP|HKD|BRL|CLP|MXN|JPY|元|(?<=\d)\s*[^\W\d_]{1,6}\.?$")
 _COMMA_ONLY = re.compile(r"^[-+(]?(\d{1,3}(\.\d{3})+,\d+|\d{1,3}(\.\d{3}){2,}|\d+,(\d{1,2}|\d{4,})"
@@ -87,8 +89,10 @@ def infer(number_cells: list[object], date_cells: list[object], choice: Conventi
     elif comma or point:
         decimal, decimal_basis = (COMMA if comma > point else POINT), "evidence"
         if comma and point:
-            notes.append(f"numbers are written both ways ({comma} with a decimal comma, {point} with a point); "
-                         f"read with a decimal {'comma' if decimal == COMMA else 'point'} — check the decimal mark")
+            notes.append(Said("decimal_both_ways" if decimal == COMMA else "decimal_both_ways_point",
+                              f"numbers are written both ways ({comma} with a decimal comma, {point} with a point); "
+                              f"read with a decimal {'comma' if decimal == COMMA else 'point'} — check the decimal "
+                              f"mark", comma=comma, point=point))
     else:
         decimal, decimal_basis = POINT, "default"
     day, month, dots, seen = date_votes(date_cells)
@@ -98,12 +102,13 @@ def infer(number_cells: list[object], date_cells: list[object], choice: Conventi
         return Conventions(decimal, decimal == COMMA, decimal_basis, "none", tuple(notes))
     if day or month:
         if day and month:
-            notes.append(f"dates are written both day-first ({day}) and month-first ({month}); check the date order")
+            notes.append(Said("dates_both_ways", f"dates are written both day-first ({day}) and month-first "
+                              f"({month}); check the date order", day=day, month=month))
         return Conventions(decimal, day >= month, decimal_basis, "evidence", tuple(notes))
     if dots * 2 >= seen:
         return Conventions(decimal, True, decimal_basis, "dots", tuple(notes))
     if decimal_basis == "evidence":
         return Conventions(decimal, decimal == COMMA, decimal_basis, "numbers", tuple(notes))
-    notes.append("dates like 01/02/2025 could be day-first or month-first and nothing in the file decides; "
-                 "read month-first — set the date order if that is wrong")
+    notes.append(Said("dates_undecided", "dates like 01/02/2025 could be day-first or month-first and nothing in "
+                      "the file decides; read month-first — set the date order if that is wrong"))
     return Conventions(decimal, False, decimal_basis, "default", tuple(notes))

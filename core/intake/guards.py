@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from core.errors import Said
 from core.intake.problems import WARNING
 from core.intake.roles import Roles, header_role
 from core.intake.vocabulary import (
@@ -36,14 +37,16 @@ def cost_is_a_total(frame: pd.DataFrame, mapping: dict[str, str], from_file: set
         return None
     named = header_role(header)
     if named == "value" or (says_value(header) and named != "unit_cost"):
-        return (f"column '{header}' is used as the unit cost but its header names an amount (a total): "
-                f"TIV = qty × that amount is likely far too high; map it as value instead")
+        return Said("cost_names_an_amount", f"column '{header}' is used as the unit cost but its header names an "
+                    f"amount (a total): TIV = qty × that amount is likely far too high; map it as value instead",
+                    header=header)
     if "value" in from_file:
         rows = frame["qty"].notna() & (frame["qty"] != 1) & frame["value"].notna() & (frame["value"] != 0)
         same = np.isclose(frame.loc[rows, "unit_cost"], frame.loc[rows, "value"])
         if rows.sum() >= 2 and same.mean() >= COST_EQUALS_VALUE_SHARE:
-            return (f"column '{header}' (unit cost) equals the value on {same.mean():.0%} of the rows whose "
-                    f"quantity is not 1: it looks like a total, not a price per unit")
+            return Said("cost_equals_value", f"column '{header}' (unit cost) equals the value on {same.mean():.0%} "
+                        f"of the rows whose quantity is not 1: it looks like a total, not a price per unit",
+                        header=header, share=float(same.mean()))
     return None
 
 
@@ -54,12 +57,13 @@ def cost_is_a_sale_price(mapping: dict[str, str], from_file: set[str]) -> str | 
     if header is None or "value" in from_file or says_cost(header):
         return None
     if says_sale_price(header):
-        return (f"valued at a sale price: column '{header}' is a selling price used as the unit cost, so the TIV "
-                f"is at sale prices, not at cost; give a cost column or a price list (--prices FILE)")
+        return Said("valued_at_sale_price", f"valued at a sale price: column '{header}' is a selling price used as "
+                    f"the unit cost, so the TIV is at sale prices, not at cost; give a cost column or a price list "
+                    f"(--prices FILE)", header=header)
     if says_price(header):
-        return (f"column '{header}' is used as the unit cost but its header names a price, not a cost: if it is "
-                f"the selling price, the stock is valued at a sale price (too high); give a cost column or a price "
-                f"list (--prices FILE)")
+        return Said("cost_names_a_price", f"column '{header}' is used as the unit cost but its header names a "
+                    f"price, not a cost: if it is the selling price, the stock is valued at a sale price (too high); "
+                    f"give a cost column or a price list (--prices FILE)", header=header)
     return None
 
 
@@ -77,15 +81,17 @@ def roles_their_columns_cannot_hold(roles: Roles | None) -> list[str]:
     for key in ("qty", "unit_cost", "value"):
         header = roles.mapping.get(key)
         if header and never_a_measure(header):
-            found.append(f"column '{header}' is used as {key} but its header names an identifier, an adjustment, "
-                         f"a coverage or a rate, not stock or money: the TIV is likely meaningless; check the "
-                         f"column mapping")
+            found.append(Said("never_a_measure", f"column '{header}' is used as {key} but its header names an "
+                              f"identifier, an adjustment, a coverage or a rate, not stock or money: the TIV is "
+                              f"likely meaningless; check the column mapping", header=header, role=key))
     item = roles.evidence.get(roles.mapping.get("sku", ""))
     mapped = roles.sources.get("sku") == "mapping" and "snapshot_date" not in roles.mapping
     if mapped and item is not None and item.filled >= MIN_ROWS_FOR_ITEM_SHARE \
             and item.distinct < ITEM_SHARE * item.filled:
-        found.append(f"column '{item.header}' is used as the item but holds only {item.distinct} different values "
-                     f"over {item.filled} rows: it looks like a category, not the item; check the column mapping")
+        found.append(Said("item_is_a_category", f"column '{item.header}' is used as the item but holds only "
+                          f"{item.distinct} different values over {item.filled} rows: it looks like a category, not "
+                          f"the item; check the column mapping", header=item.header, distinct=item.distinct,
+                          rows=item.filled))
     return found
 
 
@@ -100,8 +106,9 @@ def dominated_by_few_rows(frame: pd.DataFrame, rows: pd.Series) -> str | None:
     if share < DOMINATING_SHARE:
         return None
     lines = ", ".join(str(int(rows.iloc[i])) for i in top)
-    return (f"{DOMINATING_ROWS} rows (lines {lines}) hold {share:.0%} of the TIV: check their quantity and cost "
-            f"(a misread number, or a total row left in the list)")
+    return Said("few_rows_hold_the_tiv", f"{DOMINATING_ROWS} rows (lines {lines}) hold {share:.0%} of the TIV: "
+                f"check their quantity and cost (a misread number, or a total row left in the list)",
+                count=DOMINATING_ROWS, lines=lines, share=float(share))
 
 
 def negative_stock(problems: pd.DataFrame) -> str | None:
@@ -113,7 +120,8 @@ def negative_stock(problems: pd.DataFrame) -> str | None:
     aside = negative[negative["severity"] != WARNING]["row"].nunique()
     parts = ([f"{kept} rows with negative stock or value kept as the report states them (they lower the TIV)"]
              if kept else []) + ([f"{aside} rows with a negative quantity or cost set aside"] if aside else [])
-    return "; ".join(parts)
+    code = "negative_kept_and_aside" if kept and aside else "negative_kept" if kept else "negative_aside"
+    return Said(code, "; ".join(parts), kept=kept, aside=aside)
 
 
 def unused_stock_columns(roles: Roles | None) -> list[str]:
@@ -126,8 +134,9 @@ def unused_stock_columns(roles: Roles | None) -> list[str]:
     unused = [h for h, e in roles.evidence.items() if h not in taken and e.is_number and e.filled
               and (category_of_header(h) or says_value(h)) and not names_period_flow(h)
               and not (closing and closing_part(h) is not None)]
-    return [f"number column '{h}' ({category_of_header(h) or 'an amount'} by its header) is not used: if it holds "
-            f"stock or value that no other column holds, map it" for h in unused]
+    return [Said("unused_stock_column", f"number column '{h}' ({category_of_header(h) or 'an amount'} by its "
+                 f"header) is not used: if it holds stock or value that no other column holds, map it", header=h)
+            for h in unused]
 
 
 def plausibility(frame: pd.DataFrame, mapping: dict[str, str], from_file: set[str],

@@ -29,6 +29,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from core.errors import Said
 from core.intake.conventions import ConventionChoice, Conventions
 from core.intake.guards import plausibility
 from core.intake.parsing import map_distinct, parse_dates, parse_numbers, parse_text
@@ -596,17 +597,19 @@ def _mixed_currencies(frame: pd.DataFrame, raw: RawTable, mapping: dict[str, str
     if "currency" in frame:
         codes = sorted(frame["currency"].dropna().astype(str).str.strip().str.upper().unique())
         if len(codes) > 1:
-            return (f"rows are in {len(codes)} currencies ({', '.join(codes[:5])}): the TIV adds them as if all were "
-                    f"{currency}; convert them first or load one currency at a time")
+            return Said("several_currencies", f"rows are in {len(codes)} currencies ({', '.join(codes[:5])}): the "
+                        f"TIV adds them as if all were {currency}; convert them first or load one currency at a time",
+                        count=len(codes), codes=", ".join(codes[:5]), currency=currency)
         return None
     used = set(mapping.values())
     rates = [h for h in raw.headers if h not in used and _RATE_HEADER.search(h) and raw.frame[h].nunique() > 1]
     kinds = [h for h in raw.headers if h not in used and _CURRENCY_HEADER.search(h)
              and 1 < raw.frame[h].nunique() <= MAX_CURRENCIES]
     if rates and kinds:
-        return (f"rows may be in several currencies: column '{kinds[0]}' has {raw.frame[kinds[0]].nunique()} "
-                f"different values beside an exchange-rate column '{rates[0]}'; the TIV adds every row as "
-                f"{currency} without converting")
+        return Said("currency_beside_rate", f"rows may be in several currencies: column '{kinds[0]}' has "
+                    f"{raw.frame[kinds[0]].nunique()} different values beside an exchange-rate column '{rates[0]}'; "
+                    f"the TIV adds every row as {currency} without converting", header=kinds[0], rate=rates[0],
+                    currency=currency)
     return None
 
 
@@ -662,7 +665,9 @@ def load_lots(source: Source, name: str | None = None, mapping: dict[str, str] |
         result.extra["warnings"].insert(0, mixed)
     result.extra["notes"] = _intake_notes(result, warehouse_source)
     if prices is not None and prices.extra.get("joined_on"):
-        result.extra["notes"].append(f"price list {prices.name} matched on its column '{prices.extra['joined_on']}'")
+        joined_on = prices.extra["joined_on"]
+        result.extra["notes"].append(Said("prices_matched", f"price list {prices.name} matched on its column "
+                                          f"'{joined_on}'", file=prices.name, header=joined_on))
     if checks.roles is not None:
         result.extra["warnings"] += _unvalued_stock(result.data, checks.roles)
     return result
@@ -673,8 +678,9 @@ def _unvalued_stock(frame: pd.DataFrame, roles: Roles) -> list[str]:
     for key in unvalued_categories(roles):
         units = float(frame[key].fillna(0).abs().sum()) if key in frame else 0.0
         if units:
-            warnings.append(f"'{roles.mapping[key]}' holds {units:,.10g} units of {key[4:].replace('_', ' ')} stock "
-                            f"but the file has no value column for them: they are not in the TIV")
+            warnings.append(Said("unvalued_category", f"'{roles.mapping[key]}' holds {units:,.10g} units of "
+                                 f"{key[4:].replace('_', ' ')} stock but the file has no value column for them: they "
+                                 f"are not in the TIV", header=roles.mapping[key], units=units))
     return warnings
 
 
@@ -682,17 +688,20 @@ def _intake_notes(result: LoadResult, warehouse_source: str) -> list[str]:
     """What the summary says about how the list was read beyond its headers."""
     notes = []
     if warehouse_source == "file name" and len(result.data):
-        notes.append(f"no warehouse column: all stock is one warehouse, '{result.data['warehouse'].iloc[0]}'")
+        warehouse = result.data["warehouse"].iloc[0]
+        notes.append(Said("one_warehouse", f"no warehouse column: all stock is one warehouse, '{warehouse}'",
+                          warehouse=warehouse))
     if warehouse_source == "plant and storage location":
         plant_level = int(result.data["warehouse"].str.endswith(f"({PLANT_LEVEL})").sum())
         if plant_level:
-            notes.append(f"{plant_level} rows have no storage location: plant-level stock (in transit), kept "
-                         f"as warehouse '<plant> ({PLANT_LEVEL})'")
+            notes.append(Said("plant_level_stock", f"{plant_level} rows have no storage location: plant-level stock "
+                              f"(in transit), kept as warehouse '<plant> ({PLANT_LEVEL})'", rows=plant_level))
     roles = result.extra.get("roles")
     if roles is not None:
         for key, source in roles.sources.items():
             if source in ("arithmetic", "content"):
-                notes.append(f"'{roles.mapping[key]}' read as {key}: {roles.reasons[key]}")
+                notes.append(Said("read_as", f"'{roles.mapping[key]}' read as {key}: {roles.reasons[key]}",
+                                  header=roles.mapping[key], role=key, source=source))
     return notes
 
 
