@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import math
 
-CURRENCY_SYMBOLS = {"CNY": "¥", "RMB": "¥", "USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "HKD": "HK$"}
+CURRENCY_SYMBOLS = {"CNY": "¥", "RMB": "¥", "USD": "$", "EUR": "€", "GBP": "£", "JPY": "JP¥", "HKD": "HK$"}
+WHOLE_UNIT_CURRENCIES = frozenset({"JPY", "KRW", "CLP", "VND", "ISK"})  # no minor unit in use: no decimals shown
 WAN = 10_000
 THOUSAND, MILLION = 1_000, 1_000_000
 
@@ -38,7 +39,8 @@ def money(value: float | None, currency: str = "CNY", exact: bool = False, langu
             return f"{sign}{symbol}{size / WAN:,.2f}万"
         scale, suffix = (MILLION, "M") if size >= MILLION else (THOUSAND, "k")
         return f"{sign}{symbol}{size / scale:,.2f}{suffix}"
-    return f"{sign}{symbol}{size:,.2f}"
+    decimals = 0 if currency.upper() in WHOLE_UNIT_CURRENCIES else 2
+    return f"{sign}{symbol}{size:,.{decimals}f}"
 
 
 def percent(share: float | None, decimals: int = 1) -> str:

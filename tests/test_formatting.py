@@ -29,3 +29,10 @@ def test_each_kpi_is_shown_with_its_own_form(kpi, value, shown):
 
 def test_missing_share_is_a_dash_not_zero():
     assert percent(None) == "—" and kpi_value("fill_rate", None, "CNY") == "—"
+
+
+def test_yen_and_pesos_read_as_themselves_in_whole_units():
+    """A yen list must not read like renminbi, and yen and Chilean pesos have no minor unit in use."""
+    assert money(130_062_250, "JPY") == "JP¥130,062,250"
+    assert money(1_234.6, "CLP", language="en") == "CLP 1,235"
+    assert money(1_234.5, "USD") == "$1,234.50"
