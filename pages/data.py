@@ -137,7 +137,7 @@ def roles_table(result: LoadResult) -> None:
         rows.append({"role": t(f"col.{key}"), "header": header,
                      "decided_by": t(f"data.decided.{roles.sources.get(key, 'mapping')}"),
                      "confidence": f"{roles.confidence(key):.0%}",
-                     "values_seen": evidence.describe() if evidence else "",
+                     "values_seen": said_text(evidence.describe()) if evidence else "",
                      "examples": ", ".join(evidence.examples[:ROLE_EXAMPLES]) if evidence else ""})
     with st.expander(t("data.roles"), expanded=any(s in ("arithmetic", "content", "keyword")
                                                     for s in roles.sources.values())):

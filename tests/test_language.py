@@ -344,6 +344,8 @@ def test_the_readers_notes_and_warnings_on_the_data_page_speak_the_users_languag
     notes = [text for text in shown if "仓库" in text or "warehouse" in text or "负" in text or "negative" in text]
     assert notes and not any(other_language.search(text.replace("stock.csv", "").replace("stock", "")) for text in
                              notes), notes
+    described = " ".join(str(cell) for frame in at.dataframe for cell in frame.value.to_numpy().ravel())
+    assert ("distinct" in described) == (lang == "en")  # the roles table's "values seen"
 
 
 def test_a_coded_note_survives_the_apps_cache_and_prints_as_its_english_text():

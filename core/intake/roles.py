@@ -18,6 +18,7 @@ from itertools import permutations
 import numpy as np
 import pandas as pd
 
+from core.errors import Said
 from core.intake.parsing import parse_numbers
 from core.intake.schema import LOTS, STOCK_CATEGORIES, normalize_header
 from core.intake.vocabulary import (
@@ -90,14 +91,15 @@ class ColumnEvidence:
             return "its values are not currency codes"
         return None
 
-    def describe(self) -> str:
+    def describe(self) -> Said:
         if self.is_number:
             kind = "whole numbers" if self.integer >= 0.99 else "numbers"
         elif self.code_like >= NUMERIC_SHARE:
             kind = "codes"
         else:
             kind = "text"
-        return f"{kind}, {self.distinct} distinct of {self.filled}"
+        return Said(f"values_{kind.replace(' ', '_')}", f"{kind}, {self.distinct} distinct of {self.filled}",
+                    distinct=self.distinct, rows=self.filled)
 
 
 def column_evidence(frame: pd.DataFrame, decimal: str) -> dict[str, ColumnEvidence]:
