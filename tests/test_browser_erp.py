@@ -29,7 +29,7 @@ def _upload_and_read(page, url: str, path, shot: str, recognised: str) -> tuple[
     _open(page, url, "data")
     page.locator('[data-testid="stFileUploader"] input[type="file"]').first.set_input_files(str(path))
     wait_until_read(page, path.name)
-    page.get_by_text(recognised).first.wait_for(timeout=60_000)
+    page.get_by_text(recognised).first.wait_for(timeout=120_000)  # a loaded CI machine: like the waits below
     page.wait_for_timeout(1500)
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=SCREENSHOTS / f"{shot}_data.png", full_page=True)
