@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -19,6 +20,7 @@ from core.intake.loading import load_lots, load_movements
 from core.kpis.dashboard import build_dashboard
 from core.kpis.report import Dataset
 from tests.conftest import ROOT, SAMPLE
+from ui import i18n
 
 pytestmark = pytest.mark.browser
 CHROMIUM = Path("/usr/bin/chromium")
@@ -70,6 +72,15 @@ def serve_app(data_dir: Path):
         process.wait(timeout=20)
 
 
+def uploader(page, kind: str = "lots"):
+    """The file input of the uploader for `kind` (lots, movements, prices), found by its label in either language.
+    Not by position: while the page is drawn, the first input on it was once the movements uploader, and a stock
+    list went in as movements."""
+    labels = "|".join(re.escape(i18n.catalog(language)[f"data.{kind}_file"]) for language in i18n.LANGUAGES)
+    label = page.locator('[data-testid="stWidgetLabel"]').filter(has_text=re.compile(f"^({labels})$"))
+    return page.locator('[data-testid="stFileUploader"]').filter(has=label).locator('input[type="file"]')
+
+
 def wait_until_read(page, name: str) -> None:
     """The uploader shows a file's name at once, while it is still being sent; the data page names the file in its
     success message only once it has read it. Leaving the page before that drops the upload."""
@@ -118,9 +129,22 @@ HEADLINE_IS = """([text, wanted]) => {
 }"""
 
 
+def what_the_page_shows(page) -> str:
+    """The page's address, first figure and alerts: what a failed wait reports, so a CI log says what was seen."""
+    shown = page.locator('[data-testid="stMetricValue"]')
+    alerts = page.locator('[data-testid^="stAlertContent"], [data-testid="stException"]').all_inner_texts()
+    first = shown.first.inner_text(timeout=5_000) if shown.count() else "(no figure)"
+    return f"url={page.url} headline={first!r} alerts={[a[:200] for a in alerts]}"
+
+
 def _headline_becomes(page, text: str) -> None:
     """Wait until the page's first figure reads `text` (a rerun shows it when it is done, not after a set time)."""
-    page.wait_for_function(HEADLINE_IS, arg=[text, True], timeout=120_000)
+    try:
+        page.wait_for_function(HEADLINE_IS, arg=[text, True], timeout=120_000)
+    except Exception as timeout:
+        SCREENSHOTS.mkdir(exist_ok=True)
+        page.screenshot(path=SCREENSHOTS / "headline_not_reached.png", full_page=True)
+        raise AssertionError(f"headline never read {text!r}: {what_the_page_shows(page)}") from timeout
 
 
 def _headline_leaves(page, text: str) -> str:
@@ -170,9 +194,9 @@ def test_uploading_a_gbk_chinese_header_csv_changes_the_headline(page, app_url, 
     upload = tmp_path / "库存明细.csv"
     upload.write_bytes(GBK_LOTS.encode("gbk"))
     _open(page, app_url, "data")
-    page.locator('[data-testid="stFileUploader"] input[type="file"]').first.set_input_files(str(upload))
+    uploader(page).set_input_files(str(upload))
     wait_until_read(page, "库存明细.csv")
-    page.wait_for_timeout(2000)
+    page.wait_for_function(IDLE, timeout=120_000)  # the Data page has finished drawing what it read
     page.screenshot(path=SCREENSHOTS / "data_after_upload.png", full_page=True)
     page.locator('[data-testid="stSidebarNav"] a').nth(0).click()
     expected = money(1000 * 2.5 + 3 * 4800, "CNY")

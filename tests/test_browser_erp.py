@@ -8,7 +8,7 @@ import pytest
 from core.formatting import money
 from tests import test_browser as browser_app
 from tests.erp_corpus import write_corpus
-from tests.test_browser import SCREENSHOTS, _headline, _open, wait_until_read
+from tests.test_browser import SCREENSHOTS, _headline, _open, uploader, wait_until_read
 
 app_url, browser, page = browser_app.app_url, browser_app.browser, browser_app.page  # the same fixtures
 
@@ -27,7 +27,7 @@ def _upload_and_read(page, url: str, path, shot: str, recognised: str) -> tuple[
     """Upload a lots file on the Data page; returns (the Data page's text, the Overview headline). Waits for the
     `recognised` line, which only this file's run draws (an earlier upload's page may still be on screen)."""
     _open(page, url, "data")
-    page.locator('[data-testid="stFileUploader"] input[type="file"]').first.set_input_files(str(path))
+    uploader(page).set_input_files(str(path))
     wait_until_read(page, path.name)
     page.get_by_text(recognised).first.wait_for(timeout=120_000)  # a loaded CI machine: like the waits below
     page.wait_for_timeout(1500)

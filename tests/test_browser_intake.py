@@ -7,14 +7,13 @@ import pytest
 
 from core.formatting import money
 from tests import test_browser as browser_app
-from tests.test_browser import SCREENSHOTS, _headline, _open, wait_until_read
+from tests.test_browser import SCREENSHOTS, _headline, _open, uploader, wait_until_read
 
 app_url, browser, page = browser_app.app_url, browser_app.browser, browser_app.page  # the same fixtures
 
 pytestmark = pytest.mark.browser
 OVERVIEW_DRAWN = ("() => { const label = document.querySelector('[data-testid=\"stMetricLabel\"]');"
                   " return !!label && label.innerText.includes('TIV'); }")
-UPLOADERS = '[data-testid="stFileUploader"] input[type="file"]'
 
 
 def _overview_headline(page, shot: str) -> str:
@@ -32,7 +31,7 @@ def test_a_chilean_list_is_read_by_its_words_and_the_headline_is_its_tiv(page, a
     path.write_text("CodigoArticulo;Descripcion;CodigoBodega;StockActual;CostoUnitario;ValorTotalInventario\n"
                     "A100;Tornillo;B01;10;1500;15000\nA200;Tuerca;B02;5;2000;10000\n", encoding="utf-8")
     _open(page, app_url, "data")
-    page.locator(UPLOADERS).nth(0).set_input_files(str(path))
+    uploader(page).set_input_files(str(path))
     wait_until_read(page, path.name)
     page.get_by_text("inventario.csv").first.wait_for(timeout=60_000)
     page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=120_000)
@@ -46,9 +45,9 @@ def test_a_quantity_only_list_with_a_price_list_shows_the_valued_headline(page, 
     stock.write_text("ArtikelNr;Lagerbestand\n1001;10\n1002;4\n1003;2\n", encoding="utf-8")
     prices.write_text("Artikelnummer;Einkaufspreis;Währung\n1001;1,50;EUR\n1002;2,25;EUR\n", encoding="utf-8")
     _open(page, app_url, "data")
-    page.locator(UPLOADERS).nth(2).set_input_files(str(prices))
+    uploader(page, "prices").set_input_files(str(prices))
     page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=120_000)
-    page.locator(UPLOADERS).nth(0).set_input_files(str(stock))
+    uploader(page).set_input_files(str(stock))
     wait_until_read(page, stock.name)
     page.locator('[data-testid="stAlertContentWarning"]').filter(has_text="1003").first.wait_for(
         timeout=60_000)  # the unpriced item is listed

@@ -20,10 +20,9 @@ from core.intake.loading import load_lots
 from core.kpis.dashboard import build_dashboard
 from core.kpis.report import Dataset
 from core.storage import Store
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, serve_app, wait_until_read
+from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, serve_app, uploader, wait_until_read
 
 pytestmark = pytest.mark.browser
-UPLOADER = '[data-testid="stFileUploader"] input[type="file"]'
 IDLE = "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
 ROW_HEIGHT = 35  # the data grid's row (and header) height in pixels
 COMPANY_A = ("物料编码,仓库,数量,单价,入库日期\n"
@@ -67,12 +66,12 @@ def engine_tiv(path: Path) -> str:
 def open_data_page(context, url: str):
     tab = context.new_page()
     tab.goto(f"{url}/data")
-    tab.wait_for_selector(UPLOADER, state="attached", timeout=60_000)
+    uploader(tab).wait_for(state="attached", timeout=60_000)
     return tab
 
 
 def upload_and_show_overview(tab, path: Path) -> None:
-    tab.locator(UPLOADER).first.set_input_files(str(path))
+    uploader(tab).set_input_files(str(path))
     wait_until_read(tab, path.name)
     tab.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=120_000)
     tab.locator('[data-testid="stSidebarNav"] a').nth(0).click()  # the same session: no reload
@@ -125,7 +124,7 @@ def test_a_gzip_bomb_uploaded_to_the_server_is_refused_and_the_server_stays_smal
             server = server_process(url)
             before = peak_rss_mb(server)
             started = time.monotonic()
-            tab.locator(UPLOADER).first.set_input_files(str(bomb))
+            uploader(tab).set_input_files(str(bomb))
             tab.get_by_text("stock.csv.gz: refused").first.wait_for(timeout=60_000)
             seconds = time.monotonic() - started
             growth = peak_rss_mb(server) - before
