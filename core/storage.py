@@ -18,6 +18,7 @@ import hashlib
 import json
 import os
 import sqlite3
+import time
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -286,9 +287,12 @@ class Store:
         self.labels = {f: {k.casefold(): c for k, c in known.items()} for f, known in (labels or {}).items()}
         if _engine_of is not None:
             self.url, self.engine, self.writable = _engine_of.url, _engine_of.engine, _engine_of.writable
+            self.opened_at, self.unreachable = _engine_of.opened_at, _engine_of.unreachable
             self.labels = _engine_of.labels
             return
         self.url = url or database_url()
+        self.opened_at = time.monotonic()
+        self.unreachable = False  # a database server that did not answer: worth asking again later
         try:
             if self.url.startswith("sqlite:///"):
                 Path(self.url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
@@ -301,7 +305,8 @@ class Store:
                     connection.exec_driver_sql("DROP TABLE write_probe")
             self.writable = True
             self._labels_to_codes()
-        except (OSError, sa.exc.OperationalError, sa.exc.DatabaseError):
+        except (OSError, sa.exc.OperationalError, sa.exc.DatabaseError) as error:
+            self.unreachable = not self.url.startswith("sqlite") and isinstance(error, sa.exc.OperationalError)
             self.engine, self.writable = self._read_only_engine(), False
 
     def _labels_to_codes(self) -> None:

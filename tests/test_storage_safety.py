@@ -288,3 +288,36 @@ def test_a_writer_killed_mid_save_leaves_a_readable_database_with_old_or_new_val
         assert (saved["owner"] == saved["action"]).all() and (saved["owner"] == saved["action_status"]).all()
         saves = int(saved["owner"].iloc[0].removeprefix("v"))
         assert restarted.targets()["ito"]["value"] in (saves - 1.0, float(saves))
+
+
+def test_a_database_server_down_when_the_app_starts_is_used_once_it_answers(postgres_url, monkeypatch):
+    """The app server started before PostgreSQL (or during its restart): read-only at first, then asked again
+    (every 30 s at most) and written to once it answers, without restarting the app."""
+    import core.storage as storage
+    from ui import state
+
+    real_engine, down = storage._engine, [True]
+
+    def engine(url: str) -> sa.Engine:
+        if down[0]:
+            raise sa.exc.OperationalError("connect", {}, ConnectionRefusedError("connection refused"))
+        return real_engine(url)
+
+    monkeypatch.setattr(storage, "_engine", engine)
+    monkeypatch.setenv("IDB_DATABASE_URL", postgres_url)
+    state.database.clear()
+    assert not state.open_database().writable
+    down[0] = False
+    assert not state.open_database().writable  # not asked again on every rerun of every session
+    monkeypatch.setattr(state, "UNREACHABLE_RETRY_SECONDS", 0.0)
+    store = state.open_database()
+    assert store.writable
+    store.set_target("ito", 6.0)
+    assert Store(postgres_url).targets()["ito"]["value"] == 6.0
+    state.database.clear()
+
+
+def test_a_sqlite_file_that_cannot_be_written_is_not_asked_again(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    assert not Store(f"sqlite:///{blocker / 'board.sqlite'}").unreachable

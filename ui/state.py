@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -293,10 +294,25 @@ def worklist() -> pd.DataFrame:
         return _worklist(current_source().key, dataset(), as_of(), filters()).copy(deep=False)
 
 
+UNREACHABLE_RETRY_SECONDS = 30.0
+
+
 @st.cache_resource(max_entries=4, show_spinner=False)
 def database(url: str) -> Store:
     """One engine per database for the whole server (SQLite in WAL mode copes with concurrent sessions)."""
     return Store(url, labels=worklist_label_codes())
+
+
+def open_database() -> Store:
+    """The server's database; one that did not answer when first asked (a database server started after the app,
+    or restarting) is asked again at most every 30 s, so the app leaves read-only once it is back instead of
+    staying so until restarted."""
+    url = database_url()
+    kept = database(url)
+    if kept.unreachable and time.monotonic() - kept.opened_at >= UNREACHABLE_RETRY_SECONDS:
+        database.clear(url)
+        kept = database(url)
+    return kept
 
 
 @st.cache_resource(show_spinner=False)
@@ -328,12 +344,12 @@ def dataset_key_of_source() -> str:
 
 def store() -> Store:
     """Saved data (worklist, targets, plan, scenarios) of the dataset on screen."""
-    return database(database_url()).for_dataset(dataset_key_of_source())
+    return open_database().for_dataset(dataset_key_of_source())
 
 
 def warn_if_read_only() -> None:
     """The one warning when nothing can be saved: the figures still show, edits are not kept."""
-    if not database(database_url()).writable:
+    if not open_database().writable:
         st.warning(t("storage.read_only"), icon=":material/lock:")
 
 
