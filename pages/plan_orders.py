@@ -215,12 +215,11 @@ except (InputError, ValueError) as error:
 if inputs is None:
     st.info(t("whatif.needs_movements"), icon=":material/info:")
     st.stop()
-params, excluded, key = inputs.params, inputs.excluded, inputs.key
+params, key = inputs.params, inputs.key
 if params.empty:
     st.info(t("whatif.no_skus"), icon=":material/info:")
     st.stop()
-st.caption(t("whatif.skus", count=f"{len(params):,}") +
-           (" · " + t("whatif.excluded", count=len(excluded)) if len(excluded) else ""))
+st.caption(inputs.scope_caption())
 optimiser_tab, orders_tab = st.tabs([t("orders.tab_optimise"), t("orders.tab_orders")])
 with optimiser_tab:
     draw_optimiser(params, key, numbers.currency)

@@ -355,12 +355,11 @@ def what_if(currency: str) -> None:
     if inputs is None:
         st.info(t("whatif.needs_movements"), icon=":material/info:")
         return
-    params, excluded, key, current_value = inputs.params, inputs.excluded, inputs.key, inputs.current_value
+    params, key, current_value = inputs.params, inputs.key, inputs.current_value
     if params.empty:
         st.info(t("whatif.no_skus"), icon=":material/info:")
         return
-    st.caption(t("whatif.skus", count=f"{len(params):,}") +
-               (" · " + t("whatif.excluded", count=len(excluded)) if len(excluded) else ""))
+    st.caption(inputs.scope_caption())
     draw_controls()
     scenario = scenario_from_state()
     st.query_params.from_dict(to_query(scenario))

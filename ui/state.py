@@ -390,12 +390,25 @@ def _planning(key: str, _data: Dataset, is_sample: bool, default_lead_time: floa
 @dataclass(frozen=True)
 class SimulationInputs:
     """What the what-if and plan pages simulate: the parameters of the SKUs in the filters with their ABC class,
-    the SKUs left out and why, the cache key of the parameters, and the lots' TIV within the filters."""
+    the SKUs left out and why, the cache key of the parameters, and today's stock value the cash release starts
+    from: the lots' TIV within the filters when the parameters come from the lots; None when they come from a
+    parameters file, whose own on-hand × unit cost is then today's stock (both pages show that same figure)."""
 
     params: pd.DataFrame
     excluded: pd.DataFrame
     key: str
-    current_value: float
+    current_value: float | None
+
+    def scope_caption(self) -> str:
+        """'2,000 SKUs simulated · 24 with no stock today · 3 cannot be simulated (no unit cost)'."""
+        parts = [t("whatif.skus", count=f"{len(self.params):,}")]
+        empty = int((self.params["on_hand"] == 0).sum()) if "on_hand" in self.params else 0
+        if empty:
+            parts.append(t("whatif.skus_without_stock", count=f"{empty:,}"))
+        if len(self.excluded):
+            parts.append(t("whatif.excluded", count=f"{len(self.excluded):,}"))
+        parts.append(t("whatif.current_from_file") if self.current_value is None else t("whatif.current_from_lots"))
+        return " · ".join(parts)
 
 
 @st.cache_data(max_entries=16, ttl=CACHE_TTL, show_spinner=False)
@@ -411,7 +424,7 @@ def _simulation_inputs(source_key: str, _data: Dataset, is_sample: bool, default
     params["abc_class"] = params["abc_class"].fillna(params["sku"].map(figures.abc.set_index("sku")["abc"]))
     params["abc_class"] = params["abc_class"].fillna("C")
     key = f"{source_key}|{selection}|{default_lead_time}|{as_of_date}"
-    return SimulationInputs(params, planning.excluded, key, figures.tiv)
+    return SimulationInputs(params, planning.excluded, key, None if is_sample else figures.tiv)
 
 
 def simulation_inputs(default_lead_time: float) -> SimulationInputs | None:
