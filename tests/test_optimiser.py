@@ -236,6 +236,23 @@ def test_a_plan_worse_than_uniform_on_fresh_seeds_is_not_recommended():
     assert achieved["avg_inventory_value"] == uniform["avg_inventory_value"]
 
 
+def test_the_uniform_benchmark_does_not_depend_on_the_plan_it_is_compared_with():
+    """The one-level-for-all benchmark is verified on its own misses: a plan that falls far short on fresh seeds
+    (both SKUs at 0.5) is repaired, but must not drag the uniform level up with it (by class and by SKU once
+    showed 97.07 % and 97.40 % for the same target, and a saving 27 times larger)."""
+    params = two_skus()
+    weights = params["mean_daily_demand"].to_numpy(float)
+    sweep = Sweep(params, BASE, weights, None, 10_000)
+    sweep.add(list(COARSE_LEVELS))
+    groups = _groups(np.array(["C", "A"], dtype=object), "sku")
+
+    def uniform_after(plan: np.ndarray) -> float:
+        check = Verification(params, BASE, sweep, groups, Goal(fill=TARGET), weights, None, 10_000)
+        return check.run(plan, 0.8745)[2]["service_level"]
+
+    assert uniform_after(np.array([0.5, 0.5])) == uniform_after(np.array([0.8745, 0.8745]))
+
+
 def test_per_sku_levels_in_one_run_equal_each_sku_in_its_uniform_run():
     """The separability the sweep relies on: a mixed plan changes nothing for a SKU but its own level."""
     params = two_skus()

@@ -513,13 +513,16 @@ def _check_question(params: pd.DataFrame, target_fill: float | None, budget: flo
 
 @dataclass
 class Verification:
-    """The plan and the uniform level simulated on fresh seeds — the same for both, a paired comparison.
+    """The plan and the uniform level simulated on fresh seeds.
 
-    A plan short of the target (or over the budget) there is chosen again with the aim moved by the miss, and so
-    is the uniform level (bisection again), both on the tuning seeds; then both are checked on new seeds,
-    REPAIR_ROUNDS at most. The plan is kept only if it is at least as good as the uniform level on the last
-    seeds: no more stock at a fill rate as high (target mode), no less fill within the budget (budget mode).
-    Otherwise the uniform level is returned for every SKU, with the reason."""
+    The uniform level is verified on its own: short of the target (or over the budget) on a round's fresh seeds,
+    it is bisected again on the tuning seeds with the aim moved by its own miss, and checked on the next round's
+    seeds (REPAIR_ROUNDS at most). So the benchmark is the same whether the plan sets levels per class or per
+    SKU — it was once pulled up by the plan's own miss (97.07 % by class, 97.40 % by SKU, same target). The plan
+    is repaired the same way with its own miss. Both are then compared on the plan's last seeds (a paired
+    comparison); the plan is kept only if it is at least as good as the uniform level there: no more stock at a
+    fill rate as high (target mode), no less fill within the budget (budget mode). Otherwise the uniform level
+    is returned for every SKU, with the reason."""
 
     params: pd.DataFrame
     base: Scenario
@@ -530,37 +533,61 @@ class Verification:
     backend: Backend | None
     chunk_skus: int
     rounds: int = 0
+    _seen: dict = field(default_factory=dict)
 
-    def outcome(self, sku_levels: np.ndarray, seed: int) -> dict[str, float]:
-        table = simulate_plan(self.params, self.base, sku_levels, seed, self.backend, self.chunk_skus)
-        return _outcome(table, self.weights)
+    def outcome(self, sku_levels: np.ndarray, round_number: int) -> dict[str, float]:
+        key = (sku_levels.tobytes(), round_number)
+        if key not in self._seen:
+            seed = fresh_seed(self.base.seed, round_number)
+            table = simulate_plan(self.params, self.base, sku_levels, seed, self.backend, self.chunk_skus)
+            self._seen[key] = _outcome(table, self.weights)
+        return self._seen[key]
+
+    def miss(self, outcome: dict[str, float]) -> float:
+        """How far an outcome is from the goal: fill short of the target, or stock over the budget."""
+        if self.goal.budget is None:
+            return self.goal.fill - outcome["fill_rate"]
+        return outcome["avg_inventory_value"] - self.goal.budget
+
+    def moved(self, aim: Goal, miss: float) -> Goal:
+        if self.goal.budget is None:
+            top = self.sweep.uniform(self.sweep.levels[-1])[0]
+            return replace(aim, fill=min(aim.fill + miss, top))
+        return replace(aim, budget=aim.budget - miss)
+
+    def verified_uniform(self, level: float) -> float:
+        """The uniform level repaired on its own misses until it meets the goal on a round's fresh seeds."""
+        aim = self.goal
+        for round_number in range(1, REPAIR_ROUNDS + 1):
+            miss = self.miss(self.outcome(np.full(len(self.params), level), round_number))
+            if miss <= 0 or round_number == REPAIR_ROUNDS:
+                break
+            aim = self.moved(aim, miss)
+            try:
+                level = best_uniform(self.sweep, aim)
+            except ValueError:  # the moved aim left the range: keep the last check's level
+                break
+        return level
 
     def run(self, sku_levels: np.ndarray, uniform_level: float):
+        uniform_level = self.verified_uniform(uniform_level)
         aim, goal = self.goal, self.goal
         while True:
             self.rounds += 1
-            seed = fresh_seed(self.base.seed, self.rounds)
-            uniform_levels = np.full(len(self.params), uniform_level)
-            achieved = self.outcome(sku_levels, seed)
-            uniform = (achieved if np.array_equal(sku_levels, uniform_levels)
-                       else self.outcome(uniform_levels, seed))
-            if goal.budget is None:
-                miss = goal.fill - achieved["fill_rate"]
-                good = (achieved["avg_inventory_value"] <= uniform["avg_inventory_value"]
-                        and achieved["fill_rate"] >= min(goal.fill, uniform["fill_rate"]))
-            else:
-                miss = achieved["avg_inventory_value"] - goal.budget
-                good = achieved["fill_rate"] >= uniform["fill_rate"]
+            achieved = self.outcome(sku_levels, self.rounds)
+            miss = self.miss(achieved)
             if miss <= 0 or self.rounds >= REPAIR_ROUNDS:
                 break
-            top = self.sweep.uniform(self.sweep.levels[-1])[0]
-            aim = (replace(aim, fill=min(aim.fill + miss, top)) if goal.budget is None
-                   else replace(aim, budget=aim.budget - miss))
-            try:
-                uniform_level = best_uniform(self.sweep, aim)
-            except ValueError:  # the moved aim left the range: keep the last check's answer
-                break
+            aim = self.moved(aim, miss)
+            if aim.budget is not None and aim.budget < self.sweep.uniform(self.sweep.levels[0])[1]:
+                break  # the moved budget is below the lowest level's stock: keep the last check's answer
             sku_levels = self.groups.choose(self.sweep, aim)[0]
+        uniform = self.outcome(np.full(len(self.params), uniform_level), self.rounds)
+        if goal.budget is None:
+            good = (achieved["avg_inventory_value"] <= uniform["avg_inventory_value"]
+                    and achieved["fill_rate"] >= min(goal.fill, uniform["fill_rate"]))
+        else:
+            good = achieved["fill_rate"] >= uniform["fill_rate"]
         uniform = {"service_level": uniform_level, **uniform}
         if goal.budget is None and achieved["fill_rate"] < goal.fill and uniform["fill_rate"] < goal.fill:
             raise CodedError("fill_not_verified", f"target fill rate {goal.fill:.4f} is out of reach on fresh seeds: "
