@@ -36,6 +36,26 @@ def days_before(as_of: str, days: int) -> str:
 
 
 @pytest.fixture
+def data_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty data folder of the app's own (IDB_DATA_DIR), and the server's database handle forgotten, so saved
+    data of one test never shows in another."""
+    monkeypatch.setenv("IDB_DATA_DIR", str(tmp_path / "data"))
+    from ui import state
+    state.database.clear()
+    return tmp_path / "data"
+
+
+@pytest.fixture(scope="module")
+def sample():
+    """The bundled sample, read as the app reads it: lots and movements as one dataset."""
+    from core.intake.loading import load_lots, load_movements
+    from core.kpis.report import Dataset
+
+    lots, movements = load_lots(SAMPLE / "lots.csv.gz"), load_movements(SAMPLE / "movements.csv.gz")
+    return Dataset(lots.data, movements.data, lots.currency)
+
+
+@pytest.fixture
 def write_file(tmp_path: Path):
     def write(name: str, content: str | bytes, encoding: str = "utf-8") -> Path:
         path = tmp_path / name

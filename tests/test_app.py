@@ -7,27 +7,13 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from core.formatting import money
-from core.intake.loading import load_lots, load_movements
 from core.kpis.dashboard import Filters, build_dashboard, build_worklist
-from core.kpis.report import Dataset
 from core.storage import Store, edits_from_editor
-from tests.conftest import ROOT, SAMPLE
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.usefixtures("data_folder")
 
 PAGES = ["pages/overview.py", "pages/turnover.py", "pages/risk.py", "pages/data.py"]
-
-
-@pytest.fixture(autouse=True)
-def data_folder(tmp_path, monkeypatch):
-    monkeypatch.setenv("IDB_DATA_DIR", str(tmp_path / "data"))
-    from ui import state
-    state.database.clear()
-    return tmp_path / "data"
-
-
-@pytest.fixture(scope="module")
-def sample() -> Dataset:
-    lots, movements = load_lots(SAMPLE / "lots.csv.gz"), load_movements(SAMPLE / "movements.csv.gz")
-    return Dataset(lots.data, movements.data, lots.currency)
 
 
 def open_page(page: str, **session) -> AppTest:

@@ -12,28 +12,12 @@ import pytest
 import sqlalchemy as sa
 from streamlit.testing.v1 import AppTest
 
-from core.intake.loading import load_lots, load_movements
 from core.kpis.dashboard import build_worklist
-from core.kpis.report import Dataset
 from core.storage import InvalidEdit, Store, edits_from_editor
 from tests.conftest import ROOT, SAMPLE
 from ui.i18n import catalog, worklist_label_codes
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
-
-
-@pytest.fixture
-def data_folder(tmp_path, monkeypatch):
-    monkeypatch.setenv("IDB_DATA_DIR", str(tmp_path / "data"))
-    from ui import state
-    state.database.clear()
-    return tmp_path / "data"
-
-
-@pytest.fixture(scope="module")
-def sample() -> Dataset:
-    lots, movements = load_lots(SAMPLE / "lots.csv.gz"), load_movements(SAMPLE / "movements.csv.gz")
-    return Dataset(lots.data, movements.data, lots.currency)
 
 
 def open_page(page: str, lang: str) -> AppTest:
@@ -90,7 +74,6 @@ def test_the_worklist_shows_and_offers_only_the_words_of_the_language_chosen(lan
     theirs = {other[k] for k in other if k.startswith(("risk.action.", "risk.status."))}
     assert {words[f"risk.action.{a}"] for a in ("transfer", "scrap", "return")} <= offered
     assert not offered & (theirs - set(words.values())), "the other language's words are offered"
-
 
 
 def test_released_cash_above_planned_is_refused_unless_marked_exceeded_with_a_reason(tmp_path):

@@ -10,14 +10,9 @@ from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT, SAMPLE
 
+pytestmark = pytest.mark.usefixtures("data_folder")
+
 PAGES = ["pages/overview.py", "pages/turnover.py", "pages/risk.py", "pages/targets.py", "pages/data.py"]
-
-
-@pytest.fixture(autouse=True)
-def data_folder(tmp_path, monkeypatch):
-    monkeypatch.setenv("IDB_DATA_DIR", str(tmp_path / "data"))
-    from ui import state
-    state.database.clear()
 
 
 def source_with_unreadable_movements():

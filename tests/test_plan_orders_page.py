@@ -12,15 +12,10 @@ from streamlit.testing.v1 import AppTest
 from tests.conftest import ROOT
 from ui.i18n import catalog
 
+pytestmark = pytest.mark.usefixtures("data_folder")
+
 FAST = {"po_replications": 2, "lang": "en"}
 ZH = catalog("zh")
-
-
-@pytest.fixture(autouse=True)
-def data_folder(tmp_path, monkeypatch):
-    monkeypatch.setenv("IDB_DATA_DIR", str(tmp_path / "data"))
-    from ui import state
-    state.database.clear()
 
 
 def open_plan(**session) -> AppTest:

@@ -26,14 +26,6 @@ def open_page(page: str, upload: bytes | None = None) -> AppTest:
     return at
 
 
-@pytest.fixture
-def data_folder(tmp_path, monkeypatch):
-    monkeypatch.setenv("IDB_DATA_DIR", str(tmp_path / "data"))
-    from ui import state
-    state.database.clear()
-    return tmp_path / "data"
-
-
 def test_another_companys_upload_does_not_show_the_samples_plan(data_folder):
     Store(dataset=SAMPLE_DATASET).add_plan_step("样例：报废成品仓呆滞", planned_cash=14_220_000.0)
     sample = open_page("pages/targets.py")

@@ -9,14 +9,9 @@ from streamlit.testing.v1 import AppTest
 from core.sim.scenarios import from_query
 from tests.conftest import ROOT
 
+pytestmark = pytest.mark.usefixtures("data_folder")
+
 FAST = {"wi_replications": 4, "wi_horizon": 180}
-
-
-@pytest.fixture(autouse=True)
-def data_folder(tmp_path, monkeypatch):
-    monkeypatch.setenv("IDB_DATA_DIR", str(tmp_path / "data"))
-    from ui import state
-    state.database.clear()
 
 
 def what_if(query: dict[str, str] | None = None, **session) -> AppTest:
