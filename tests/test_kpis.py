@@ -233,6 +233,18 @@ def test_cogs_falls_back_to_qty_out_times_unit_cost_from_the_lots():
     assert result["ito"] == pytest.approx(10.0)
 
 
+def test_cogs_is_summed_in_exact_cents_whatever_the_order_of_the_rows():
+    # 0.1 + 0.2 + 0.3 in floats is 0.6000000000000001, and 0.3 + 0.2 + 0.1 is 0.6: in cents both are 60 → 0.60
+    lots, movements = _turnover_case(100.0, 100.0, [0.1, 0.2, 0.3])
+    reversed_rows = movements.assign(cogs=[0.3, 0.2, 0.1])
+    for rows in (movements, reversed_rows):
+        assert kpis.turnover(lots, rows, Period.ending(AS_OF, 365), KpiSettings())["cogs"] == 0.6
+    # without a cogs column: three issues of one unit at 1.00 ÷ 10 = 0.10 each → 30 cents (floats: 0.30000000000000004)
+    lots = lots_frame([{"sku": "A", "value": 1.0, "qty": 10.0}], snapshot="2025-12-31")
+    issues = movements.drop(columns="cogs")
+    assert kpis.turnover(lots, issues, Period.ending(AS_OF, 365), KpiSettings())["cogs"] == 0.3
+
+
 def test_movements_of_skus_without_a_cost_are_counted_as_uncosted():
     lots, _ = _turnover_case(100.0, 100.0, [])
     movements = pd.DataFrame({"date": pd.to_datetime(["2025-03-01"]).astype("datetime64[s]"), "sku": ["ZZ"],

@@ -377,7 +377,8 @@ def _finish(raw: RawTable, frame: pd.DataFrame, mapping: dict[str, str], checks:
         rejected = pd.concat([rejected, malformed], ignore_index=True).sort_values("row", ignore_index=True)
     matched = set(mapping.values())
     return LoadResult(
-        name=raw.name, data=frame[~checks.bad].reset_index(drop=True), problems=problems,
+        name=raw.name, data=(frame[~checks.bad] if checks.bad.any() else frame).reset_index(drop=True),
+        problems=problems,
         rejected=rejected.reset_index(drop=True), mapping=mapping,
         unmatched=[h for h in raw.headers if h not in matched], encoding=raw.encoding,
         conventions=raw.conventions,

@@ -486,12 +486,19 @@ class Period:
 
 
 def cost_of_goods_sold(movements: pd.DataFrame, costs: pd.Series) -> tuple[float, int]:
-    """(COGS, rows that could not be costed): Σ cogs where given, else Σ qty_out × the SKU's unit cost."""
+    """(COGS, rows that could not be costed): Σ cogs where given, else Σ qty_out × the SKU's unit cost — each
+    row's cost booked to the cent and the cents summed as integers, so the total is the same in any order."""
     fallback = movements["qty_out"].fillna(0).astype(float) * movements["sku"].map(costs).astype(float)
     if "cogs" in movements:
-        fallback = movements["cogs"].fillna(fallback)
+        fallback = movements["cogs"].astype(float).fillna(fallback)
     uncosted = int((fallback.isna() & (movements["qty_out"].fillna(0) > 0)).sum())
-    return float(fallback.sum()), uncosted
+    return money(int(row_cents(fallback.to_numpy(dtype=float)).sum())), uncosted
+
+
+def row_cents(amounts: np.ndarray) -> np.ndarray:
+    """Amounts in integer cents, each rounded to the nearest cent as the lots' values are (`core.kpis.frame`);
+    missing amounts count 0."""
+    return np.round(np.nan_to_num(amounts, nan=0.0) * 100).astype(np.int64)
 
 
 def average_inventory(lots: Frame, period: Period) -> float | None:
