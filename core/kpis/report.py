@@ -67,6 +67,8 @@ def build_report(data: Dataset, as_of: pd.Timestamp | str | None = None,
     lots, snapshot, stock = _report_frames(data, as_of)
     abc = kpis.abc_table(stock)
     aged = kpis.has_ages(stock)
+    if aged:
+        stock = kpis.with_lot_states(stock, snapshot, settings)
     turnover = kpis.turnover(lots, data.movements, Period.ending(snapshot, settings.period_days), settings)
     if notes is not None:
         notes.extend(data_notes(stock, snapshot, turnover, settings))
