@@ -1,10 +1,9 @@
 """What a filter change costs on 1,000,000 lot rows: the dashboard figures recomputed for a new selection.
 
 Run: `python benchmarks/dashboard_bench.py [--rows N]`, on both files of `kpi_bench` in turn. Prints the seconds
-of loading the file and of turning
-the loaded lots into the KPI engine's Polars frame (both once per upload, cached by the app), then per
-selection the seconds of the dashboard figures (a filter change pays only these) and of the risk worklist
-(built when the Risk page asks), wall and CPU.
+of loading the file and of turning the loaded lots into the KPI engine's Polars frame (both once per upload,
+cached by the app), then per selection the seconds of the dashboard figures (a filter change pays only these)
+and of the risk worklist (built when the Risk page asks), wall and CPU.
 """
 
 from __future__ import annotations
