@@ -217,16 +217,16 @@ def age_expr(frame: pl.DataFrame, as_of: pd.Timestamp) -> pl.Expr:
 
 def idle_expr(frame: pl.DataFrame, as_of: pd.Timestamp) -> pl.Expr:
     """Days since the lot last moved, falling back to its age when no movement date is known."""
-    if _state(frame, "idle", as_of) in frame.columns:
-        return pl.col(_state(frame, "idle", as_of))
+    if _state("idle", as_of) in frame.columns:
+        return pl.col(_state("idle", as_of))
     age = age_expr(frame, as_of)
     return _days_since("last_move_date", as_of).fill_null(age) if "last_move_date" in frame.columns else age
 
 
 def bucket_expr(frame: pl.DataFrame, as_of: pd.Timestamp) -> pl.Expr:
     """Each lot's inclusive age bucket, `unknown` where it has no age or a receipt after as-of."""
-    if _state(frame, "bucket", as_of) in frame.columns:
-        return pl.col(_state(frame, "bucket", as_of))
+    if _state("bucket", as_of) in frame.columns:
+        return pl.col(_state("bucket", as_of))
     age = age_expr(frame, as_of)
     bucket = pl.when(age.is_null() | (age < 0)).then(pl.lit(UNKNOWN_AGE))
     for name, upper in zip(AGING_BUCKETS, AGING_UPPER_DAYS, strict=False):
@@ -236,13 +236,13 @@ def bucket_expr(frame: pl.DataFrame, as_of: pd.Timestamp) -> pl.Expr:
 
 def slob_expr(frame: pl.DataFrame, as_of: pd.Timestamp, settings: KpiSettings) -> pl.Expr:
     """True for lots idle longer than their stock type's threshold."""
-    if _state(frame, "slob", as_of, settings) in frame.columns:
-        return pl.col(_state(frame, "slob", as_of, settings))
+    if _state("slob", as_of, settings) in frame.columns:
+        return pl.col(_state("slob", as_of, settings))
     threshold = settings.slob_threshold_expr() if "stock_type" in frame.columns else pl.lit(settings.slob_default_days)
     return (idle_expr(frame, as_of) > threshold).fill_null(False)
 
 
-def _state(frame: pl.DataFrame, kind: str, as_of: pd.Timestamp, settings: KpiSettings | None = None) -> str:
+def _state(kind: str, as_of: pd.Timestamp, settings: KpiSettings | None = None) -> str:
     """The name of a lot state column `with_lot_states` adds: it names the as-of day and the SLOB thresholds, so
     that a state worked out for another date or other settings is never read."""
     name = f"_{kind}@{day(as_of)}"
@@ -253,14 +253,14 @@ def with_lot_states(stock: Frame, as_of: pd.Timestamp, settings: KpiSettings) ->
     """The stock with each lot's idle days, age bucket and SLOB flag as columns, worked out once for the figures
     that read them (aging, SLOB, dead stock) instead of once per figure."""
     frame = kpi_frame(stock)
-    return frame.with_columns(idle_expr(frame, as_of).alias(_state(frame, "idle", as_of)),
-                              bucket_expr(frame, as_of).alias(_state(frame, "bucket", as_of)),
-                              band_expr(idle_expr(frame, as_of)).alias(_state(frame, "band", as_of)),
-                              slob_expr(frame, as_of, settings).alias(_state(frame, "slob", as_of, settings)))
+    return frame.with_columns(idle_expr(frame, as_of).alias(_state("idle", as_of)),
+                              bucket_expr(frame, as_of).alias(_state("bucket", as_of)),
+                              band_expr(idle_expr(frame, as_of)).alias(_state("band", as_of)),
+                              slob_expr(frame, as_of, settings).alias(_state("slob", as_of, settings)))
 
 
 def _band_of(frame: pl.DataFrame, as_of: pd.Timestamp) -> pl.Expr:
-    band = _state(frame, "band", as_of)
+    band = _state("band", as_of)
     return pl.col(band) if band in frame.columns else band_expr(idle_expr(frame, as_of))
 
 
