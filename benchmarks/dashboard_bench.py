@@ -1,9 +1,9 @@
 """What a filter change costs on 1,000,000 lot rows: the dashboard figures recomputed for a new selection.
 
-Run: `python benchmarks/dashboard_bench.py [--rows N]`. Prints the seconds of loading the file and of turning
-the loaded lots into the KPI engine's Polars frame (both once per upload, cached by the app), then per
-selection the seconds of the dashboard figures (a filter change pays only these) and of the risk worklist
-(built when the Risk page asks), wall and CPU.
+Run: `python benchmarks/dashboard_bench.py [--rows N]`, on both files of `kpi_bench` in turn. Prints the seconds
+of loading the file and of turning the loaded lots into the KPI engine's Polars frame (both once per upload,
+cached by the app), then per selection the seconds of the dashboard figures (a filter change pays only these)
+and of the risk worklist (built when the Risk page asks), wall and CPU.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script from anywhere
 
-from benchmarks.kpi_bench import rows_argument, temporary_lots
+from benchmarks.kpi_bench import SHAPES, rows_argument, temporary_lots
 from core.intake.loading import load_lots
 from core.kpis.dashboard import Filters, build_dashboard, build_worklist, filter_options
 from core.kpis.frame import shared_frame
@@ -31,7 +31,13 @@ def timed(work: Callable[[], object]) -> tuple[float, float]:
 
 def main() -> None:
     rows = rows_argument(__doc__)
-    with temporary_lots(rows) as path:
+    for label, shape in SHAPES.items():
+        print(label)
+        measure(rows, shape)
+
+
+def measure(rows: int, shape: dict) -> None:
+    with temporary_lots(rows, **shape) as path:
         start = time.perf_counter()
         loaded = load_lots(path)
         load_seconds = time.perf_counter() - start

@@ -1,9 +1,10 @@
-"""A history past one machine's memory: the report over N month-end snapshots of R lots each (default 60 ×
-1,000,000 = 60,000,000 rows), kept as snapshot files (`core.kpis.history`) and read by Polars' streaming engine.
+"""A history past one machine's memory: `python -m core.cli report --history FOLDER` over N month-end snapshots
+of R lots each (default 60 × 1,000,000 = 60,000,000 rows), kept as snapshot files (`core.kpis.history`) and read
+by Polars' streaming engine.
 
 Run: `nice -n 10 flock /tmp/bench.lock python benchmarks/history_bench.py [--months 60] [--rows 1000000]`.
 The snapshots are generated straight into the kept layout in a temporary folder (removed afterwards), then
-`history_report` runs in a fresh process; prints its wall and CPU seconds and peak memory. Checking each month's
+the command runs in a fresh process; prints its wall and CPU seconds and peak memory. Checking each month's
 file through the loader happens once per month, when it is kept, and is not part of this time (see kpi_bench).
 """
 
@@ -71,13 +72,11 @@ def main() -> None:
                         "--keep-in", str(history)], check=True)
         made = time.perf_counter() - start
         size = sum(p.stat().st_size for p in history.iterdir()) / 2**20
-        code = (f"from pathlib import Path; from core.kpis.history import history_report; "
-                f"from core.cli.base import dump_json; dump_json(history_report(Path({str(history)!r})))")
         own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        seconds, peak_mb, cpu = run_measured([sys.executable, "-c", code])
+        seconds, peak_mb, cpu = run_measured([sys.executable, "-m", "core.cli", "report", "--history", str(history)])
     print(f"{args.months} snapshots × {args.rows:,} lots = {args.months * args.rows:,} rows, "
           f"{size:,.0f} MB of snapshot files (generated and kept in {made:.0f} s)")
-    print(f"history report, fresh process: {seconds:.2f} s (CPU {cpu:.2f} s), peak memory {peak_mb:,.0f} MB "
+    print(f"report --history, fresh process: {seconds:.2f} s (CPU {cpu:.2f} s), peak memory {peak_mb:,.0f} MB "
           f"(at least this benchmark's own {own:.0f} MB)")
     print(f"rows in memory at once: one snapshot ({args.rows:,}); {pl.thread_pool_size()} Polars threads")
 

@@ -125,3 +125,72 @@ def test_sample_data_report_is_consistent(capsys):
     assert sum(r["sku_count"] for r in report["abc"].values()) == report["sku_count"]
     assert 0 < report["slob"]["share"] < 1 and report["ito"] > 0
     assert err == ""
+
+
+JANUARY = ("snapshot_date,sku,warehouse,qty,unit,unit_cost\n"
+           "2025-01-31,A,成品仓,10,pcs,2.00\n"
+           "2025-01-31,B,原材料仓,5,pcs,3.10\n")
+FEBRUARY = ("snapshot_date,sku,warehouse,qty,unit,unit_cost\n"
+            "2025-02-28,A,成品仓,4,pcs,2.00\n"
+            "2025-02-28,C,成品仓,1,pcs,0.10\n")
+
+
+def test_report_history_keeps_each_month_and_reports_over_all_kept(write_file, tmp_path, capsys):
+    history = str(tmp_path / "history")
+    code, out, err = run(["report", str(write_file("jan.csv", JANUARY)), "--history", history], capsys)
+    assert code == 0, err
+    january = json.loads(out)
+    assert list(january) == TOP_KEYS
+    assert january["tiv"] == 35.5  # 10 × 2.00 + 5 × 3.10
+    assert january["trend"] == [{"period": "2025-01", "tiv": 35.5}]
+    code, out, err = run(["report", str(write_file("feb.csv", FEBRUARY)), "--history", history], capsys)
+    february = json.loads(out)
+    assert code == 0, err
+    assert february["as_of"] == "2025-02-28" and february["tiv"] == 8.1  # 4 × 2.00 + 1 × 0.10
+    assert february["trend"] == [{"period": "2025-01", "tiv": 35.5}, {"period": "2025-02", "tiv": 8.1}]
+    assert [(r["sku"], r["value"]) for r in february["ranking_sku"]] == [("A", 8.0), ("C", 0.1)]
+    assert february["ranking_sku"][0]["share"] == pytest.approx(8.0 / 8.1)
+    # the kept history alone gives the same report; an earlier as-of date reads January's snapshot
+    code, out, _ = run(["report", "--history", history], capsys)
+    assert code == 0 and json.loads(out) == february
+    code, out, _ = run(["report", "--history", history, "--as-of", "2025-02-15"], capsys)
+    earlier = json.loads(out)
+    assert (earlier["as_of"], earlier["tiv"], earlier["sku_count"]) == ("2025-01-31", 35.5, 2)
+    assert earlier["trend"] == [{"period": "2025-01", "tiv": 35.5}]
+
+
+def test_report_history_replaces_a_month_kept_again_and_refuses_another_currency(write_file, tmp_path, capsys):
+    history = str(tmp_path / "history")
+    run(["report", str(write_file("jan.csv", JANUARY)), "--history", history], capsys)
+    run(["report", str(write_file("feb.csv", FEBRUARY)), "--history", history], capsys)
+    corrected = FEBRUARY.replace("4,pcs,2.00", "4,pcs,2.50")
+    code, out, _ = run(["report", str(write_file("feb2.csv", corrected)), "--history", history], capsys)
+    assert code == 0
+    assert json.loads(out)["trend"] == [{"period": "2025-01", "tiv": 35.5}, {"period": "2025-02", "tiv": 10.1}]
+    euros = "snapshot_date,sku,qty,unit_cost,currency\n2025-03-31,A,1,1.00,EUR\n"
+    code, out, err = run(["report", str(write_file("mar.csv", euros)), "--history", history], capsys)
+    assert code == 2 and out == ""
+    assert "CNY" in err and "EUR" in err and "Traceback" not in err
+    code, out, err = run(["report", "--history", history], capsys)
+    assert json.loads(out)["as_of"] == "2025-02-28"  # the refused month was not kept
+
+
+def test_report_history_refusals_exit_2_with_one_message(write_file, tmp_path, capsys):
+    code, _, err = run(["report", "--history", str(tmp_path / "empty")], capsys)
+    assert code == 2 and "no kept snapshots" in err
+    code, _, err = run(["report"], capsys)
+    assert code == 2 and "--history" in err
+    moves = write_file("moves.csv", MOVES)
+    code, _, err = run(["report", str(write_file("jan.csv", JANUARY)), "--history", str(tmp_path / "h"),
+                        "--movements", str(moves)], capsys)
+    assert code == 2 and "--movements" in err
+
+
+def test_report_history_of_the_sample_is_the_sample_report_byte_for_byte(tmp_path, capsys):
+    lots = str(SAMPLE / "lots.csv.gz")
+    code, plain, _ = run(["report", lots], capsys)
+    assert code == 0
+    code, kept, _ = run(["report", lots, "--history", str(tmp_path / "history")], capsys)
+    assert code == 0 and kept == plain  # 13 month-end snapshots kept as files, the trend streamed from them
+    code, again, _ = run(["report", "--history", str(tmp_path / "history")], capsys)
+    assert code == 0 and again == plain

@@ -233,6 +233,18 @@ def test_cogs_falls_back_to_qty_out_times_unit_cost_from_the_lots():
     assert result["ito"] == pytest.approx(10.0)
 
 
+def test_cogs_is_summed_in_exact_cents_whatever_the_order_of_the_rows():
+    # 0.1 + 0.2 + 0.3 in floats is 0.6000000000000001, and 0.3 + 0.2 + 0.1 is 0.6: in cents both are 60 → 0.60
+    lots, movements = _turnover_case(100.0, 100.0, [0.1, 0.2, 0.3])
+    reversed_rows = movements.assign(cogs=[0.3, 0.2, 0.1])
+    for rows in (movements, reversed_rows):
+        assert kpis.turnover(lots, rows, Period.ending(AS_OF, 365), KpiSettings())["cogs"] == 0.6
+    # without a cogs column: three issues of one unit at 1.00 ÷ 10 = 0.10 each → 30 cents (floats: 0.30000000000000004)
+    lots = lots_frame([{"sku": "A", "value": 1.0, "qty": 10.0}], snapshot="2025-12-31")
+    issues = movements.drop(columns="cogs")
+    assert kpis.turnover(lots, issues, Period.ending(AS_OF, 365), KpiSettings())["cogs"] == 0.3
+
+
 def test_movements_of_skus_without_a_cost_are_counted_as_uncosted():
     lots, _ = _turnover_case(100.0, 100.0, [])
     movements = pd.DataFrame({"date": pd.to_datetime(["2025-03-01"]).astype("datetime64[s]"), "sku": ["ZZ"],
@@ -490,3 +502,25 @@ def test_filter_changes_and_the_worklist_use_the_loaded_lots_converted_once(monk
     assert build_worklist(data, filters=Filters(bu=("BU2",))).empty
     assert build_worklist(data)["sku"].tolist() == ["A"]
     assert conversions == [2]
+
+
+def test_lot_states_worked_out_once_give_the_figures_of_each_date_and_setting_they_were_made_for():
+    # idle days at 2025-12-31: A 400 (dead, > 365), B 200 (181–365), C 40 (raw material: SLOB past 30 days), D 5
+    stock = lots_frame([
+        {"sku": "A", "value": 100.0, "last_move_date": days_before("2025-12-31", 400), "receipt_date": "2024-01-01"},
+        {"sku": "B", "value": 50.0, "last_move_date": days_before("2025-12-31", 200), "receipt_date": "2025-01-01"},
+        {"sku": "C", "value": 20.0, "last_move_date": days_before("2025-12-31", 40), "receipt_date": "2025-11-01",
+         "stock_type": "raw_material"},
+        {"sku": "D", "value": 5.0, "last_move_date": days_before("2025-12-31", 5), "receipt_date": "2025-12-26"},
+    ])
+    settings = KpiSettings()
+    with_states = kpis.with_lot_states(stock, AS_OF, settings)
+    assert kpis.slob_summary(with_states, AS_OF, settings)["value"] == 170.0  # A, B (> 180 days) and C (> 30)
+    assert kpis.dead_stock(with_states, AS_OF)["over_365"]["value"] == 100.0
+    assert kpis.dead_stock(with_states, AS_OF)["d181_365"]["value"] == 50.0
+    assert kpis.aging_table(with_states, AS_OF)["value"].to_list() == kpis.aging_table(stock, AS_OF)["value"].to_list()
+    # a state made for 2025-12-31 and the default thresholds is not read for another date or other thresholds
+    earlier, strict = pd.Timestamp("2025-07-01"), KpiSettings(slob_days={"raw_material": 10})
+    assert kpis.dead_stock(with_states, earlier) == kpis.dead_stock(stock, earlier)
+    assert kpis.slob_summary(with_states, AS_OF, strict) == kpis.slob_summary(stock, AS_OF, strict)
+    assert kpis.aging_table(with_states, earlier).equals(kpis.aging_table(stock, earlier))

@@ -68,11 +68,14 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, parser_class=OneLineParser)
     report = commands.add_parser("report", help="KPIs of a stock file (SPEC §3)",
                                  parents=[_options(_mapping, _stock_inputs, _format)])
-    report.add_argument("lots", help="stock lots file (CSV or XLSX)")
+    report.add_argument("lots", nargs="?", help="stock lots file (CSV or XLSX); optional with --history")
     report.add_argument("--movements", help="movements file for COGS, ITO and DIO")
     report.add_argument("--as-of", type=date_arg, help="report date, YYYY-MM-DD (default: the latest snapshot)")
     report.add_argument("--day-basis", type=int, choices=(365, 360), default=365, help="days in a year for ITO/DIO")
     report.add_argument("--rejects", help="write the rows set aside to this CSV file")
+    report.add_argument("--history", metavar="FOLDER",
+                        help="keep LOTS' snapshots in this folder (replacing kept ones of the same date) and report "
+                             "over every snapshot kept there: the trend from all, the rest at the as-of snapshot")
 
     simulate = commands.add_parser("simulate", help="replenishment simulation (SPEC §4)",
                                    parents=[_options(_policy, _service_level, _runs, _mapping, _stock_inputs, _format)])

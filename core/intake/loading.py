@@ -32,7 +32,7 @@ import pyarrow.compute as pc
 from core.errors import Said
 from core.intake.conventions import ConventionChoice, Conventions
 from core.intake.guards import plausibility
-from core.intake.parsing import map_distinct, parse_dates, parse_numbers, parse_text
+from core.intake.parsing import parse_dates, parse_numbers, parse_text
 from core.intake.problems import ERROR, NOTE, WARNING, empty_problems, fail, problems_frame
 from core.intake.profiles import ErpProfile, profiles, recognise
 from core.intake.reading import RawTable, Source, read_table
@@ -377,7 +377,8 @@ def _finish(raw: RawTable, frame: pd.DataFrame, mapping: dict[str, str], checks:
         rejected = pd.concat([rejected, malformed], ignore_index=True).sort_values("row", ignore_index=True)
     matched = set(mapping.values())
     return LoadResult(
-        name=raw.name, data=frame[~checks.bad].reset_index(drop=True), problems=problems,
+        name=raw.name, data=(frame[~checks.bad] if checks.bad.any() else frame).reset_index(drop=True),
+        problems=problems,
         rejected=rejected.reset_index(drop=True), mapping=mapping,
         unmatched=[h for h in raw.headers if h not in matched], encoding=raw.encoding,
         conventions=raw.conventions,
@@ -388,8 +389,9 @@ def _label_mask(cells: pd.Series, prefix: bool) -> np.ndarray:
     """Cells that label a totals row: the distinct values are matched in Arrow, and only when one matches are
     the rows looked up (the usual file has none, so a million rows cost one hash pass)."""
     if cells.dtype == object:
-        cells = cells.map(lambda v: v if isinstance(v, str) else None)
-    texts = pa.array(cells, type=pa.string(), from_pandas=True)
+        texts = pa.array(cells.map(lambda v: v if isinstance(v, str) else None), type=pa.string(), from_pandas=True)
+    else:  # text the reader left in Arrow memory: used as it is, not copied
+        texts = pa.array(cells.array, from_pandas=True)
     distinct = pc.unique(texts)
     hits = pc.filter(distinct, pc.fill_null(pc.match_substring_regex(
         distinct, TOTALS_PREFIX if prefix else TOTALS_LABEL, ignore_case=True), False))
@@ -526,12 +528,21 @@ def _stock_type_of(given: object, warehouse: object) -> str:
 
 
 def _stock_types(frame: pd.DataFrame) -> pd.Series:
-    """Worked out once per distinct warehouse (or stock type and warehouse pair), not once per row."""
-    warehouses = frame["warehouse"].fillna("")
+    """Worked out once per distinct warehouse (or stock type and warehouse pair), not once per row, and spread
+    over the rows as Arrow text (a million Python strings would cost more than the lookups)."""
+    warehouse_codes, warehouses = pd.factorize(frame["warehouse"].fillna(""))
     if "stock_type" not in frame:
-        return map_distinct(warehouses, lambda names: names.map(lambda w: _stock_type_of("", w))).astype(str)
-    pairs = pd.Series(list(zip(frame["stock_type"].fillna(""), warehouses, strict=True)), index=frame.index)
-    return map_distinct(pairs, lambda distinct: distinct.map(lambda pair: _stock_type_of(*pair))).astype(str)
+        return _spread_text(warehouse_codes, [_stock_type_of("", w) for w in warehouses], frame.index)
+    given_codes, given = pd.factorize(frame["stock_type"].fillna(""))
+    codes, pairs = pd.factorize(given_codes.astype(np.int64) * len(warehouses) + warehouse_codes)
+    types = [_stock_type_of(given[pair // len(warehouses)], warehouses[pair % len(warehouses)]) for pair in pairs]
+    return _spread_text(codes, types, frame.index)
+
+
+def _spread_text(codes: np.ndarray, texts: list[str], index: pd.Index) -> pd.Series:
+    """`texts[code]` for each row's code, as pandas' Arrow-backed text."""
+    taken = pa.DictionaryArray.from_arrays(pa.array(codes.astype(np.int32)), pa.array(texts, pa.large_string()))
+    return pd.Series(taken.cast(pa.large_string()), index=index, dtype=pd.StringDtype("pyarrow", na_value=np.nan))
 
 
 def _sign_in(text: str) -> str | None:

@@ -148,12 +148,24 @@ def parse_dates(values: pd.Series, day_first: bool = False) -> tuple[pd.Series, 
     returns (datetime64 values, invalid mask)."""
     if ptypes.is_datetime64_any_dtype(values):
         parsed = values.dt.tz_localize(None) if getattr(values.dt, "tz", None) else values
-        return parsed.dt.normalize().astype(DATE_DTYPE), np.zeros(len(values), dtype=bool)
+        if not _at_midnight(parsed):
+            parsed = parsed.dt.normalize()
+        return parsed.astype(DATE_DTYPE), np.zeros(len(values), dtype=bool)
     if ptypes.is_numeric_dtype(values) and not ptypes.is_bool_dtype(values):
         parsed = _dates_from_numbers(values)
     else:
         parsed = map_distinct(values, lambda distinct: _dates_from_objects(distinct, day_first)).astype(DATE_DTYPE)
     return parsed, _invalid(parsed, values)
+
+
+def _at_midnight(moments: pd.Series) -> bool:
+    """Every moment is a whole day already (dates read as dates): normalising them would only copy them."""
+    ticks = moments.to_numpy()
+    if ticks.dtype.kind != "M":
+        return False
+    per_day = np.timedelta64(1, "D") // np.timedelta64(1, np.datetime_data(ticks.dtype)[0])
+    known = ticks[~np.isnat(ticks)].view("int64")
+    return bool(np.all(known % per_day == 0))
 
 
 def parse_text(values: pd.Series) -> pd.Series:

@@ -411,7 +411,9 @@ def _read_csv(text: str | None, data: bytes, encoding: str, name: str, matcher: 
     text_headers = [h for h in headers if h not in matcher.typed_headers(headers)]
     table, malformed_count = _arrow_csv(utf8, delimiter, headers, text_headers, skip, conventions.decimal)
     frame = table.to_pandas(types_mapper=_arrow_backed_strings, date_as_object=False, split_blocks=True)
-    frame = frame[~_all_null(table)]
+    blank = _all_null(table)
+    if blank.any():  # a boolean selection copies every column even when it keeps every row
+        frame = frame[~blank]
     if malformed_count or _physical_lines(utf8) != skip + table.num_rows:
         rows, malformed = _line_numbers(text if text is not None else data.decode("utf-8"), delimiter, skip,
                                         len(headers))

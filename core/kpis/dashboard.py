@@ -124,6 +124,7 @@ def build_dashboard(data: Dataset, as_of: pd.Timestamp | None = None, settings: 
                     filters: Filters | None = None) -> DashboardNumbers:
     settings = settings or KpiSettings()
     movements, lots, snapshot, stock = _filtered_stock(data, as_of, filters)
+    stock = kpis.with_lot_states(stock, snapshot, settings)
     previous = _previous_month_end(lots, snapshot)
     aged = kpis.has_ages(stock)
     period = Period.ending(snapshot, settings.period_days).covered_by(movements)

@@ -50,7 +50,7 @@ class KpiSettings:
 
     def slob_threshold_expr(self) -> pl.Expr:
         """Idle days allowed per row, looked up once per distinct stock type (not once per row)."""
-        return (pl.col("stock_type").cast(pl.String)
+        return (pl.col("stock_type")
                 .replace_strict(self.slob_days, default=self.slob_default_days, return_dtype=pl.Int64)
                 .fill_null(self.slob_default_days))
 
@@ -217,12 +217,16 @@ def age_expr(frame: pl.DataFrame, as_of: pd.Timestamp) -> pl.Expr:
 
 def idle_expr(frame: pl.DataFrame, as_of: pd.Timestamp) -> pl.Expr:
     """Days since the lot last moved, falling back to its age when no movement date is known."""
+    if _state("idle", as_of) in frame.columns:
+        return pl.col(_state("idle", as_of))
     age = age_expr(frame, as_of)
     return _days_since("last_move_date", as_of).fill_null(age) if "last_move_date" in frame.columns else age
 
 
 def bucket_expr(frame: pl.DataFrame, as_of: pd.Timestamp) -> pl.Expr:
     """Each lot's inclusive age bucket, `unknown` where it has no age or a receipt after as-of."""
+    if _state("bucket", as_of) in frame.columns:
+        return pl.col(_state("bucket", as_of))
     age = age_expr(frame, as_of)
     bucket = pl.when(age.is_null() | (age < 0)).then(pl.lit(UNKNOWN_AGE))
     for name, upper in zip(AGING_BUCKETS, AGING_UPPER_DAYS, strict=False):
@@ -232,8 +236,32 @@ def bucket_expr(frame: pl.DataFrame, as_of: pd.Timestamp) -> pl.Expr:
 
 def slob_expr(frame: pl.DataFrame, as_of: pd.Timestamp, settings: KpiSettings) -> pl.Expr:
     """True for lots idle longer than their stock type's threshold."""
+    if _state("slob", as_of, settings) in frame.columns:
+        return pl.col(_state("slob", as_of, settings))
     threshold = settings.slob_threshold_expr() if "stock_type" in frame.columns else pl.lit(settings.slob_default_days)
     return (idle_expr(frame, as_of) > threshold).fill_null(False)
+
+
+def _state(kind: str, as_of: pd.Timestamp, settings: KpiSettings | None = None) -> str:
+    """The name of a lot state column `with_lot_states` adds: it names the as-of day and the SLOB thresholds, so
+    that a state worked out for another date or other settings is never read."""
+    name = f"_{kind}@{day(as_of)}"
+    return name if settings is None else f"{name}@{sorted(settings.slob_days.items())}@{settings.slob_default_days}"
+
+
+def with_lot_states(stock: Frame, as_of: pd.Timestamp, settings: KpiSettings) -> pl.DataFrame:
+    """The stock with each lot's idle days, age bucket and SLOB flag as columns, worked out once for the figures
+    that read them (aging, SLOB, dead stock) instead of once per figure."""
+    frame = kpi_frame(stock)
+    return frame.with_columns(idle_expr(frame, as_of).alias(_state("idle", as_of)),
+                              bucket_expr(frame, as_of).alias(_state("bucket", as_of)),
+                              band_expr(idle_expr(frame, as_of)).alias(_state("band", as_of)),
+                              slob_expr(frame, as_of, settings).alias(_state("slob", as_of, settings)))
+
+
+def _band_of(frame: pl.DataFrame, as_of: pd.Timestamp) -> pl.Expr:
+    band = _state("band", as_of)
+    return pl.col(band) if band in frame.columns else band_expr(idle_expr(frame, as_of))
 
 
 def band_expr(idle: pl.Expr) -> pl.Expr:
@@ -371,7 +399,7 @@ def dead_stock_band(stock: Frame, as_of: pd.Timestamp, idle: pd.Series | None = 
 
 def dead_stock(stock: Frame, as_of: pd.Timestamp) -> dict:
     frame = kpi_frame(stock)
-    grouped = (frame.group_by(band_expr(idle_expr(frame, as_of)).alias("band"))
+    grouped = (frame.group_by(_band_of(frame, as_of).alias("band"))
                .agg(pl.col(CENTS).sum(), exact_qty_sum(frame), pl.col("sku").n_unique().alias("sku_count")))
     found = {band: (cents, qty, count) for band, cents, qty, count in
              finished(grouped).select("band", CENTS, "qty", "sku_count").iter_rows()}
@@ -486,12 +514,19 @@ class Period:
 
 
 def cost_of_goods_sold(movements: pd.DataFrame, costs: pd.Series) -> tuple[float, int]:
-    """(COGS, rows that could not be costed): Σ cogs where given, else Σ qty_out × the SKU's unit cost."""
+    """(COGS, rows that could not be costed): Σ cogs where given, else Σ qty_out × the SKU's unit cost — each
+    row's cost booked to the cent and the cents summed as integers, so the total is the same in any order."""
     fallback = movements["qty_out"].fillna(0).astype(float) * movements["sku"].map(costs).astype(float)
     if "cogs" in movements:
-        fallback = movements["cogs"].fillna(fallback)
+        fallback = movements["cogs"].astype(float).fillna(fallback)
     uncosted = int((fallback.isna() & (movements["qty_out"].fillna(0) > 0)).sum())
-    return float(fallback.sum()), uncosted
+    return money(int(row_cents(fallback.to_numpy(dtype=float)).sum())), uncosted
+
+
+def row_cents(amounts: np.ndarray) -> np.ndarray:
+    """Amounts in integer cents, each rounded to the nearest cent as the lots' values are (`core.kpis.frame`);
+    missing amounts count 0."""
+    return np.round(np.nan_to_num(amounts, nan=0.0) * 100).astype(np.int64)
 
 
 def average_inventory(lots: Frame, period: Period) -> float | None:

@@ -13,6 +13,9 @@ from core.kpis.frame import kpi_frame
 from core.kpis.measures import KpiSettings, Period
 
 MONEY_DECIMALS = 2
+# The loader's columns the report reads: the rest (batch, item names, row numbers, unit costs) are not converted.
+REPORT_COLUMNS = ("snapshot_date", "sku", "warehouse", "stock_type", "bu", "supplier", "unit", "qty", "value",
+                  "receipt_date", "last_move_date", "age_days")
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,7 @@ def _report_frames(data: Dataset, as_of: pd.Timestamp | str | None) -> tuple[pl.
     if isinstance(data.lots, pl.DataFrame):
         return kpis.as_of_stock(kpi_frame(data.lots), as_of)
     lots, snapshot, stock = kpis.as_of_stock(data.lots, as_of)
+    stock = stock[[c for c in REPORT_COLUMNS if c in stock]]
     history = ["snapshot_date", "value"] + (["sku", "qty"] if data.movements is not None else [])
     return kpi_frame(lots[[c for c in history if c in lots]]), snapshot, kpi_frame(stock)
 
@@ -63,6 +67,8 @@ def build_report(data: Dataset, as_of: pd.Timestamp | str | None = None,
     lots, snapshot, stock = _report_frames(data, as_of)
     abc = kpis.abc_table(stock)
     aged = kpis.has_ages(stock)
+    if aged:
+        stock = kpis.with_lot_states(stock, snapshot, settings)
     turnover = kpis.turnover(lots, data.movements, Period.ending(snapshot, settings.period_days), settings)
     if notes is not None:
         notes.extend(data_notes(stock, snapshot, turnover, settings))
