@@ -9,7 +9,7 @@ import streamlit as st
 from core.formatting import percent
 from core.kpis import measures as kpis
 from core.kpis.actions import ActionSettings, bu_gap_contribution, recommend_actions, total_cash
-from core.kpis.dashboard import apply_filters
+from core.kpis.dashboard import Filters, apply_filters
 from core.kpis.plan_report import render_plan_html
 from core.kpis.targets import DEFAULT_TARGETS, TARGET_KPIS, kpi_history, target_gaps
 from core.storage import PLAN_STATUSES, EditConflict, InvalidEdit
@@ -80,7 +80,7 @@ def save_targets(tiv: float, divisor: float, currency: str) -> None:
     st.toast(t("targets.saved"), icon=":material/flag:")
 
 
-def draw_targets(numbers, saved: dict, currency: str) -> pd.DataFrame:
+def draw_targets(numbers, saved: dict, currency: str, selection: Filters) -> pd.DataFrame:
     st.subheader(t("targets.targets"))
     current = {"tiv": numbers.tiv, "ito": numbers.turnover["ito"], "dio": numbers.turnover["dio"],
                "slob_share": numbers.slob["share"] if numbers.slob else None}
@@ -121,7 +121,7 @@ def draw_targets(numbers, saved: dict, currency: str) -> pd.DataFrame:
                              due=row.due_date or "—"))
         if not row.met and pd.notna(row.monthly_pace):  # a met target needs no pace
             column.caption(t("targets.pace", pace=gap_value(row.kpi, row.monthly_pace, currency)))
-    trend = history(state.current_source().key, state.dataset(), state.filters(), state.settings())
+    trend = history(state.current_source().key, state.dataset(), selection, state.settings())
     for column, kpi in zip(st.columns(2) * 2, TARGET_KPIS, strict=True):
         if kpi in trend and trend[kpi].notna().any():
             column.altair_chart(target_chart(trend, kpi, targets.get(kpi, {}).get("value"), currency),
@@ -296,7 +296,11 @@ def in_words(plan: pd.DataFrame, currency: str) -> pd.DataFrame:
 numbers = dashboard_page("targets.title")
 cur = numbers.currency
 st.session_state["tg_versions"] = state.store().target_versions()
-gaps = draw_targets(numbers, state.store().targets(), cur)
+if state.filters().active():  # targets are the company's: never saved from, or measured on, a filtered part
+    st.info(t("targets.whole_company"), icon=":material/domain:")
+    gaps = draw_targets(state.numbers(Filters()), state.store().targets(), cur, Filters())
+else:
+    gaps = draw_targets(numbers, state.store().targets(), cur, state.filters())
 with st.expander(t("actions.settings")):
     left, right = st.columns(2)
     rules = ActionSettings(

@@ -209,3 +209,26 @@ def test_a_saved_tiv_target_never_changes_with_the_language(app_store):
     assert at.number_input(key=tiv_key(10_000)).value == pytest.approx(1000.0)
     next(b for b in at.button if b.label == "保存目标").click().run()
     assert app_store.targets()["tiv"]["value"] == pytest.approx(saved, abs=0.01)
+
+
+def test_under_a_filter_the_targets_are_the_companys_and_a_save_keeps_the_company_tiv_target(app_store):
+    """A lead filtered to one warehouse opens Targets: the TIV box shows the company's saved reduction (¥1,000万
+    below the company TIV), not 0 against the warehouse's smaller TIV, and saving keeps the company target; it was
+    replaced by the filtered one (found by the reviewer)."""
+    from core.intake.loading import load_lots
+    from core.kpis import measures as kpis
+    from tests.conftest import SAMPLE
+
+    company_tiv = kpis.total_inventory_value(kpis.as_of_stock(load_lots(SAMPLE / "lots.csv.gz").data)[2])
+    app_store.set_target("tiv", company_tiv - 10_000_000)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.session_state["lang"] = "zh"
+    at.session_state["filter_warehouse"] = ["半成品仓"]
+    at.run()
+    at.switch_page("pages/targets.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("全公司" in i.value for i in at.info)
+    assert at.number_input(key=tiv_key(10_000)).value == pytest.approx(1000.0)
+    next(b for b in at.button if b.label == "保存目标").click().run()
+    assert app_store.targets()["tiv"]["value"] == pytest.approx(company_tiv - 10_000_000, abs=0.01)

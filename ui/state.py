@@ -275,10 +275,12 @@ def handed_out(kept: DashboardNumbers) -> DashboardNumbers:
     return replace(kept, **{name: _own_copy(getattr(kept, name)) for name in DashboardNumbers.__dataclass_fields__})
 
 
-def numbers() -> DashboardNumbers:
-    """Dashboard figures for the current data, as-of date, filters and settings."""
+def numbers(selection: Filters | None = None) -> DashboardNumbers:
+    """Dashboard figures for the current data, as-of date and settings, within the sidebar's filters (or within
+    `selection`: `Filters()` for the whole file)."""
     with st.spinner(t("common.computing")):
-        return handed_out(_numbers(current_source().key, dataset(), as_of(), filters(), settings()))
+        chosen = filters() if selection is None else selection
+        return handed_out(_numbers(current_source().key, dataset(), as_of(), chosen, settings()))
 
 
 @st.cache_resource(max_entries=32, ttl=CACHE_TTL, show_spinner=False)
