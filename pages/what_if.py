@@ -18,7 +18,7 @@ from core.sim.simulation import ClassSettings, Scenario, SimulationResult, compa
 from core.storage import EditConflict
 from ui import charts, state
 from ui.exports import scenario_table, sku_results
-from ui.i18n import kpi_change, kpi_delta, kpi_value, money, plain, t
+from ui.i18n import address_language, kpi_change, kpi_delta, kpi_value, money, plain, t
 from ui.messages import error_text
 from ui.page import through_app
 from ui.widgets import csv_download, workbook_download
@@ -362,7 +362,7 @@ def what_if(currency: str) -> None:
     st.caption(inputs.scope_caption())
     draw_controls()
     scenario = scenario_from_state()
-    st.query_params.from_dict(to_query(scenario))
+    st.query_params.from_dict({**to_query(scenario), **address_language()})
     draw_results(params, key, scenario, currency, current_value)
     draw_scenarios(params, key, scenario, currency, current_value)
     st.caption(t("whatif.share_link"))

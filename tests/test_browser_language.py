@@ -35,3 +35,21 @@ def test_applying_the_optimisers_levels_in_what_if_keeps_english(tmp_path):
         assert page.locator("h1").first.inner_text() == english["whatif.title"]
         assert english["nav.plan_orders"] in page.locator('[data-testid="stSidebarNav"]').inner_text()
         browser.close()
+
+
+def test_a_reload_keeps_the_language_chosen(tmp_path):
+    """A reload is a new session; it came back in Chinese (reviewer R31). The address now carries the choice."""
+    english = catalog("en")
+    with serve_app(tmp_path / "data") as url, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="zh-CN").new_page()
+        page.goto(f"{url}/turnover")
+        settle(page)
+        page.get_by_text("English", exact=True).click()
+        settle(page)
+        assert page.locator("h1").first.inner_text() == english["nav.turnover"]
+        page.reload()
+        settle(page)
+        assert "lang=en" in page.url
+        assert page.locator("h1").first.inner_text() == english["nav.turnover"]
+        browser.close()

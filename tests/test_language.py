@@ -339,3 +339,34 @@ def test_a_coded_note_survives_the_apps_cache_and_prints_as_its_english_text():
     kept = pickle.loads(pickle.dumps(note))  # st.cache_data pickles what it keeps
     assert (kept.code, kept.params, str(kept)) == ("one_warehouse", {"warehouse": "x"}, str(note))
     assert json.dumps([note]) == json.dumps(["no warehouse column: all stock is one warehouse, 'x'"])
+
+
+def test_the_language_is_kept_in_the_address_so_a_reload_keeps_it():
+    """A reload is a new session: it used to come back in Chinese whatever the user had chosen (reviewer R31).
+    The choice is written to the address (`?lang=en`) and a new session opened there starts in it."""
+    english = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    english.session_state["lang"] = "en"
+    english.run()
+    assert english.query_params["lang"] == "en"
+    reloaded = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    reloaded.query_params["lang"] = "en"
+    reloaded.run()
+    assert not reloaded.exception
+    assert reloaded.session_state["lang"] == "en"
+    assert reloaded.title[0].value == catalog("en")["overview.title"]
+    stranger = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    stranger.query_params["lang"] = "xx"  # an address nobody can read in: the default, not an error
+    stranger.run()
+    assert not stranger.exception and stranger.session_state["lang"] == "zh"
+
+
+def test_the_what_if_address_keeps_the_language_beside_its_settings():
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
+    at.session_state["lang"] = "en"
+    at.session_state["wi_replications"] = 2
+    at.session_state["wi_horizon"] = 120
+    at.run()
+    at.switch_page("pages/what_if.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.query_params["lang"] == "en" and "policy" in at.query_params

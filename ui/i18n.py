@@ -111,13 +111,39 @@ def kpi_delta(kpi: str, change: float | None, currency: str) -> str | None:
     return formatting.kpi_delta(kpi, change, currency, language())
 
 
+def browser_language() -> str:
+    """The browser's language where the app speaks it (an English browser starts in English), else Chinese."""
+    browser = (st.context.locale or "").split("-")[0].lower()
+    return browser if browser in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def first_language() -> str:
+    """A new session's language: the one in the address (`?lang=en`), else the browser's."""
+    asked = st.query_params.get("lang")
+    return asked if asked in LANGUAGES else browser_language()
+
+
+def address_language() -> dict[str, str]:
+    """What the address carries so that a reload or a shared link opens in the language chosen: `{"lang": "en"}`
+    when the choice is not what the browser alone would give (or the address already names one), else nothing,
+    so most addresses stay clean."""
+    chosen = language()
+    if chosen != browser_language() or "lang" in st.query_params:
+        return {"lang": chosen}
+    return {}
+
+
 def language_switch() -> None:
     """中文 / English as a radio: a click on the selected language changes nothing (it cannot be cleared).
 
     The choice is stored as the session's own value on every run, not left as the radio's: Streamlit drops every
     widget's value when a script opens another page itself (`st.switch_page` sends no widget values), and the
-    language would fall back to Chinese, as "Apply these levels in what-if" on Plan & orders did."""
+    language would fall back to Chinese, as "Apply these levels in what-if" on Plan & orders did. It is also
+    written to the address: a reload starts a new session, which used to come back in Chinese."""
     chosen = st.session_state.get("lang")  # set before the widget is drawn, never after
-    st.session_state["lang"] = chosen if chosen in LANGUAGES else DEFAULT_LANGUAGE
+    st.session_state["lang"] = chosen if chosen in LANGUAGES else first_language()
     st.sidebar.radio(" ", options=list(LANGUAGES), format_func=LANGUAGES.get, key="lang", horizontal=True,
                      label_visibility="collapsed")
+    wanted = address_language()
+    if wanted and st.query_params.get("lang") != wanted["lang"]:
+        st.query_params.update(wanted)
