@@ -111,24 +111,18 @@ def kpi_delta(kpi: str, change: float | None, currency: str) -> str | None:
     return formatting.kpi_delta(kpi, change, currency, language())
 
 
-def browser_language() -> str:
-    """The browser's language where the app speaks it (an English browser starts in English), else Chinese."""
-    browser = (st.context.locale or "").split("-")[0].lower()
-    return browser if browser in LANGUAGES else DEFAULT_LANGUAGE
-
-
 def first_language() -> str:
-    """A new session's language: the one in the address (`?lang=en`), else the browser's."""
+    """A new session's language: the one in the address (`?lang=en`), else Chinese."""
     asked = st.query_params.get("lang")
-    return asked if asked in LANGUAGES else browser_language()
+    return asked if asked in LANGUAGES else DEFAULT_LANGUAGE
 
 
 def address_language() -> dict[str, str]:
     """What the address carries so that a reload or a shared link opens in the language chosen: `{"lang": "en"}`
-    when the choice is not what the browser alone would give (or the address already names one), else nothing,
-    so most addresses stay clean."""
+    when the choice is not the default (or the address already names one), else nothing, so most addresses stay
+    clean."""
     chosen = language()
-    if chosen != browser_language() or "lang" in st.query_params:
+    if chosen != DEFAULT_LANGUAGE or "lang" in st.query_params:
         return {"lang": chosen}
     return {}
 
