@@ -16,6 +16,9 @@ EDITABLE = ("owner", "action", "action_status")
 
 numbers = dashboard_page("risk.title")
 cur = numbers.currency
+lots = state.dataset().lots
+moves_known = "last_move_date" in lots and bool(lots["last_move_date"].notna().any())
+idle = "band" if moves_known else "age_band"  # without last-movement dates, idle days are ages since receipt
 
 st.subheader(t("risk.slob"))
 if numbers.slob is None:
@@ -44,10 +47,12 @@ st.subheader(t("risk.dead_stock"))
 if numbers.dead_stock is None:
     no_data_note("turnover.no_ages")
 else:
+    if not moves_known:
+        st.caption(t("risk.age_basis_note"))
     for column, band in zip(st.columns(2), ("over_365", "d181_365"), strict=True):
         figures = numbers.dead_stock[band]
         with column.container(border=True):
-            st.markdown(f"**{t(f'risk.band_{band}')}**")
+            st.markdown(f"**{t(f'risk.{idle}_{band}')}**")
             st.metric(t("col.value"), money(figures["value"], cur))
             st.caption(t("risk.band_counts", skus=number(figures["sku_count"]), qty=number(figures["qty"])))
             color = "red" if band == "over_365" else "orange"
@@ -102,10 +107,12 @@ def _save_edits() -> None:
 
 
 st.subheader(t("risk.worklist"))
-st.caption(t("risk.worklist_help"))
+st.caption(t("risk.worklist_help" if moves_known else "risk.worklist_help_age"))
 from_file = state.worklist()
-if from_file.empty:
-    no_data_note("risk.worklist_empty")
+if not numbers.has_ages:  # no receipt, age or movement date: nobody can say which lots are idle
+    no_data_note("turnover.no_ages")
+elif from_file.empty:
+    no_data_note("risk.worklist_empty" if moves_known else "risk.worklist_empty_age")
 else:
     saved_edits = state.store().worklist_edits().set_index("lot_key")
 
