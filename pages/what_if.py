@@ -243,6 +243,9 @@ def save_scenario(scenario: Scenario, overwrite: bool = False) -> None:
         return
     current = state.store().scenario_versions().get(name, 0)
     seen = seen_versions().get(name, current) if current else 0
+    if current and seen == current and state.store().saved_scenario(name)[0] == scenario.to_dict():
+        st.toast(t("whatif.saved", name=plain(name)), icon=":material/check:")  # a second click (or Enter, then
+        return  # a click) on what is saved already: nothing to replace, nothing to ask
     if current and seen == current and not overwrite:
         st.session_state["wi_overwrite"] = (name, scenario, current)
     else:  # a stale `seen` is refused by the store, and the user told

@@ -3,8 +3,12 @@ user confirms."""
 
 from __future__ import annotations
 
+import pytest
+
 from core.sim.simulation import Scenario
-from tests.test_what_if_page import data_folder, what_if  # noqa: F401
+from tests.test_what_if_page import what_if
+
+pytestmark = pytest.mark.usefixtures("data_folder")
 
 
 def save(at, name: str) -> None:
@@ -76,3 +80,13 @@ def test_a_scenario_replaced_by_another_session_while_the_replace_question_is_op
     alice.button(key="btn_overwrite_scenario").click().run()
     assert saved_policy("基准") == "minmax"
     assert any("他人已保存" in w.value and "最小-最大" in w.value for w in alice.warning)
+
+
+def test_saving_again_what_is_saved_already_asks_nothing():
+    """A second click (or Enter in the name box, then a click) on a scenario saved a moment ago: nothing to
+    replace, so no "replace it?" question (reviewer R30 saw one after what looked like a single save)."""
+    at = what_if(wi_policy="rop")
+    save(at, "ROP")
+    save(at, "ROP")
+    assert not any("ROP" in w.value for w in at.warning)
+    assert saved_policy("ROP") == "rop"
