@@ -348,3 +348,13 @@ def test_an_item_name_stands_in_when_no_column_holds_codes(header, write_file, c
     code, out, err = report([str(write_file("names.csv", text))], capsys)
     assert code == 0 and out["tiv"] == 23.0
     assert f"'{header}' read as sku" in err and {r["sku"] for r in out["ranking_sku"]} == {"Screw", "Nut"}
+
+
+def test_a_chinese_stock_lists_unit_price_is_its_cost_without_a_warning(write_file):
+    """单价 is how Chinese stock lists head the unit cost (the documented alias): no 'names a price' warning on
+    every such file (the reviewer found it on each Chinese upload); a bare English 'Price' is still questioned."""
+    chinese = load_lots(write_file("库存.csv", "物料编码,仓库,数量,单价\nA-1,成品仓,10,2.5\n", "gbk"))
+    assert chinese.data["value"].sum() == 25.0
+    assert not [w for w in chinese.extra["warnings"] if "price" in str(w)]
+    english = load_lots(write_file("stock.csv", "Item,Warehouse,Qty,Price\nA-1,Main,10,2.5\n"))
+    assert [w for w in english.extra["warnings"] if "price" in str(w)]

@@ -50,11 +50,14 @@ def cost_is_a_total(frame: pd.DataFrame, mapping: dict[str, str], from_file: set
     return None
 
 
+COST_PRICE_HEADERS = frozenset({"单价"})  # a Chinese stock list's 单价 is its unit cost (SPEC: 单价 → unit_cost)
+
+
 def cost_is_a_sale_price(mapping: dict[str, str], from_file: set[str]) -> str | None:
     """The TIV comes from a price column that names no cost: a sale price ('Verkaufspreis', mapped by the user)
     values the stock at selling prices; a bare price ('Price', 'Precio') may be one."""
     header = mapping.get("unit_cost")
-    if header is None or "value" in from_file or says_cost(header):
+    if header is None or "value" in from_file or says_cost(header) or str(header).strip() in COST_PRICE_HEADERS:
         return None
     if says_sale_price(header):
         return Said("valued_at_sale_price", f"valued at a sale price: column '{header}' is a selling price used as "
