@@ -1,7 +1,6 @@
 """Data: upload lots and movements, see which report layout and conventions were recognised and correct them,
 fix the column mappings (remembered per file layout), see what was set aside, pick the as-of date."""
 
-import re
 
 import pandas as pd
 import streamlit as st
@@ -12,7 +11,7 @@ from core.intake.loading import LoadResult
 from core.intake.problems import InputError, problem_summary
 from ui import state
 from ui.i18n import plain, t
-from ui.messages import said_text
+from ui.messages import column_text, problem_slug, said_text, set_aside_rows
 from ui.page import through_app
 from ui.widgets import csv_download, display_frame
 
@@ -145,11 +144,6 @@ def roles_table(result: LoadResult) -> None:
         st.dataframe(pd.DataFrame(rows).rename(columns=lambda c: t(f"col.{c}")), hide_index=True, width="stretch")
 
 
-def _slug(kind: str) -> str:
-    """Catalog key of a problem kind: 'is not a number' → is_not_a_number."""
-    return re.sub(r"[^a-z]+", "_", kind.replace("×", "x")).strip("_")
-
-
 def apply_conventions() -> None:
     decimal = st.session_state.get("conv_decimal", AUTO)
     dates = st.session_state.get("conv_dates", AUTO)
@@ -194,7 +188,7 @@ if movements_problem is not None:
     st.caption(t("data.movements_unusable"))
 if source.movements:
     mapping_editor("movements", movements_problem)
-st.markdown(f"**{t('data.recognised')}:** {recognised(lots)}")
+st.markdown(t("data.recognised_as", what=recognised(lots)))
 for note in lots.conventions.notes:
     st.warning(said_text(note), icon=":material/warning:")
 for note in lots.extra.get("notes", ()):
@@ -212,7 +206,7 @@ for result in (lots, movements):
         continue
     used, aside = len(result.data), result.rejected_count
     warnings = int((result.problems["severity"] == "warning").sum()) if len(result.problems) else 0
-    st.markdown(f"**{plain(result.name)}** · {t('data.encoding')}: {plain(result.encoding or 'Excel')}")
+    st.markdown(t("data.file_encoding", file=plain(result.name), encoding=plain(result.encoding or "Excel")))
     a, b, c, d = st.columns(4)
     a.metric(t("data.rows_used"), number(used))
     b.metric(t("data.rows_set_aside"), number(aside))
@@ -223,14 +217,15 @@ for result in (lots, movements):
                    icon=":material/warning:")
     if len(result.problems):
         summary = problem_summary(result.problems)
-        summary["problem"] = summary["problem"].map(lambda kind: t(f"data.problem.{_slug(kind)}"))
+        summary["column"] = summary["column"].map(column_text)
+        summary["problem"] = summary["problem"].map(lambda kind: t(f"data.problem.{problem_slug(kind)}"))
         summary["severity"] = summary["severity"].map(lambda level: t(f"data.severity.{level}"))
         st.dataframe(summary.rename(columns=lambda c: t(f"col.{c}")), hide_index=True, width="stretch")
     if aside:
         st.markdown(f"**{t('data.set_aside_rows')}**")
-        st.dataframe(result.rejected.head(500).astype(str), hide_index=True, width="stretch")
-        csv_download(result.rejected, f"set_aside_{result.name}", f"rejects_{result.name}",
-                     t("data.download_set_aside"))
+        set_aside = set_aside_rows(result.rejected, result.problems)
+        st.dataframe(set_aside.head(500).astype(str), hide_index=True, width="stretch")
+        csv_download(set_aside, f"set_aside_{result.name}", f"rejects_{result.name}", t("data.download_set_aside"))
     if result.unmatched:
         st.caption(t("data.unmatched", headers=plain(", ".join(result.unmatched))))
 if movements is None and state.movements_problem() is None:

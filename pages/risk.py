@@ -110,8 +110,10 @@ else:
     saved_edits = state.store().worklist_edits().set_index("lot_key")
 
     def full() -> pd.DataFrame:
-        """Every row merged, for the downloads: made when a button is clicked, not on every rerun."""
-        return _in_words(_merged_worklist(from_file, saved_edits).drop(columns="version"))
+        """Every row merged, for the downloads: made when a button is clicked, not on every rerun. Without the
+        app's own key of a lot (its item, warehouse and batch are columns of their own); idle days whole."""
+        merged = _merged_worklist(from_file, saved_edits).drop(columns=["version", "lot_key"])
+        return _in_words(merged.assign(idle_days=merged["idle_days"].round().astype("Int64")))
 
     worklist = _in_words(_merged_worklist(from_file.head(WORKLIST_ROWS), saved_edits).reset_index(drop=True))
     st.session_state["worklist_shown"] = worklist  # in words: the store turns an edit's label back into its code

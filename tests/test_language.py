@@ -302,7 +302,7 @@ def test_report_text_lines_up_chinese_names_by_display_width_and_names_stock_typ
 def test_zero_money_reads_in_wan_in_chinese_like_the_figures_beside_it():
     from core.formatting import money
     assert money(0.0, "CNY", language="zh") == "¥0.00万"
-    assert money(0.0, "CNY", language="en") == "¥0.00" and money(0.0, "USD", language="zh") == "$0.00"
+    assert money(0.0, "CNY", language="en") == "¥0.00k" and money(0.0, "USD", language="zh") == "$0.00"
 
 
 def test_a_recommended_step_added_in_chinese_reads_in_english_with_english_money(monkeypatch):
@@ -315,7 +315,7 @@ def test_a_recommended_step_added_in_chinese_reads_in_english_with_english_money
     zh_title, zh_facts = plan_step_words(stored, None, "CNY")
     monkeypatch.setattr("ui.i18n.language", lambda: "en")
     en_title, en_facts = plan_step_words(stored, None, "CNY")
-    assert "¥2,584.76万" in zh_facts and "¥25.85M" in en_facts and "万" not in en_facts
+    assert "¥2,584.76万" in zh_facts and "¥25,847.64k" in en_facts and "万" not in en_facts
     assert zh_title != en_title and "华东精密五金有限公司" in en_title  # the supplier's own name stays
     assert not CJK.search(en_title.replace("华东精密五金有限公司", ""))
     assert plan_step_words("自己写的步骤", "原因", "CNY") == ("自己写的步骤", "原因")  # typed text as typed
@@ -356,3 +356,57 @@ def test_a_coded_note_survives_the_apps_cache_and_prints_as_its_english_text():
     kept = pickle.loads(pickle.dumps(note))  # st.cache_data pickles what it keeps
     assert (kept.code, kept.params, str(kept)) == ("one_warehouse", {"warehouse": "x"}, str(note))
     assert json.dumps([note]) == json.dumps(["no warehouse column: all stock is one warehouse, 'x'"])
+
+
+@pytest.mark.parametrize(("key", "values", "one_text", "many_text"), [
+    ("actions.rule.pause_purchases", {"subject": "Acme"}, "Pause purchases from Acme for 1 overstocked SKU",
+     "Pause purchases from Acme for 2 overstocked SKUs"),
+    ("risk.saved", {}, "Saved 1 row", "Saved 2 rows"),
+    ("whatif.skus", {}, "1 SKU simulated", "2 SKUs simulated"),
+    ("data.unpriced", {"items": "A"}, "1 item has no price in the price list and is not valued: A",
+     "2 items have no price in the price list and are not valued: A"),
+])
+def test_english_counts_agree_with_their_nouns_and_verbs(key, values, one_text, many_text, monkeypatch):
+    """Issue 22: "1 overstocked SKUs", "Saved 1 rows"."""
+    from ui.i18n import t
+    monkeypatch.setattr("ui.i18n.language", lambda: "en")
+    count = next((name for name in ("skus", "count") if "{" + name in catalog("en")[key]), "count")
+    assert t(key, **values, **{count: 1}) == one_text
+    assert t(key, **values, **{count: "2"}) == many_text
+    monkeypatch.setattr("ui.i18n.language", lambda: "zh")
+    assert "|" not in t(key, **values, **{count: 1})
+
+
+def test_every_english_count_of_a_plural_noun_has_its_singular():
+    """A count placed before a plural noun in an English label ("{count} SKUs") reads wrong for one."""
+    plural_after_count = re.compile(r"\{(\w+)\}(?: [a-z-]+)? (SKUs|rows|lots|items|days|values|units|dates)\b")
+    unsaid = {key: text for key, text in catalog("en").items() if plural_after_count.search(text)}
+    assert unsaid == {}
+
+
+@pytest.mark.parametrize(("lang", "reason", "column"), [
+    ("zh", "第 3 行，列“数量”：“abc”不是数字", "“单价”"),
+    ("en", "row 3, column '数量' (Qty): 'abc', not a number", "'单价' (Unit cost)"),
+])
+def test_rows_set_aside_and_the_problems_of_a_file_are_told_in_the_users_language(lang, reason, column, data_folder):
+    """Issue 22: the Data page listed set-aside rows under `row` / `reason` with the reader's English text
+    ("bad.csv: row 3, column '数量' (qty): 'abc' is not a number") and its problem table named columns by code."""
+    from ui import state
+    content = "物料编码,仓库,数量,单价\nA,成品仓,10,2.5\nB,成品仓,abc,3\nC,原料仓,5,-1\n"
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.session_state["lang"] = lang
+    at.run()
+    at.session_state["source"] = state.Source(state.SourceFile.of("bad.csv", content.encode()), None)
+    at.switch_page("pages/data.py")
+    at.run()
+    assert not at.exception
+    words = catalog(lang)
+    aside = next(f.value for f in at.dataframe if words["col.reason"] in f.value.columns)
+    assert aside.columns[:2].tolist() == [words["col.row"], words["col.reason"]]
+    assert aside[words["col.reason"]].tolist()[0] == reason
+    problems = next(f.value for f in at.dataframe if words["col.column"] in f.value.columns)
+    assert column in problems[words["col.column"]].tolist()
+    cells = " ".join(str(c) for frame in (aside, problems) for c in frame.to_numpy().ravel())
+    assert "unit_cost" not in cells and "(qty)" not in cells and "is negative" not in cells
+    if lang == "zh":
+        assert not re.search(r"[A-Za-z]{4,}", cells.replace("abc", ""))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -415,3 +416,32 @@ def tell_refused(name: str, reasons: list[str]) -> None:
 def show_refused(name: str) -> None:
     for reason in st.session_state.pop(f"{name}_refused", []):
         st.error(reason, icon=":material/error:")
+
+
+EXACT_LEVELS_KEY = "wi_exact_levels"
+PLAN_HANDOVER_KEY = "wi_plan_handover"  # the plan whose levels Plan & orders put on the what-if page
+LEVEL_SLIDER = (80.0, 99.9)  # the what-if page's service-level sliders, in %, on a 0.1-point step
+WHAT_IF_HORIZONS = (90, 180, 365, 730)  # the what-if page's horizons, in days
+
+
+def set_service_level(key: str, level: float) -> None:
+    """Put a service level (a fraction) on the what-if slider `key` and keep it exactly: the slider shows it on
+    its 0.1-point step, rounded up (never a lower service than the level), and the scenario is simulated at the
+    exact level for as long as the slider stays where it was put (a plan's 0.9712 is not simulated at 97.2 %)."""
+    shown = min(LEVEL_SLIDER[1], max(LEVEL_SLIDER[0], math.ceil(round(level * 1000, 6)) / 10))
+    st.session_state[key] = shown
+    st.session_state.setdefault(EXACT_LEVELS_KEY, {})[key] = (shown, level)
+
+
+def service_level(key: str, default: float = 95.0) -> float:
+    """The service level (a fraction) of the what-if slider `key`: the exact level put there, unless the slider
+    was moved since."""
+    shown = st.session_state.get(key, default)
+    kept = st.session_state.get(EXACT_LEVELS_KEY, {}).get(key)
+    return kept[1] if kept is not None and kept[0] == shown else round(shown / 100, 4)
+
+
+def exact_levels_in_force(keys: list[str]) -> dict[str, float]:
+    """The exact levels of those sliders that still hold them."""
+    kept = st.session_state.get(EXACT_LEVELS_KEY, {})
+    return {key: kept[key][1] for key in keys if key in kept and kept[key][0] == st.session_state.get(key)}
