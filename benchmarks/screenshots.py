@@ -15,21 +15,27 @@ import argparse
 import tempfile
 from pathlib import Path
 
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import sync_playwright
 
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, IDLE, serve_app
+from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, serve_app
 
 PAGES = ("overview", "turnover", "risk", "what_if", "plan_orders", "targets", "data")
 LANGUAGES = {"zh": "中文", "en": "English"}
 WIDTH = 1440
 SETTLE_MS = 600_000
+IDLE = ("() => !document.querySelector('[data-testid=\"stStatusWidget\"], [data-testid=\"stSpinner\"], "
+        "[data-testid=\"stProgress\"]')")  # no script, no spinner (a fragment's simulation), no progress bar
+MAX_HEIGHT = 16_000
 
 
 def settle(page) -> None:
+    """The page drawn: its title shown, then no script running (the status widget gone) for a moment."""
+    page.locator("h1").first.wait_for(timeout=SETTLE_MS)
     page.wait_for_timeout(2000)
     page.wait_for_function(IDLE, timeout=SETTLE_MS)
-    page.wait_for_timeout(1000)
+    page.wait_for_timeout(2000)
+    page.wait_for_function(IDLE, timeout=SETTLE_MS)
 
 
 def open_page(page, url: str, name: str, language: str) -> None:
@@ -41,16 +47,39 @@ def open_page(page, url: str, name: str, language: str) -> None:
         settle(page)
 
 
+def whole_page(page) -> None:
+    """Streamlit scrolls its main block, not the document: the window is made as tall as that block, so that a
+    full-page screenshot holds all of it."""
+    height = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]')?.scrollHeight || 1000")
+    page.set_viewport_size({"width": WIDTH, "height": min(int(height) + 80, MAX_HEIGHT)})
+    page.wait_for_timeout(2500)
+    page.wait_for_function(IDLE, timeout=SETTLE_MS)
+
+
 def save_downloads(page, out: Path, prefix: str) -> list[Path]:
+    """Every download the page offers, on each of its tabs."""
+    tabs = page.get_by_role("tab")
+    if not tabs.count():
+        return save_shown_downloads(page, out, prefix)
     saved = []
-    buttons = page.locator('[data-testid="stDownloadButton"] button')
+    for i in range(tabs.count()):
+        tabs.nth(i).click()
+        settle(page)
+        saved += save_shown_downloads(page, out, prefix)
+    return saved
+
+
+def save_shown_downloads(page, out: Path, prefix: str) -> list[Path]:
+    saved = []
+    buttons = page.locator('[data-testid="stDownloadButton"] button:visible')
+    print(f"  {buttons.count()} download buttons on {prefix}")
     for i in range(buttons.count()):
         try:
             with page.expect_download(timeout=120_000) as started:
-                buttons.nth(i).click()
+                buttons.nth(i).click(timeout=10_000)
             download = started.value
-        except PlaywrightTimeout:
-            print(f"  no download from button {i} of {prefix}")
+        except PlaywrightError as error:  # a button on a tab not shown, say
+            print(f"  no download from button {i} of {prefix}: {str(error).splitlines()[0]}")
             continue
         target = out / f"{prefix}__{download.suggested_filename}"
         download.save_as(target)
@@ -74,6 +103,7 @@ def main() -> None:
                 page = browser.new_page(viewport={"width": WIDTH, "height": 1000}, accept_downloads=True)
                 open_page(page, url, name, language)
                 shot = args.out / f"{language}_{name}.png"
+                whole_page(page)
                 page.screenshot(path=shot, full_page=True)
                 print(shot)
                 if name in downloads:

@@ -104,7 +104,7 @@ def recognised(result: LoadResult) -> str:
     if conventions.date_basis != "none":
         parts.append(t("data.dates_day_first") if conventions.day_first else t("data.dates_month_first"))
     assumed = result.currency_basis == "default"
-    parts.append(result.currency + (f" ({t('data.currency_assumed')})" if assumed else "")
+    parts.append(result.currency + (t("common.parenthesised", text=t("data.currency_assumed")) if assumed else "")
                  + f" — {t('data.currency_source', source=t(f'data.currency_from.{result.currency_source}'))}")
     return " · ".join(plain(p) for p in parts)
 

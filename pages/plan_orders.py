@@ -119,7 +119,7 @@ def draw_outcome(result: Optimisation, currency: str) -> None:
         counts = result.levels["abc_class"].value_counts()
         levels.insert(1, "sku_count", levels["abc_class"].map(counts).astype(int))
         shown, config = display_frame(levels, currency)
-        config["service_level"] = st.column_config.NumberColumn(t("col.service_level") + " (%)", format="%.1f")
+        config["service_level"] = st.column_config.NumberColumn(t("col.service_level") + " (%)", format="%.2f")
         st.dataframe(shown, column_config=config, hide_index=True, key="po_class_levels")
         low, high = state.LEVEL_SLIDER
         fits = all(low <= level * 100 <= high for level in result.class_levels.values())
@@ -130,7 +130,7 @@ def draw_outcome(result: Optimisation, currency: str) -> None:
         counts = result.levels.groupby("service_level").size().rename("sku_count").reset_index()
         counts["service_level"] = counts["service_level"] * 100
         shown, config = display_frame(counts, currency)
-        config["service_level"] = st.column_config.NumberColumn(t("col.service_level") + " (%)", format="%.1f")
+        config["service_level"] = st.column_config.NumberColumn(t("col.service_level") + " (%)", format="%.2f")
         st.dataframe(shown, column_config=config, hide_index=True, key="po_sku_levels")
     csv_download(lambda: export_frame(result.levels, currency, shares=("service_level",)), "service_levels",
                  "dl_po_levels", t("orders.download_levels"))

@@ -20,6 +20,7 @@ CODE_PREFIXES = {"stock_type": "stock_type", "band": "band", "bucket": "bucket",
 DECIMALS = {"qty": 2, "on_hand": 2, "on_order": 2, "mean_daily_demand": 2, "unit_cost": 2, "days_of_supply": 1,
             "idle_days": 0, "age_days": 0, "threshold_days": 0}
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SHARE_DECIMALS = {"service_level": 2}  # a plan's levels (96.92 %) as the what-if page simulates them
 
 
 def code_label(column: str, code: object) -> object:
@@ -50,8 +51,9 @@ def display_frame(frame: pd.DataFrame, currency: str, money: tuple[str, ...] = (
             shown[column] = (values / divisor).round(2)
             config[column] = st.column_config.NumberColumn(f"{label} ({money_unit(currency)})", format="%,.2f")
         elif column in shares:
-            shown[column] = (values * 100).round(1)
-            config[column] = st.column_config.NumberColumn(f"{label} (%)", format="%.1f")
+            decimals = SHARE_DECIMALS.get(column, 1)
+            shown[column] = (values * 100).round(decimals)
+            config[column] = st.column_config.NumberColumn(f"{label} (%)", format=f"%.{decimals}f")
         elif column in CODE_PREFIXES:
             shown[column] = values.map({code: code_label(column, code) for code in values.dropna().unique()})
             shown[column] = shown[column].astype(object).where(values.notna(), "")
