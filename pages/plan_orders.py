@@ -13,7 +13,7 @@ from core.sim.simulation import Scenario
 from ui import state
 from ui.exports import proposal_sheets
 from ui.i18n import money, points, t
-from ui.messages import error_text
+from ui.messages import error_text, simulated_skus_text
 from ui.page import through_app
 from ui.plan_charts import frontier_chart
 from ui.widgets import csv_download, display_frame, export_frame, workbook_download
@@ -220,8 +220,7 @@ params, excluded, key = inputs.params, inputs.excluded, inputs.key
 if params.empty:
     st.info(t("whatif.no_skus"), icon=":material/info:")
     st.stop()
-st.caption(t("whatif.skus", count=f"{len(params):,}") +
-           (" · " + t("whatif.excluded", count=len(excluded)) if len(excluded) else ""))
+st.caption(simulated_skus_text(params, excluded))
 optimiser_tab, orders_tab = st.tabs([t("orders.tab_optimise"), t("orders.tab_orders")])
 with optimiser_tab:
     draw_optimiser(params, key, numbers.currency)

@@ -19,7 +19,7 @@ from core.storage import EditConflict
 from ui import charts, state
 from ui.exports import scenario_table, sku_results
 from ui.i18n import kpi_change, kpi_delta, kpi_value, money, plain, t
-from ui.messages import error_text, shortfall_text
+from ui.messages import error_text, shortfall_text, simulated_skus_text
 from ui.page import through_app
 from ui.widgets import csv_download, workbook_download
 
@@ -372,8 +372,7 @@ def what_if(currency: str) -> None:
     if params.empty:
         st.info(t("whatif.no_skus"), icon=":material/info:")
         return
-    st.caption(t("whatif.skus", count=f"{len(params):,}") +
-               (" · " + t("whatif.excluded", count=len(excluded)) if len(excluded) else ""))
+    st.caption(simulated_skus_text(params, excluded))
     draw_controls()
     draw_plan_handover()
     scenario = scenario_from_state()

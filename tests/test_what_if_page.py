@@ -163,3 +163,18 @@ def test_skus_short_of_their_target_are_named_with_what_they_achieved_and_no_gue
     assert all(part in text for part in expected), text
     assert "lumpy" not in text and "波动" not in text and not foreign.search(text.replace("Target met", ""))
     assert shortfall_text(skus.assign(target_met=True), "cycle_service_level", "csl") is None
+
+
+def test_skus_simulated_say_how_many_hold_no_stock_today_unlike_the_overview():
+    """Reviewer R2: the Overview counts 1,976 SKUs in stock and what-if simulates 2,000 with no word why: the 24
+    SKUs of the planning file that the stock list does not hold today."""
+    import pandas as pd
+
+    from core.intake.loading import load_lots
+    from tests.conftest import SAMPLE
+    lots = load_lots(SAMPLE / "lots.csv.gz").data
+    in_stock = lots.loc[lots["snapshot_date"] == lots["snapshot_date"].max(), "sku"].nunique()
+    listed = pd.read_csv(SAMPLE / "planning_parameters.csv")["sku"].nunique()
+    at = what_if()
+    assert (listed, in_stock) == (2000, 1976)
+    assert at.caption[0].value.startswith(f"模拟 {listed:,} 个 SKU · 其中 {listed - in_stock} 个当前无库存")

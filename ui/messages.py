@@ -132,3 +132,15 @@ def set_aside_rows(rejected: pd.DataFrame, problems: pd.DataFrame) -> pd.DataFra
     shown = rejected.assign(reason=[told.get(row, reason) for row, reason in
                                     zip(rejected["row"], rejected["reason"], strict=True)])
     return shown.rename(columns={"row": t("col.row"), "reason": t("col.reason")})
+
+
+def simulated_skus_text(params: pd.DataFrame, excluded: object) -> str:
+    """How many SKUs a simulation runs, how many of them hold no stock today (the planning file lists SKUs the
+    stock list does not: the Overview counts fewer), and how many could not be simulated."""
+    parts = [t("whatif.skus", count=number(len(params)))]
+    empty = int((params["on_hand"] <= 0).sum()) if "on_hand" in params else 0  # unknown (blank) is not empty
+    if empty:
+        parts.append(t("whatif.no_stock_today", count=number(empty)))
+    if len(excluded):
+        parts.append(t("whatif.excluded", count=number(len(excluded))))
+    return " · ".join(parts)
