@@ -6,8 +6,9 @@ Run under the browser lock, on a quiet CPU:
     flock /tmp/browser.lock nice -n 10 python -m benchmarks.screenshots --out /tmp/shots [--pages what_if,...]
         [--downloads overview,what_if,plan_orders] [--languages en,zh]
 
-Writes `<language>_<page>.png` (the whole page) and `<language>_<page>__<file>` for each download button the page
-shows, and prints each file written. It starts the app on a free loopback port with an empty data folder."""
+Writes `<language>_<page>[_tab<n>].png` (the whole page, each of its tabs) and `<language>_<page>…__<file>` for
+each download button shown, and prints each file written. It starts the app on a free loopback port with an
+empty data folder."""
 
 from __future__ import annotations
 
@@ -56,19 +57,6 @@ def whole_page(page) -> None:
     page.wait_for_function(IDLE, timeout=SETTLE_MS)
 
 
-def save_downloads(page, out: Path, prefix: str) -> list[Path]:
-    """Every download the page offers, on each of its tabs."""
-    tabs = page.get_by_role("tab")
-    if not tabs.count():
-        return save_shown_downloads(page, out, prefix)
-    saved = []
-    for i in range(tabs.count()):
-        tabs.nth(i).click()
-        settle(page)
-        saved += save_shown_downloads(page, out, prefix)
-    return saved
-
-
 def save_shown_downloads(page, out: Path, prefix: str) -> list[Path]:
     saved = []
     buttons = page.locator('[data-testid="stDownloadButton"] button:visible')
@@ -102,13 +90,18 @@ def main() -> None:
             for name in args.pages.split(","):
                 page = browser.new_page(viewport={"width": WIDTH, "height": 1000}, accept_downloads=True)
                 open_page(page, url, name, language)
-                shot = args.out / f"{language}_{name}.png"
-                whole_page(page)
-                page.screenshot(path=shot, full_page=True)
-                print(shot)
-                if name in downloads:
-                    for path in save_downloads(page, args.out, f"{language}_{name}"):
-                        print(path)
+                tabs = page.get_by_role("tab")
+                for tab in range(max(1, tabs.count())):  # each tab of a page with tabs, in turn
+                    prefix = f"{language}_{name}" + (f"_tab{tab + 1}" if tabs.count() else "")
+                    if tabs.count():
+                        tabs.nth(tab).click()
+                        settle(page)
+                    whole_page(page)
+                    page.screenshot(path=args.out / f"{prefix}.png", full_page=True)
+                    print(args.out / f"{prefix}.png")
+                    if name in downloads:
+                        for path in save_shown_downloads(page, args.out, prefix):
+                            print(path)
                 page.close()
         browser.close()
 
