@@ -11,7 +11,7 @@ from core.intake.loading import LoadResult
 from core.intake.problems import InputError, problem_summary
 from ui import state
 from ui.i18n import plain, t
-from ui.messages import column_text, problem_slug, said_text, set_aside_rows
+from ui.messages import column_text, error_text, problem_slug, said_text, set_aside_rows
 from ui.page import through_app
 from ui.widgets import csv_download, display_frame
 
@@ -82,10 +82,11 @@ def mapping_editor(kind: str, error: InputError | None, chosen: dict[str, str] |
 
 
 def error_message(error: InputError) -> str:
-    """Missing required columns in the user's language, each with the columns whose values could be it."""
+    """Missing required columns in the user's language, each with the columns whose values could be it; any
+    other problem of the file worded as every page words it."""
     problem = error.problem
     if not problem.missing:
-        return plain(error)
+        return error_text(error)
     if problem.candidates and len(problem.candidates) > 1:
         roles = "; ".join(t("data.missing_role", column=t(f"col.{key}"), candidates=plain(", ".join(found) or "—"))
                           for key, found in problem.candidates.items())

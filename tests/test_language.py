@@ -410,3 +410,24 @@ def test_rows_set_aside_and_the_problems_of_a_file_are_told_in_the_users_languag
     assert "unit_cost" not in cells and "(qty)" not in cells and "is negative" not in cells
     if lang == "zh":
         assert not re.search(r"[A-Za-z]{4,}", cells.replace("abc", ""))
+
+
+@pytest.mark.parametrize(("content", "lang", "expected"), [
+    ("", "zh", "bad.csv：文件是空的"),
+    ("物料编码,数量,单价\n", "zh", "bad.csv：表头下方没有数据行"),
+    ("物料编码,数量,单价\n", "en", "bad.csv: there are no data rows below the header"),
+])
+def test_a_file_the_reader_cannot_use_is_told_on_the_data_page_in_the_users_language(content, lang, expected,
+                                                                                        data_folder):
+    """The Data page showed the reader's own English ("the file is empty", "no data rows below the header") in the
+    Chinese UI, where the other pages already worded it."""
+    from ui import state
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.session_state["lang"] = lang
+    at.run()
+    at.session_state["source"] = state.Source(state.SourceFile.of("bad.csv", content.encode()), None)
+    at.switch_page("pages/data.py")
+    at.run()
+    assert not at.exception
+    shown = [e.value.replace("\\", "") for e in at.error]
+    assert any(text.startswith(expected) for text in shown), shown

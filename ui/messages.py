@@ -13,7 +13,18 @@ from core.formatting import number, percent
 from core.intake.problems import PROBLEM_KINDS, InputError, Problem
 from ui.i18n import money, plain, t
 
-FILE_MESSAGES = {"the file is empty": "error.file_empty"}
+FILE_MESSAGES = {  # what `core.intake` says of a whole file, in fixed words → its catalogue key
+    "the file is empty": "error.file_empty",
+    "no data rows below the header": "error.no_data_rows",
+    "the compressed file is damaged": "error.compressed_damaged",
+    "the compressed file is damaged (it ends too early)": "error.compressed_damaged",
+    "cannot read the Excel workbook: the file is damaged or not a workbook": "error.workbook_damaged",
+    "unknown text encoding; save the file as UTF-8 or GBK CSV": "error.unknown_encoding",
+    "not a CSV or XLSX file (binary content)": "error.binary_file",
+    "not a CSV file: its first lines cannot be split into columns": "error.not_csv",
+    "rows could not be told apart (unbalanced quotes?); check the file's quoting": "error.unbalanced_quotes",
+}
+SHEET_EMPTY = re.compile(r"^sheet '(?P<sheet>.*)' is empty$")
 SHARE_PARAMS = {"target", "level", "achieved", "uniform"}
 MONEY_PARAMS = {"budget", "lowest"}
 
@@ -28,8 +39,12 @@ def error_text(error: Exception, currency: str = "CNY") -> str:
         problem = error.problem
         if problem.missing:
             return _missing_columns(problem)
-        if problem.message in FILE_MESSAGES and problem.row is None:
+        if problem.row is None and problem.message in FILE_MESSAGES:
             return t("error.in_file", file=plain(problem.file), message=t(FILE_MESSAGES[problem.message]))
+        sheet = SHEET_EMPTY.match(problem.message) if problem.row is None else None
+        if sheet:
+            return t("error.in_file", file=plain(problem.file), message=t("error.sheet_empty",
+                                                                          sheet=plain(sheet["sheet"])))
     return plain(str(error))
 
 
