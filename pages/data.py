@@ -11,7 +11,7 @@ from core.intake.loading import LoadResult
 from core.intake.problems import InputError, problem_summary
 from ui import state
 from ui.i18n import plain, t
-from ui.messages import column_text, error_text, problem_slug, said_text, set_aside_rows
+from ui.messages import column_text, error_text, problem_slug, required_column, said_text, set_aside_rows
 from ui.page import through_app
 from ui.widgets import csv_download, display_frame
 
@@ -47,11 +47,17 @@ middle.file_uploader(t("data.movements_file"), type=FILE_TYPES, key="upload_move
 right.file_uploader(t("data.prices_file"), type=FILE_TYPES, key="upload_prices", on_change=_use_prices,
                     help=t("data.prices_help"))
 source = state.current_source()
+try:
+    loaded, load_error = state.loaded(), None
+except InputError as error:
+    loaded, load_error = None, error
 if source.is_sample:
     st.info(t("data.showing_sample"), icon=":material/info:")
 else:
-    st.success(t("data.showing_files", lots=plain(source.lots.name),
-                 movements=plain(source.movements.name) if source.movements else "—"), icon=":material/check_circle:")
+    if load_error is None:  # no green "showing your file" above the red "cannot use your file"
+        st.success(t("data.showing_files", lots=plain(source.lots.name),
+                     movements=plain(source.movements.name) if source.movements else "—"),
+                   icon=":material/check_circle:")
     st.button(t("data.use_sample"), on_click=state.use_sample)
 
 
@@ -88,13 +94,12 @@ def error_message(error: InputError) -> str:
     if not problem.missing:
         return error_text(error)
     if problem.candidates and len(problem.candidates) > 1:
-        roles = "; ".join(t("data.missing_role", column=t(f"col.{key}"), candidates=plain(", ".join(found) or "—"))
-                          for key, found in problem.candidates.items())
+        roles = t("common.semicolon").join(
+            t("data.missing_role", column=required_column(key), candidates=plain(", ".join(found) or "—"))
+            for key, found in problem.candidates.items())
         return t("data.missing_roles", file=plain(problem.file), roles=roles)
-    closest = ", ".join(problem.closest) or "—"
-    example = problem.closest[0] if problem.closest else "…"
-    return t("data.missing_column", file=plain(problem.file), column=t(f"col.{problem.missing}"),
-             closest=plain(closest), example=plain(f'{{"{example}": "{problem.missing}"}}'))
+    return t("data.missing_column", file=plain(problem.file), column=required_column(problem.missing),
+             closest=plain(", ".join(problem.closest) or "—"))
 
 
 def recognised(result: LoadResult) -> str:
@@ -171,14 +176,13 @@ def conventions_editor(result: LoadResult) -> None:
         st.form_submit_button(t("data.apply_conventions"), type="primary", on_click=apply_conventions)
 
 
-try:
-    lots, movements = state.loaded()
-except InputError as error:
-    st.error(error_message(error), icon=":material/error:")
-    failed = "movements" if source.movements and error.problem.file == source.movements.name else "lots"
-    if error.problem.file in (source.lots.name, source.movements.name if source.movements else None):
-        mapping_editor(failed, error)
+if load_error is not None:
+    st.error(error_message(load_error), icon=":material/error:")
+    failed = "movements" if source.movements and load_error.problem.file == source.movements.name else "lots"
+    if load_error.problem.file in (source.lots.name, source.movements.name if source.movements else None):
+        mapping_editor(failed, load_error)
     st.stop()
+lots, movements = loaded
 
 sheet_picker(lots)
 roles_table(lots)
@@ -242,7 +246,7 @@ if dates:
 else:
     chosen = st.date_input(t("data.as_of_single"), value=state.as_of() or pd.Timestamp.today(), key="as_of_date")
     st.session_state[state.AS_OF_KEY] = pd.Timestamp(chosen)
-st.caption(t("data.snapshots", count=len(dates)))
+st.caption(t("data.snapshots", count=len(dates)) if dates else t("data.no_snapshot_dates"))
 st.subheader(t("data.preview"))
 preview, config = display_frame(lots.data.drop(columns=["_row"]).head(PREVIEW_ROWS), lots.currency,
                                 money=("value",))

@@ -16,6 +16,9 @@ EDITABLE = ("owner", "action", "action_status")
 
 numbers = dashboard_page("risk.title")
 cur = numbers.currency
+_lots = state.dataset().lots
+IDLE_WORDS = ("" if "last_move_date" in _lots and _lots["last_move_date"].notna().any()
+              else "_by_receipt")  # without a last-movement date, idle days are days since receipt: say so
 
 st.subheader(t("risk.slob"))
 if numbers.slob is None:
@@ -47,7 +50,7 @@ else:
     for column, band in zip(st.columns(2), ("over_365", "d181_365"), strict=True):
         figures = numbers.dead_stock[band]
         with column.container(border=True):
-            st.markdown(f"**{t(f'risk.band_{band}')}**")
+            st.markdown(f"**{t(f'risk.band_{band}' + IDLE_WORDS)}**")
             st.metric(t("col.value"), money(figures["value"], cur))
             st.caption(t("risk.band_counts", skus=number(figures["sku_count"]), qty=number(figures["qty"])))
             color = "red" if band == "over_365" else "orange"
@@ -102,10 +105,10 @@ def _save_edits() -> None:
 
 
 st.subheader(t("risk.worklist"))
-st.caption(t("risk.worklist_help"))
+st.caption(t("risk.worklist_help" + IDLE_WORDS))
 from_file = state.worklist()
 if from_file.empty:
-    no_data_note("risk.worklist_empty")
+    no_data_note("risk.worklist_empty" if numbers.dead_stock is not None else "turnover.no_ages")  # no ages, no idle
 else:
     saved_edits = state.store().worklist_edits().set_index("lot_key")
 

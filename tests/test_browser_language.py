@@ -34,4 +34,6 @@ def test_applying_the_optimisers_levels_in_what_if_keeps_english(tmp_path):
         settle(page)
         assert page.locator("h1").first.inner_text() == english["whatif.title"]
         assert english["nav.plan_orders"] in page.locator('[data-testid="stSidebarNav"]').inner_text()
+        note = english["whatif.from_plan"].split(":")[0]  # the levels applied exactly, on other seeds: said in English
+        assert note in page.locator('[data-testid="stMain"]').inner_text()
         browser.close()

@@ -431,3 +431,26 @@ def test_a_file_the_reader_cannot_use_is_told_on_the_data_page_in_the_users_lang
     assert not at.exception
     shown = [e.value.replace("\\", "") for e in at.error]
     assert any(text.startswith(expected) for text in shown), shown
+    assert not at.success  # no green "showing bad.csv" above the red "cannot use bad.csv"
+
+
+@pytest.mark.parametrize(("content", "band", "worklist"), [
+    ("物料编码,仓库,数量,单价,入库日期\nA,成品仓,10,2.5,2020-01-01\nB,成品仓,5,1,2020-02-01\n",
+     "risk.band_over_365_by_receipt", "risk.worklist_help_by_receipt"),
+    ("物料编码,仓库,数量,单价\nA,成品仓,10,2.5\n", None, "turnover.no_ages"),
+])
+def test_the_risk_page_says_idle_only_where_it_knows_a_lot_last_moved(content, band, worklist, data_folder):
+    """Reviewer R18/R19: with only receipt dates the bands read '超过 365 天未动' (unmoved), and with no date at all
+    the worklist said 'No lot has been idle for more than 180 days' — neither is known."""
+    from ui import state
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.run()
+    at.session_state["source"] = state.Source(state.SourceFile.of("stock.csv", content.encode()), None)
+    at.switch_page("pages/risk.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    words = catalog("zh")
+    shown = [e.value for e in [*at.markdown, *at.caption, *at.info]]
+    assert (band is None) or any(words[band] in text for text in shown), shown
+    assert any(words[worklist] in text for text in shown), shown
+    assert not any(words["risk.worklist_empty"] in text or "未动" in text for text in shown), shown

@@ -52,11 +52,16 @@ def _missing_columns(problem: Problem) -> str:
     """Every column the file lacks in one message (a missing unit cost means neither a cost nor a value), each
     with the headers whose values could be it; a missing cost also points to the price-list upload."""
     candidates = problem.candidates or {problem.missing: list(problem.closest)}
-    names = [t("error.cost_or_value") if role == "unit_cost" else t(f"col.{role}") for role in candidates]
+    names = [required_column(role) for role in candidates]
     closest = sorted({header for headers in candidates.values() for header in headers})
     key = "error.missing_cost" if list(candidates) == ["unit_cost"] else "error.missing_column"
     return t(key, file=plain(problem.file), column=t("common.list_separator").join(names),
              closest=plain(", ".join(closest) or "—"))
+
+
+def required_column(role: str) -> str:
+    """A required column the file lacks, by name: a missing unit cost means neither a cost nor a value."""
+    return t("error.cost_or_value") if role == "unit_cost" else t(f"col.{role}")
 
 
 def said_text(text: str) -> str:
