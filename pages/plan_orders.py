@@ -16,7 +16,7 @@ from ui.i18n import money, points, t
 from ui.messages import error_text, simulated_skus_text
 from ui.page import through_app
 from ui.plan_charts import frontier_chart
-from ui.widgets import csv_download, display_frame, export_frame, workbook_download
+from ui.widgets import csv_download, display_frame, export_frame, language_kept_tabs, workbook_download
 
 DEFAULTS = {"po_question": "target", "po_target": 97.0, "po_budget_share": 50, "po_weight": "value", "po_by": "class",
             "po_policy": "periodic", "po_review_days": 7, "po_replications": DEFAULT_REPLICATIONS,
@@ -221,7 +221,8 @@ if params.empty:
     st.info(t("whatif.no_skus"), icon=":material/info:")
     st.stop()
 st.caption(simulated_skus_text(params, excluded))
-optimiser_tab, orders_tab = st.tabs([t("orders.tab_optimise"), t("orders.tab_orders")])
+optimiser_tab, orders_tab = language_kept_tabs("po_tab", {"optimise": t("orders.tab_optimise"),
+                                                          "orders": t("orders.tab_orders")})
 with optimiser_tab:
     draw_optimiser(params, key, numbers.currency)
 with orders_tab:

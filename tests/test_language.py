@@ -454,3 +454,16 @@ def test_the_risk_page_says_idle_only_where_it_knows_a_lot_last_moved(content, b
     assert (band is None) or any(words[band] in text for text in shown), shown
     assert any(words[worklist] in text for text in shown), shown
     assert not any(words["risk.worklist_empty"] in text or "未动" in text for text in shown), shown
+
+
+@pytest.mark.parametrize(("lang", "value", "share"), [("zh", "¥123.46万", "59.1%"), ("en", "¥1,234.57k", "59.1%")])
+def test_the_printable_page_shows_numbers_as_the_screen_does(lang, value, share, monkeypatch):
+    """Reviewer R13: the printable plan read 'Total inventory value ¥k 119416.89' and '7.48' where the screen shows
+    ¥119,416.89k and 7.5 %: each number column is printed in the format the workbook gives it."""
+    from ui import widgets
+    monkeypatch.setattr("ui.i18n.language", lambda: lang)
+    monkeypatch.setattr(widgets, "language", lambda: lang)
+    frame = pd.DataFrame({"warehouse": ["成品仓"], "value": [1_234_567.891], "share": [0.5913341842636762],
+                          "sku_count": [1075]})
+    shown = widgets.printed(widgets.export_frame(frame, "CNY", ("value",), ("share",)))
+    assert shown.iloc[0].tolist() == ["成品仓", value, share, "1,075"]
