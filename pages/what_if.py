@@ -17,7 +17,7 @@ from core.sim.scenarios import from_query, to_query, tradeoff_scenarios
 from core.sim.simulation import ClassSettings, Scenario, SimulationResult, compare, simulate
 from core.storage import EditConflict
 from ui import charts, state
-from ui.exports import scenario_table, sku_results
+from ui.exports import scenario_settings, scenario_table, sku_results
 from ui.i18n import kpi_change, kpi_delta, kpi_value, money, plain, t
 from ui.messages import error_text, shortfall_text, simulated_skus_text
 from ui.page import through_app
@@ -353,10 +353,9 @@ def draw_scenarios(params: pd.DataFrame, key: str, scenario: Scenario, currency:
         st.dataframe(shown, hide_index=True, width="stretch")
         st.altair_chart(charts.daily_value_chart({n: r.daily_value for n, r in runs.items()}, currency),
                         width="stretch")
-        settings = pd.DataFrame({n: to_query(r.scenario) for n, r in runs.items()})
         csv_download(lambda: scenario_table(totals, currency), "scenarios", "dl_scenarios_csv")
         sheets = {t("sheet.compare"): scenario_table(totals, currency),
-                  t("whatif.settings"): settings.rename_axis(t("col.setting")).reset_index().astype(str)}
+                  t("whatif.settings"): scenario_settings({n: r.scenario for n, r in runs.items()})}
         workbook_download({**sheets, **{n: sku_results(r.skus, currency) for n, r in runs.items()}}, "scenarios",
                           "dl_scenarios_xlsx")
 

@@ -467,3 +467,21 @@ def test_the_printable_page_shows_numbers_as_the_screen_does(lang, value, share,
                           "sku_count": [1075]})
     shown = widgets.printed(widgets.export_frame(frame, "CNY", ("value",), ("share",)))
     assert shown.iloc[0].tolist() == ["成品仓", value, share, "1,075"]
+
+
+@pytest.mark.parametrize(("lang", "policy", "level", "by_class"), [
+    ("en", "Reorder point (s,Q)", "95.00%", "A: Reorder point (s,Q) · 99.00% · every 7 days"),
+    ("zh", "再订货点 (s,Q)", "95.00%", "A: 再订货点 (s,Q) · 99.00% · 每 7 天"),
+])
+def test_the_scenario_settings_sheet_speaks_the_users_language(lang, policy, level, by_class, monkeypatch):
+    """Reviewer R27: the Settings sheet of scenarios.xlsx held `policy | rop` and `service_level | 0.95`."""
+    from core.sim.simulation import ClassSettings, Scenario
+    from ui.exports import scenario_settings
+    monkeypatch.setattr("ui.i18n.language", lambda: lang)
+    words = catalog(lang)
+    sheet = scenario_settings({"ROP": Scenario(policy="rop", by_class={
+        "A": ClassSettings(policy="rop", service_level=0.99, review_days=7)})}).set_index(words["col.setting"])["ROP"]
+    assert (sheet[words["whatif.policy"]], sheet[words["whatif.service_level"]]) == (policy, level)
+    assert sheet[words["whatif.by_class"]] == by_class
+    assert sheet[words["whatif.lost_sales"]] == words["common.no"]
+    assert not {"rop", "0.95", "gamma", "steady", "csl"} & set(sheet)

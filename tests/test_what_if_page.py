@@ -178,3 +178,12 @@ def test_skus_simulated_say_how_many_hold_no_stock_today_unlike_the_overview():
     at = what_if()
     assert (listed, in_stock) == (2000, 1976)
     assert at.caption[0].value.startswith(f"模拟 {listed:,} 个 SKU · 其中 {listed - in_stock} 个当前无库存")
+
+
+def test_comparing_saved_scenarios_draws_their_table_and_workbook():
+    from core.sim.simulation import Scenario
+    from core.storage import Store
+    Store().save_scenario("ROP", Scenario(policy="rop", replications=4, horizon_days=180).to_dict(), version=0)
+    at = what_if(wi_compare=["ROP"])
+    table = next(d.value for d in at.dataframe if "ROP" in d.value.columns and "指标" in d.value.columns)
+    assert table.iloc[0]["指标"] == "平均库存金额" and table.iloc[0]["ROP"].startswith("¥")
