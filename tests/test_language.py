@@ -485,3 +485,20 @@ def test_the_scenario_settings_sheet_speaks_the_users_language(lang, policy, lev
     assert sheet[words["whatif.by_class"]] == by_class
     assert sheet[words["whatif.lost_sales"]] == words["common.no"]
     assert not {"rop", "0.95", "gamma", "steady", "csl"} & set(sheet)
+
+
+def test_the_scenario_comparison_file_reads_as_the_screen(monkeypatch):
+    """Reviewer R28: the screen read 98.65 %, 43.2 days, 3,247 stock-out days and the file 98.6, 43.23, 3247.4."""
+    from ui import widgets
+    from ui.exports import scenario_table
+    monkeypatch.setattr("ui.i18n.language", lambda: "en")
+    monkeypatch.setattr(widgets, "language", lambda: "en")
+    totals = pd.DataFrame({"ROP": {"fill_rate": 0.98654, "cycle_service_level": 0.95137, "dio": 43.234,
+                                   "stockout_days": 3247.4, "orders": 15644.7, "avg_inventory_value": 84_692_670.0}})
+    row = scenario_table(totals, "CNY").iloc[0]
+    english = catalog("en")
+    assert row[english["whatif.metric.fill_rate"] + " (%)"] == 98.65
+    assert row[english["whatif.metric.cycle_service_level"] + " (%)"] == 95.14
+    assert row[english["whatif.metric.dio"]] == 43.2
+    assert (row[english["whatif.metric.stockout_days"]], row[english["whatif.metric.orders"]]) == (3247, 15645)
+    assert row[english["whatif.metric.avg_inventory_value"] + " (¥k)"] == 84_692.67

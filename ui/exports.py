@@ -21,11 +21,16 @@ def sku_results(skus: pd.DataFrame, currency: str) -> pd.DataFrame:
                         shares=("fill_rate", "cycle_service_level", "service_level"))
 
 
+COUNT_KPIS = ("stockout_days", "orders")
+
+
 def scenario_table(totals: pd.DataFrame, currency: str) -> pd.DataFrame:
     """Saved scenarios side by side as data: a row per scenario, a column per figure in the unit its header names
-    (money in 万元 / ¥k, shares in %), numbers a spreadsheet can sum."""
+    (money in 万元 / ¥k, shares in %) with the decimals the screen shows, numbers a spreadsheet can sum."""
     frame = totals.T.rename_axis("scenario").reset_index()
     metrics = list(totals.index)
+    for count in (m for m in COUNT_KPIS if m in frame):  # whole, as the screen reads them: 3,247, not 3247.4
+        frame[count] = frame[count].astype(float).round().astype("Int64")
     return export_frame(frame, currency, money=tuple(m for m in metrics if m in MONEY_KPIS),
                         shares=tuple(m for m in metrics if m in SHARE_KPI_DECIMALS),
                         labels={m: t(f"whatif.metric.{m}") for m in metrics})
