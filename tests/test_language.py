@@ -46,6 +46,19 @@ def open_page(page: str, lang: str) -> AppTest:
     return at
 
 
+def open_with_file(page: str, name: str, content: str, lang: str = "zh") -> AppTest:
+    """`page` in `lang`, showing a stock list of `name` holding `content` (no movements)."""
+    from ui import state
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.session_state["lang"] = lang
+    at.run()
+    at.session_state["source"] = state.Source(state.SourceFile.of(name, content.encode()), None)
+    at.switch_page(page)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
 def test_worklist_labels_saved_in_either_language_become_codes_when_an_old_database_opens(tmp_path):
     url = f"sqlite:///{tmp_path / 'board.sqlite'}"
     Store(url).save_worklist_edits(pd.DataFrame({
@@ -204,14 +217,7 @@ def test_per_sku_what_if_download_has_translated_headers_and_every_share_in_perc
     ("", "zh", "x.csv：文件是空的"),
 ])
 def test_an_unusable_file_is_told_in_the_users_language_on_every_page(page, content, lang, expected, data_folder):
-    from ui import state
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    at.session_state["lang"] = lang
-    at.run()
-    at.session_state["source"] = state.Source(state.SourceFile.of("x.csv", content.encode()), None)
-    at.switch_page(page)
-    at.run()
-    assert not at.exception
+    at = open_with_file(page, "x.csv", content, lang)
     shown = at.error[0].value.replace("\\", "")
     assert shown.startswith(expected), shown
     assert "--mapping" not in shown  # the command-line hint belongs to the command line
@@ -329,15 +335,8 @@ def test_a_recommended_step_added_in_chinese_reads_in_english_with_english_money
 def test_the_readers_notes_and_warnings_on_the_data_page_speak_the_users_language(lang, expected, data_folder):
     """The reader's notes carry a code (the command line prints their English text): a list without a warehouse
     and with a negative quantity is told in the app's language only."""
-    from ui import state
     content = "物料编码,数量,单价\nA,10,2.5\nB,-1,3\n" + "".join(f"C{i},1,1\n" for i in range(20))
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    at.session_state["lang"] = lang
-    at.run()
-    at.session_state["source"] = state.Source(state.SourceFile.of("stock.csv", content.encode()), None)
-    at.switch_page("pages/data.py")
-    at.run()
-    assert not at.exception
+    at = open_with_file("pages/data.py", "stock.csv", content, lang)
     shown = [element.value.replace("\\", "") for element in [*at.info, *at.warning]]
     assert any(expected in text for text in shown), shown
     other_language = re.compile(r"[A-Za-z]{4,}") if lang == "zh" else CJK
@@ -391,15 +390,8 @@ def test_every_english_count_of_a_plural_noun_has_its_singular():
 def test_rows_set_aside_and_the_problems_of_a_file_are_told_in_the_users_language(lang, reason, column, data_folder):
     """Issue 22: the Data page listed set-aside rows under `row` / `reason` with the reader's English text
     ("bad.csv: row 3, column '数量' (qty): 'abc' is not a number") and its problem table named columns by code."""
-    from ui import state
     content = "物料编码,仓库,数量,单价\nA,成品仓,10,2.5\nB,成品仓,abc,3\nC,原料仓,5,-1\n"
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    at.session_state["lang"] = lang
-    at.run()
-    at.session_state["source"] = state.Source(state.SourceFile.of("bad.csv", content.encode()), None)
-    at.switch_page("pages/data.py")
-    at.run()
-    assert not at.exception
+    at = open_with_file("pages/data.py", "bad.csv", content, lang)
     words = catalog(lang)
     aside = next(f.value for f in at.dataframe if words["col.reason"] in f.value.columns)
     assert aside.columns[:2].tolist() == [words["col.row"], words["col.reason"]]
@@ -421,14 +413,7 @@ def test_a_file_the_reader_cannot_use_is_told_on_the_data_page_in_the_users_lang
                                                                                         data_folder):
     """The Data page showed the reader's own English ("the file is empty", "no data rows below the header") in the
     Chinese UI, where the other pages already worded it."""
-    from ui import state
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    at.session_state["lang"] = lang
-    at.run()
-    at.session_state["source"] = state.Source(state.SourceFile.of("bad.csv", content.encode()), None)
-    at.switch_page("pages/data.py")
-    at.run()
-    assert not at.exception
+    at = open_with_file("pages/data.py", "bad.csv", content, lang)
     shown = [e.value.replace("\\", "") for e in at.error]
     assert any(text.startswith(expected) for text in shown), shown
     assert not at.success  # no green "showing bad.csv" above the red "cannot use bad.csv"
@@ -442,13 +427,7 @@ def test_a_file_the_reader_cannot_use_is_told_on_the_data_page_in_the_users_lang
 def test_the_risk_page_says_idle_only_where_it_knows_a_lot_last_moved(content, band, worklist, data_folder):
     """Reviewer R18/R19: with only receipt dates the bands read '超过 365 天未动' (unmoved), and with no date at all
     the worklist said 'No lot has been idle for more than 180 days' — neither is known."""
-    from ui import state
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    at.run()
-    at.session_state["source"] = state.Source(state.SourceFile.of("stock.csv", content.encode()), None)
-    at.switch_page("pages/risk.py")
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
+    at = open_with_file("pages/risk.py", "stock.csv", content)
     words = catalog("zh")
     shown = [e.value for e in [*at.markdown, *at.caption, *at.info]]
     assert (band is None) or any(words[band] in text for text in shown), shown
