@@ -1,7 +1,8 @@
 """Every number a user reads is formatted here: money in the data's currency, shares, days.
 
-CNY amounts read in 万 in Chinese (`¥11,941.69万`, tables in 万元) and in millions / thousands in English
-(`¥119.42M`, tables in ¥k), the way a finance controller in each language reads them."""
+CNY amounts read in 万 in Chinese (`¥11,941.69万`, `¥0.50万`; tables in 万元) and in thousands in English
+(`¥119,416.89k`, `¥5.00k`; tables in ¥k): one unit per language, whatever the size, so that no figure reads in
+another unit than the one beside it (never a bare `¥5,000.00` beside `¥1.69万`, nor `¥3.94M` beside `¥87.38k`)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import math
 CURRENCY_SYMBOLS = {"CNY": "¥", "RMB": "¥", "USD": "$", "EUR": "€", "GBP": "£", "JPY": "JP¥", "HKD": "HK$"}
 WHOLE_UNIT_CURRENCIES = frozenset({"JPY", "KRW", "CLP", "VND", "ISK"})  # no minor unit in use: no decimals shown
 WAN = 10_000
-THOUSAND, MILLION = 1_000, 1_000_000
+THOUSAND = 1_000
 
 
 def _missing(value: float | None) -> bool:
@@ -27,18 +28,21 @@ def uses_wan(currency: str) -> bool:
 
 
 def money(value: float | None, currency: str = "CNY", exact: bool = False, language: str = "zh") -> str:
-    """CNY amounts of 10,000 and more (unless `exact`): `¥11,884.31万` in Chinese, `¥118.84M` / `¥912.30k` in
-    English; smaller amounts and other currencies as they are: `¥1,234.56` / `$1,234.56`; zero in Chinese `¥0.00万`."""
+    """CNY amounts always in one unit per language (unless `exact`), the unit of the tables and chart axes
+    beside them, so figures shown together read alike: `¥11,884.31万`, `¥0.50万`, `¥0.00万` in Chinese;
+    `¥118,843.12k`, `¥912.30k`, `¥0.50k` in English (never `¥3.94M` beside `¥87.38k`). Two decimals, or to the
+    yuan when two would show nothing (`¥0.0030万` for ¥30, never `¥0.00万`). Other currencies as they are:
+    `$1,234.56`, `JP¥130,062,250`."""
     if _missing(value):
         return "—"
     symbol = currency_symbol(currency)
     sign = "-" if value < 0 else ""
     size = abs(value)
-    if uses_wan(currency) and (size >= WAN or (size == 0 and language == "zh")) and not exact:
-        if language == "zh":  # nothing reads ¥0.00万 beside ¥198.31万, not a bare ¥0.00
-            return f"{sign}{symbol}{size / WAN:,.2f}万"
-        scale, suffix = (MILLION, "M") if size >= MILLION else (THOUSAND, "k")
-        return f"{sign}{symbol}{size / scale:,.2f}{suffix}"
+    if uses_wan(currency) and not exact:
+        scale, suffix = (WAN, "万") if language == "zh" else (THOUSAND, "k")
+        decimals = 2 if size < 0.5 or size / scale >= 0.005 else round(math.log10(scale))  # to the yuan
+        shown = f"{size / scale:,.{decimals}f}"
+        return f"{sign if any(d in shown for d in '123456789') else ''}{symbol}{shown}{suffix}"
     decimals = 0 if currency.upper() in WHOLE_UNIT_CURRENCIES else 2
     return f"{sign}{symbol}{size:,.{decimals}f}"
 
@@ -50,6 +54,11 @@ def percent(share: float | None, decimals: int = 1) -> str:
 
 def number(value: float | None, decimals: int = 0) -> str:
     return "—" if _missing(value) else f"{value:,.{decimals}f}"
+
+
+def counted(count: int, one: str, many: str, grouped: bool = True) -> str:
+    """A count with its noun in English: `1 SKU`, `2 SKUs`, `1,200 lots` (`1200 lots` not `grouped`)."""
+    return f"{count:{',' if grouped else ''}} {one if count == 1 else many}"
 
 
 def signed_percent(change: float | None) -> str:

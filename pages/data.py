@@ -1,7 +1,6 @@
 """Data: upload lots and movements, see which report layout and conventions were recognised and correct them,
 fix the column mappings (remembered per file layout), see what was set aside, pick the as-of date."""
 
-import re
 
 import pandas as pd
 import streamlit as st
@@ -12,7 +11,7 @@ from core.intake.loading import LoadResult
 from core.intake.problems import InputError, problem_summary
 from ui import state
 from ui.i18n import plain, t
-from ui.messages import said_text
+from ui.messages import column_text, error_text, problem_slug, required_column, said_text, set_aside_rows
 from ui.page import through_app
 from ui.widgets import csv_download, display_frame
 
@@ -48,11 +47,17 @@ middle.file_uploader(t("data.movements_file"), type=FILE_TYPES, key="upload_move
 right.file_uploader(t("data.prices_file"), type=FILE_TYPES, key="upload_prices", on_change=_use_prices,
                     help=t("data.prices_help"))
 source = state.current_source()
+try:
+    loaded, load_error = state.loaded(), None
+except InputError as error:
+    loaded, load_error = None, error
 if source.is_sample:
     st.info(t("data.showing_sample"), icon=":material/info:")
 else:
-    st.success(t("data.showing_files", lots=plain(source.lots.name),
-                 movements=plain(source.movements.name) if source.movements else "—"), icon=":material/check_circle:")
+    if load_error is None:  # no green "showing your file" above the red "cannot use your file"
+        st.success(t("data.showing_files", lots=plain(source.lots.name),
+                     movements=plain(source.movements.name) if source.movements else "—"),
+                   icon=":material/check_circle:")
     st.button(t("data.use_sample"), on_click=state.use_sample)
 
 
@@ -83,18 +88,18 @@ def mapping_editor(kind: str, error: InputError | None, chosen: dict[str, str] |
 
 
 def error_message(error: InputError) -> str:
-    """Missing required columns in the user's language, each with the columns whose values could be it."""
+    """Missing required columns in the user's language, each with the columns whose values could be it; any
+    other problem of the file worded as every page words it."""
     problem = error.problem
     if not problem.missing:
-        return plain(error)
+        return error_text(error)
     if problem.candidates and len(problem.candidates) > 1:
-        roles = "; ".join(t("data.missing_role", column=t(f"col.{key}"), candidates=plain(", ".join(found) or "—"))
-                          for key, found in problem.candidates.items())
+        roles = t("common.semicolon").join(
+            t("data.missing_role", column=required_column(key), candidates=plain(", ".join(found) or "—"))
+            for key, found in problem.candidates.items())
         return t("data.missing_roles", file=plain(problem.file), roles=roles)
-    closest = ", ".join(problem.closest) or "—"
-    example = problem.closest[0] if problem.closest else "…"
-    return t("data.missing_column", file=plain(problem.file), column=t(f"col.{problem.missing}"),
-             closest=plain(closest), example=plain(f'{{"{example}": "{problem.missing}"}}'))
+    return t("data.missing_column", file=plain(problem.file), column=required_column(problem.missing),
+             closest=plain(", ".join(problem.closest) or "—"))
 
 
 def recognised(result: LoadResult) -> str:
@@ -105,7 +110,7 @@ def recognised(result: LoadResult) -> str:
     if conventions.date_basis != "none":
         parts.append(t("data.dates_day_first") if conventions.day_first else t("data.dates_month_first"))
     assumed = result.currency_basis == "default"
-    parts.append(result.currency + (f" ({t('data.currency_assumed')})" if assumed else "")
+    parts.append(result.currency + (t("common.parenthesised", text=t("data.currency_assumed")) if assumed else "")
                  + f" — {t('data.currency_source', source=t(f'data.currency_from.{result.currency_source}'))}")
     return " · ".join(plain(p) for p in parts)
 
@@ -145,11 +150,6 @@ def roles_table(result: LoadResult) -> None:
         st.dataframe(pd.DataFrame(rows).rename(columns=lambda c: t(f"col.{c}")), hide_index=True, width="stretch")
 
 
-def _slug(kind: str) -> str:
-    """Catalog key of a problem kind: 'is not a number' → is_not_a_number."""
-    return re.sub(r"[^a-z]+", "_", kind.replace("×", "x")).strip("_")
-
-
 def apply_conventions() -> None:
     decimal = st.session_state.get("conv_decimal", AUTO)
     dates = st.session_state.get("conv_dates", AUTO)
@@ -176,14 +176,13 @@ def conventions_editor(result: LoadResult) -> None:
         st.form_submit_button(t("data.apply_conventions"), type="primary", on_click=apply_conventions)
 
 
-try:
-    lots, movements = state.loaded()
-except InputError as error:
-    st.error(error_message(error), icon=":material/error:")
-    failed = "movements" if source.movements and error.problem.file == source.movements.name else "lots"
-    if error.problem.file in (source.lots.name, source.movements.name if source.movements else None):
-        mapping_editor(failed, error)
+if load_error is not None:
+    st.error(error_message(load_error), icon=":material/error:")
+    failed = "movements" if source.movements and load_error.problem.file == source.movements.name else "lots"
+    if load_error.problem.file in (source.lots.name, source.movements.name if source.movements else None):
+        mapping_editor(failed, load_error)
     st.stop()
+lots, movements = loaded
 
 sheet_picker(lots)
 roles_table(lots)
@@ -194,7 +193,7 @@ if movements_problem is not None:
     st.caption(t("data.movements_unusable"))
 if source.movements:
     mapping_editor("movements", movements_problem)
-st.markdown(f"**{t('data.recognised')}:** {recognised(lots)}")
+st.markdown(t("data.recognised_as", what=recognised(lots)))
 for note in lots.conventions.notes:
     st.warning(said_text(note), icon=":material/warning:")
 for note in lots.extra.get("notes", ()):
@@ -212,7 +211,7 @@ for result in (lots, movements):
         continue
     used, aside = len(result.data), result.rejected_count
     warnings = int((result.problems["severity"] == "warning").sum()) if len(result.problems) else 0
-    st.markdown(f"**{plain(result.name)}** · {t('data.encoding')}: {plain(result.encoding or 'Excel')}")
+    st.markdown(t("data.file_encoding", file=plain(result.name), encoding=plain(result.encoding or "Excel")))
     a, b, c, d = st.columns(4)
     a.metric(t("data.rows_used"), number(used))
     b.metric(t("data.rows_set_aside"), number(aside))
@@ -223,14 +222,15 @@ for result in (lots, movements):
                    icon=":material/warning:")
     if len(result.problems):
         summary = problem_summary(result.problems)
-        summary["problem"] = summary["problem"].map(lambda kind: t(f"data.problem.{_slug(kind)}"))
+        summary["column"] = summary["column"].map(column_text)
+        summary["problem"] = summary["problem"].map(lambda kind: t(f"data.problem.{problem_slug(kind)}"))
         summary["severity"] = summary["severity"].map(lambda level: t(f"data.severity.{level}"))
         st.dataframe(summary.rename(columns=lambda c: t(f"col.{c}")), hide_index=True, width="stretch")
     if aside:
         st.markdown(f"**{t('data.set_aside_rows')}**")
-        st.dataframe(result.rejected.head(500).astype(str), hide_index=True, width="stretch")
-        csv_download(result.rejected, f"set_aside_{result.name}", f"rejects_{result.name}",
-                     t("data.download_set_aside"))
+        set_aside = set_aside_rows(result.rejected, result.problems)
+        st.dataframe(set_aside.head(500).astype(str), hide_index=True, width="stretch")
+        csv_download(set_aside, f"set_aside_{result.name}", f"rejects_{result.name}", t("data.download_set_aside"))
     if result.unmatched:
         st.caption(t("data.unmatched", headers=plain(", ".join(result.unmatched))))
 if movements is None and state.movements_problem() is None:
@@ -246,7 +246,7 @@ if dates:
 else:
     chosen = st.date_input(t("data.as_of_single"), value=state.as_of() or pd.Timestamp.today(), key="as_of_date")
     st.session_state[state.AS_OF_KEY] = pd.Timestamp(chosen)
-st.caption(t("data.snapshots", count=len(dates)))
+st.caption(t("data.snapshots", count=len(dates)) if dates else t("data.no_snapshot_dates"))
 st.subheader(t("data.preview"))
 preview, config = display_frame(lots.data.drop(columns=["_row"]).head(PREVIEW_ROWS), lots.currency,
                                 money=("value",))

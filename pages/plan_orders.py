@@ -1,6 +1,5 @@
 """From what-if to what to do: the least stock for a target fill rate, and what to order today."""
 
-import math
 from dataclasses import replace
 
 import pandas as pd
@@ -13,17 +12,16 @@ from core.sim.proposals import Proposal, propose, with_lot_suppliers
 from core.sim.simulation import Scenario
 from ui import state
 from ui.exports import proposal_sheets
-from ui.i18n import money, t
+from ui.i18n import money, points, t
 from ui.messages import error_text
 from ui.page import through_app
 from ui.plan_charts import frontier_chart
-from ui.widgets import csv_download, display_frame, export_frame, workbook_download
+from ui.widgets import csv_download, display_frame, export_frame, language_kept_tabs, workbook_download
 
 DEFAULTS = {"po_question": "target", "po_target": 97.0, "po_budget_share": 50, "po_weight": "value", "po_by": "class",
             "po_policy": "periodic", "po_review_days": 7, "po_replications": DEFAULT_REPLICATIONS,
             "po_service_level": 95.0, "po_use_plan": False}
 SHOWN_ROWS = 500
-WHAT_IF_RANGE = (80.0, 99.9)  # the what-if page's service-level sliders, in %
 
 
 def initialise_controls() -> None:
@@ -106,7 +104,7 @@ def draw_outcome(result: Optimisation, currency: str) -> None:
                    help=t(uniform_help, fill=f"{result.uniform['fill_rate']:.2%}"))
     if result.budget is not None:
         gain = result.achieved["fill_rate"] - result.uniform["fill_rate"]
-        cols[3].metric(t("orders.fill_vs_uniform"), f"{gain * 100:+.2f} pt")
+        cols[3].metric(t("orders.fill_vs_uniform"), points(gain))
     else:
         cols[3].metric(t("orders.cash_vs_uniform"), money(result.cash_vs_uniform, currency))
     if result.fallback is not None:
@@ -121,9 +119,10 @@ def draw_outcome(result: Optimisation, currency: str) -> None:
         counts = result.levels["abc_class"].value_counts()
         levels.insert(1, "sku_count", levels["abc_class"].map(counts).astype(int))
         shown, config = display_frame(levels, currency)
-        config["service_level"] = st.column_config.NumberColumn(t("col.service_level") + " (%)", format="%.1f")
+        config["service_level"] = st.column_config.NumberColumn(t("col.service_level") + " (%)", format="%.2f")
         st.dataframe(shown, column_config=config, hide_index=True, key="po_class_levels")
-        fits = all(WHAT_IF_RANGE[0] <= level * 100 <= WHAT_IF_RANGE[1] for level in result.class_levels.values())
+        low, high = state.LEVEL_SLIDER
+        fits = all(low <= level * 100 <= high for level in result.class_levels.values())
         st.button(t("orders.apply"), icon=":material/input:", key="btn_apply_levels", on_click=apply_levels,
                   args=(result,), disabled=not fits,
                   help=t("orders.apply_help") if fits else t("orders.apply_out_of_range"))
@@ -131,26 +130,28 @@ def draw_outcome(result: Optimisation, currency: str) -> None:
         counts = result.levels.groupby("service_level").size().rename("sku_count").reset_index()
         counts["service_level"] = counts["service_level"] * 100
         shown, config = display_frame(counts, currency)
-        config["service_level"] = st.column_config.NumberColumn(t("col.service_level") + " (%)", format="%.1f")
+        config["service_level"] = st.column_config.NumberColumn(t("col.service_level") + " (%)", format="%.2f")
         st.dataframe(shown, column_config=config, hide_index=True, key="po_sku_levels")
     csv_download(lambda: export_frame(result.levels, currency, shares=("service_level",)), "service_levels",
                  "dl_po_levels", t("orders.download_levels"))
 
 
-def what_if_level(level: float) -> float:
-    """A level in % on the what-if sliders' step of 0.1 point, rounded up so the applied service is no lower."""
-    return min(WHAT_IF_RANGE[1], math.ceil(round(level * 1000, 6)) / 10)
-
-
 def apply_levels(result: Optimisation) -> None:
-    """Put the recommended class levels into the what-if scenario's per-class settings, then open it."""
-    s = st.session_state
-    s.update({"wi_policy": result.scenario.policy, "wi_review_days": result.scenario.review_days,
-              "wi_by_class": True})
+    """Put the recommended class levels, exactly, into the what-if scenario's per-class settings with the plan's
+    policy, horizon, replications and demand model, then open it."""
+    s, plan = st.session_state, result.scenario
+    s.update({"wi_policy": plan.policy, "wi_review_days": plan.review_days, "wi_by_class": True,
+              "wi_replications": plan.replications, "wi_lt_scale": plan.lead_time_scale,
+              "wi_lt_cv": plan.lead_time_cv or 0.0, "wi_lost_sales": plan.lost_sales, "wi_demand":
+              plan.demand_distribution, "wi_service_target": plan.service_target})
+    if plan.horizon_days in state.WHAT_IF_HORIZONS:
+        s["wi_horizon"] = plan.horizon_days
     for name, settings in class_settings(result).items():
         s[f"wi_{name}_policy"] = settings.policy
-        s[f"wi_{name}_service_level"] = what_if_level(settings.service_level)
+        state.set_service_level(f"wi_{name}_service_level", settings.service_level)
         s[f"wi_{name}_review_days"] = settings.review_days
+    s[state.PLAN_HANDOVER_KEY] = {"fill": result.achieved["fill_rate"], "weight": result.weight,
+                                  "levels": dict(result.class_levels)}
     s["po_go_what_if"] = True
 
 
@@ -220,7 +221,8 @@ if params.empty:
     st.info(t("whatif.no_skus"), icon=":material/info:")
     st.stop()
 st.caption(inputs.scope_caption())
-optimiser_tab, orders_tab = st.tabs([t("orders.tab_optimise"), t("orders.tab_orders")])
+optimiser_tab, orders_tab = language_kept_tabs("po_tab", {"optimise": t("orders.tab_optimise"),
+                                                          "orders": t("orders.tab_orders")})
 with optimiser_tab:
     draw_optimiser(params, key, numbers.currency)
 with orders_tab:

@@ -17,7 +17,16 @@ from ui import charts, state
 from ui.exports import action_ref, action_text, plan_step_words
 from ui.i18n import kpi_value, language, money, money_divisor, money_unit, plain, t
 from ui.page import dashboard_page
-from ui.widgets import code_label, csv_download, display_frame, export_frame, table, tiv_key, workbook_download
+from ui.widgets import (
+    code_label,
+    csv_download,
+    display_frame,
+    export_frame,
+    printed,
+    table,
+    tiv_key,
+    workbook_download,
+)
 
 PLAN_MONEY = ("planned_cash", "released_cash")
 SHOWN_ACTIONS = 50
@@ -44,7 +53,7 @@ def target_chart(frame: pd.DataFrame, kpi: str, target: float | None, currency: 
     title = f"{t(f'targets.kpi.{kpi}')} ({unit})" if unit else t(f"targets.kpi.{kpi}")
     line = alt.Chart(data).mark_line(point=True, color=charts.BLUE).encode(
         x=alt.X("snapshot_date:T", title=None, axis=alt.Axis(format="%Y-%m")),
-        y=alt.Y("value:Q", title=title, scale=alt.Scale(zero=False)),
+        y=alt.Y("value:Q", title=title, scale=alt.Scale(zero=False), axis=alt.Axis(format=",.2~f")),  # no 1,154.034169
         tooltip=[alt.Tooltip("snapshot_date:T", title=t("col.snapshot"), format="%Y-%m-%d"),
                  alt.Tooltip("value:Q", title=title, format=",.2f")])
     layers = [line]
@@ -145,6 +154,16 @@ def target_table(gaps: pd.DataFrame, currency: str) -> pd.DataFrame:
                                                                          strict=True)],
         t("targets.met_column"): [t("common.yes") if m else t("common.no") for m in gaps.get("met", [])],
         t("plan.due"): [d or None for d in gaps.get("due_date", [])]})
+
+
+def printed_targets(gaps: pd.DataFrame, currency: str) -> pd.DataFrame:
+    """The targets for the printable page: current and target as the screen shows each KPI (`¥11,941.69万`,
+    `60.7`, `7.5%`), not as numbers in a unit column."""
+    shown = target_table(gaps, currency).drop(columns=t("common.unit"))
+    for column, key in ((t("targets.current"), "current"), (t("targets.target"), "target")):
+        shown[column] = [kpi_value(k, v, currency) for k, v in zip(gaps.get("kpi", []), gaps.get(key, []),
+                                                                    strict=True)]
+    return shown
 
 
 def add_ticked_to_plan(shown: pd.DataFrame, releasable: float, currency: str) -> None:
@@ -330,8 +349,9 @@ with right:
                t("actions.total"): money(total_cash(recommended), cur)}
     page = render_plan_html(t("plan.print_title"), t("common.as_of", date=numbers.as_of.date().isoformat()) +
                             f" · {dt.date.today().isoformat()}", summary,
-                            {t("targets.targets"): gap_table, t("plan.title"): plan_shown,
-                             t("actions.title"): actions_shown.drop(columns=[t("col.owner")], errors="ignore")},
+                            {t("targets.targets"): printed_targets(gaps, cur), t("plan.title"): printed(plan_shown),
+                             t("actions.title"): printed(actions_shown.drop(columns=[t("col.owner")],
+                                                                           errors="ignore"))},
                             language())
     st.download_button(t("plan.download_html"), page.encode("utf-8"), file_name="action_plan.html",
                        mime="text/html", key="dl_plan_html", icon=":material/print:", on_click="ignore")

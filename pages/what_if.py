@@ -17,14 +17,13 @@ from core.sim.scenarios import from_query, to_query, tradeoff_scenarios
 from core.sim.simulation import ClassSettings, Scenario, SimulationResult, compare, simulate
 from core.storage import EditConflict
 from ui import charts, state
-from ui.exports import scenario_table, sku_results
+from ui.exports import scenario_settings, scenario_table, sku_results
 from ui.i18n import address_language, kpi_change, kpi_delta, kpi_value, money, plain, t
-from ui.messages import error_text
+from ui.messages import error_text, shortfall_text
 from ui.page import through_app
 from ui.widgets import csv_download, workbook_download
 
 CLASSES = ("A", "B", "C")
-HORIZONS = (90, 180, 365, 730)
 DEFAULT_BASELINE = "__default__"
 HEADLINE = ("avg_inventory_value", "cash_release", "ito", "dio", "fill_rate", "cycle_service_level", "stockout_days")
 DEFAULTS = {"wi_policy": "periodic", "wi_service_level": 95.0, "wi_review_days": 7, "wi_order_rule": "auto",
@@ -37,10 +36,10 @@ def scenario_from_state() -> Scenario:
     s = st.session_state
     by_class = {}
     if s.get("wi_by_class"):
-        by_class = {c: ClassSettings(policy=s.get(f"wi_{c}_policy"), service_level=s.get(f"wi_{c}_service_level",
-                                                                                       95.0) / 100,
+        by_class = {c: ClassSettings(policy=s.get(f"wi_{c}_policy"), service_level=state.service_level(
+                                         f"wi_{c}_service_level", s["wi_service_level"]),
                                      review_days=int(s.get(f"wi_{c}_review_days", 7))) for c in CLASSES}
-    return Scenario(policy=s["wi_policy"], service_level=round(s["wi_service_level"] / 100, 4),
+    return Scenario(policy=s["wi_policy"], service_level=state.service_level("wi_service_level"),
                     review_days=int(s["wi_review_days"]), lead_time_scale=float(s["wi_lt_scale"]),
                     lead_time_cv=float(s["wi_lt_cv"]) or None, order_rule=s["wi_order_rule"],
                     cover_days=float(s["wi_cover_days"]), horizon_days=int(s["wi_horizon"]),
@@ -51,16 +50,17 @@ def scenario_from_state() -> Scenario:
 def scenario_to_state(scenario: Scenario) -> None:
     """Set every control from a scenario (call before the widgets are drawn, e.g. in a callback)."""
     s = st.session_state
-    s.update({"wi_policy": scenario.policy, "wi_service_level": round(scenario.service_level * 100, 1),
-              "wi_review_days": scenario.review_days, "wi_order_rule": scenario.order_rule,
-              "wi_cover_days": int(scenario.cover_days), "wi_lt_scale": scenario.lead_time_scale,
+    state.set_service_level("wi_service_level", scenario.service_level)
+    s.update({"wi_policy": scenario.policy, "wi_review_days": scenario.review_days,
+              "wi_order_rule": scenario.order_rule, "wi_cover_days": int(scenario.cover_days),
+              "wi_lt_scale": scenario.lead_time_scale,
               "wi_lt_cv": scenario.lead_time_cv or 0.0, "wi_horizon": scenario.horizon_days,
               "wi_replications": scenario.replications, "wi_lost_sales": scenario.lost_sales,
               "wi_demand": scenario.demand_distribution, "wi_by_class": bool(scenario.by_class),
               "wi_service_target": scenario.service_target})
     for name, settings in scenario.by_class.items():
         s[f"wi_{name}_policy"] = settings.policy or scenario.policy
-        s[f"wi_{name}_service_level"] = round((settings.service_level or scenario.service_level) * 100, 1)
+        state.set_service_level(f"wi_{name}_service_level", settings.service_level or scenario.service_level)
         s[f"wi_{name}_review_days"] = settings.review_days or scenario.review_days
 
 
@@ -114,7 +114,7 @@ def draw_controls() -> None:
     st.segmented_control(t("whatif.policy"), POLICIES, key="wi_policy", format_func=policy_label, required=True)
     left, middle, right = st.columns(3)
     with left:
-        st.slider(t("whatif.service_level") + " (%)", 80.0, 99.9, step=0.1, key="wi_service_level",
+        st.slider(t("whatif.service_level") + " (%)", *state.LEVEL_SLIDER, step=0.1, key="wi_service_level",
                   help=t("whatif.service_level_help"))
         st.radio(t("whatif.service_target"), ("csl", "fill"), key="wi_service_target", horizontal=True,
                  format_func=lambda k: t(f"whatif.service_target.{k}"), help=t("whatif.service_target_help"))
@@ -129,7 +129,7 @@ def draw_controls() -> None:
         st.slider(t("whatif.lead_time_cv"), 0.0, 0.5, step=0.05, key="wi_lt_cv", help=t("whatif.lead_time_cv_help"))
         st.toggle(t("whatif.lost_sales"), key="wi_lost_sales", help=t("whatif.lost_sales_help"))
     with right:
-        st.select_slider(t("whatif.horizon"), HORIZONS, key="wi_horizon")
+        st.select_slider(t("whatif.horizon"), state.WHAT_IF_HORIZONS, key="wi_horizon")
         st.slider(t("whatif.replications"), 1, 50, key="wi_replications")
         st.radio(t("whatif.demand"), ("gamma", "normal"), key="wi_demand", horizontal=True,
                  format_func=lambda d: t(f"whatif.demand.{d}"), help=t("whatif.demand_help"))
@@ -143,7 +143,7 @@ def draw_controls() -> None:
                     st.session_state.setdefault(f"wi_{name}_service_level", st.session_state["wi_service_level"])
                     st.session_state.setdefault(f"wi_{name}_review_days", st.session_state["wi_review_days"])
                     st.selectbox(t("whatif.policy"), POLICIES, key=f"wi_{name}_policy", format_func=policy_label)
-                    st.slider(t("whatif.service_level") + " (%)", 80.0, 99.9, step=0.1,
+                    st.slider(t("whatif.service_level") + " (%)", *state.LEVEL_SLIDER, step=0.1,
                               key=f"wi_{name}_service_level")
                     st.number_input(t("whatif.review_days"), 1, 90, key=f"wi_{name}_review_days")
 
@@ -163,6 +163,20 @@ def baseline_scenario(scenario: Scenario) -> tuple[str, Scenario]:
     return (t("whatif.default_baseline") if choice == DEFAULT_BASELINE else choice), aligned
 
 
+def draw_plan_handover() -> None:
+    """Levels applied from Plan & orders, while every class slider still holds its level: they are simulated
+    exactly, but on this page's random seeds, so its figures differ a little from the plan's."""
+    handover = st.session_state.get(state.PLAN_HANDOVER_KEY)
+    if not handover or not st.session_state.get("wi_by_class"):
+        return
+    keys = {f"wi_{name}_service_level": level for name, level in handover["levels"].items()}
+    if state.exact_levels_in_force(list(keys)) != keys:
+        return
+    levels = " · ".join(f"{name} {percent(level, 2)}" for name, level in handover["levels"].items())
+    st.info(t("whatif.from_plan", levels=levels, fill=percent(handover["fill"], 2),
+              weight=t(f"whatif.plan_weight.{handover['weight']}")), icon=":material/input:")
+
+
 def draw_service_delivered(result: SimulationResult) -> None:
     """What was targeted beside what the simulation delivered, and the SKUs that fall short, named."""
     measure = t(f"whatif.service_target.{result.scenario.service_target}")
@@ -174,10 +188,9 @@ def draw_service_delivered(result: SimulationResult) -> None:
         st.markdown("**" + measure + "**  \n" + "  \n".join(
             t("whatif.service_delivered", measure=f"{t('col.abc')} {row.classes}", target=percent(row.target),
               achieved=percent(row.achieved)) for row in by_target.itertuples()))
-    missing = result.skus_missing_target["sku"].astype(str).tolist()
-    if missing:
-        st.warning(t("whatif.service_missed", count=f"{len(missing):,}", skus=plain(", ".join(missing[:5]))),
-                   icon=":material/warning:")
+    shortfall = shortfall_text(result.skus, result.scenario.service_measure, result.scenario.service_target)
+    if shortfall:
+        st.warning(shortfall, icon=":material/warning:")
 
 
 def draw_results(params: pd.DataFrame, key: str, scenario: Scenario, currency: str,
@@ -343,10 +356,9 @@ def draw_scenarios(params: pd.DataFrame, key: str, scenario: Scenario, currency:
         st.dataframe(shown, hide_index=True, width="stretch")
         st.altair_chart(charts.daily_value_chart({n: r.daily_value for n, r in runs.items()}, currency),
                         width="stretch")
-        settings = pd.DataFrame({n: to_query(r.scenario) for n, r in runs.items()})
         csv_download(lambda: scenario_table(totals, currency), "scenarios", "dl_scenarios_csv")
         sheets = {t("sheet.compare"): scenario_table(totals, currency),
-                  t("whatif.settings"): settings.rename_axis(t("col.setting")).reset_index().astype(str)}
+                  t("whatif.settings"): scenario_settings({n: r.scenario for n, r in runs.items()})}
         workbook_download({**sheets, **{n: sku_results(r.skus, currency) for n, r in runs.items()}}, "scenarios",
                           "dl_scenarios_xlsx")
 
@@ -364,6 +376,7 @@ def what_if(currency: str) -> None:
         return
     st.caption(inputs.scope_caption())
     draw_controls()
+    draw_plan_handover()
     scenario = scenario_from_state()
     st.query_params.from_dict({**to_query(scenario), **address_language()})
     draw_results(params, key, scenario, currency, current_value)

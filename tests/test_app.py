@@ -124,7 +124,7 @@ def test_data_page_shows_one_clear_message_for_an_unusable_file():
     at.run()
     assert not at.exception
     shown = at.error[0].value.replace("\\", "")  # the markdown source escapes the file's text
-    assert shown.startswith("x.csv：未找到必需的列“单价”")  # in the user's language (zh by default)
+    assert shown.startswith("x.csv：未找到必需的列“单价或金额”")  # in the user's language, named as every page names it
 
 
 def test_the_worklist_holds_the_dead_lots_of_the_filtered_stock_only(sample):

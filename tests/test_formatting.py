@@ -8,7 +8,7 @@ from core.formatting import kpi_value, money, money_divisor, percent
 
 
 @pytest.mark.parametrize(("value", "currency", "shown"), [
-    (119_416_887.86, "CNY", "¥11,941.69万"), (9_999.5, "CNY", "¥9,999.50"), (-25_000.0, "CNY", "-¥2.50万"),
+    (119_416_887.86, "CNY", "¥11,941.69万"), (9_999.5, "CNY", "¥1.00万"), (-25_000.0, "CNY", "-¥2.50万"),
     (1_234.5, "USD", "$1,234.50"), (None, "CNY", "—"),
 ])
 def test_money_in_the_datas_currency(value, currency, shown):
@@ -36,3 +36,26 @@ def test_yen_and_pesos_read_as_themselves_in_whole_units():
     assert money(130_062_250, "JPY") == "JP¥130,062,250"
     assert money(1_234.6, "CLP", language="en") == "CLP 1,235"
     assert money(1_234.5, "USD") == "$1,234.50"
+
+
+@pytest.mark.parametrize(("value", "zh", "en"), [
+    (5_000.0, "¥0.50万", "¥5.00k"),  # beside ¥1.69万 / ¥16.90k, never a bare ¥5,000.00
+    (16_900.0, "¥1.69万", "¥16.90k"),
+    (30.0, "¥0.0030万", "¥0.03k"),  # two decimals of 万 would show ¥0.00万: to the yuan instead
+    (0.0, "¥0.00万", "¥0.00k"),
+    (-0.2, "¥0.00万", "¥0.00k"),  # no "-¥0.00万"
+    (2_500_000.0, "¥250.00万", "¥2,500.00k"),  # not ¥2.50M beside ¥87.38k
+    (119_416_887.86, "¥11,941.69万", "¥119,416.89k"),
+])
+def test_cny_reads_in_one_unit_per_language_whatever_its_size(value, zh, en):
+    """Issue 22: amounts under 1万 read in plain yuan beside 万 figures; money shown together reads in one unit."""
+    assert (money(value, "CNY", language="zh"), money(value, "CNY", language="en")) == (zh, en)
+    assert money(5_000.0, "CNY", exact=True) == "¥5,000.00"  # what the command line's order list prints
+
+
+def test_a_money_change_of_nothing_has_no_delta_and_a_small_one_keeps_its_unit():
+    from core.formatting import kpi_change, kpi_delta
+    assert kpi_delta("cash_release", 0.0, "CNY", "en") is None
+    assert kpi_change("cash_release", 0.0, "CNY", "en") == "+¥0.00k"
+    assert kpi_change("cash_release", 4_200.0, "CNY", "en") == "+¥4.20k"
+    assert kpi_change("cash_release", -4_200.0, "CNY", "zh") == "-¥0.42万"

@@ -30,6 +30,19 @@ def open_page(page: str, lang: str) -> AppTest:
     return at
 
 
+def open_with_file(page: str, name: str, content: str, lang: str = "zh") -> AppTest:
+    """`page` in `lang`, showing a stock list of `name` holding `content` (no movements)."""
+    from ui import state
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.session_state["lang"] = lang
+    at.run()
+    at.session_state["source"] = state.Source(state.SourceFile.of(name, content.encode()), None)
+    at.switch_page(page)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
 def test_worklist_labels_saved_in_either_language_become_codes_when_an_old_database_opens(tmp_path):
     url = f"sqlite:///{tmp_path / 'board.sqlite'}"
     Store(url).save_worklist_edits(pd.DataFrame({
@@ -187,14 +200,7 @@ def test_per_sku_what_if_download_has_translated_headers_and_every_share_in_perc
     ("", "zh", "x.csv：文件是空的"),
 ])
 def test_an_unusable_file_is_told_in_the_users_language_on_every_page(page, content, lang, expected, data_folder):
-    from ui import state
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    at.session_state["lang"] = lang
-    at.run()
-    at.session_state["source"] = state.Source(state.SourceFile.of("x.csv", content.encode()), None)
-    at.switch_page(page)
-    at.run()
-    assert not at.exception
+    at = open_with_file(page, "x.csv", content, lang)
     shown = at.error[0].value.replace("\\", "")
     assert shown.startswith(expected), shown
     assert "--mapping" not in shown  # the command-line hint belongs to the command line
@@ -285,7 +291,7 @@ def test_report_text_lines_up_chinese_names_by_display_width_and_names_stock_typ
 def test_zero_money_reads_in_wan_in_chinese_like_the_figures_beside_it():
     from core.formatting import money
     assert money(0.0, "CNY", language="zh") == "¥0.00万"
-    assert money(0.0, "CNY", language="en") == "¥0.00" and money(0.0, "USD", language="zh") == "$0.00"
+    assert money(0.0, "CNY", language="en") == "¥0.00k" and money(0.0, "USD", language="zh") == "$0.00"
 
 
 def test_a_recommended_step_added_in_chinese_reads_in_english_with_english_money(monkeypatch):
@@ -298,7 +304,7 @@ def test_a_recommended_step_added_in_chinese_reads_in_english_with_english_money
     zh_title, zh_facts = plan_step_words(stored, None, "CNY")
     monkeypatch.setattr("ui.i18n.language", lambda: "en")
     en_title, en_facts = plan_step_words(stored, None, "CNY")
-    assert "¥2,584.76万" in zh_facts and "¥25.85M" in en_facts and "万" not in en_facts
+    assert "¥2,584.76万" in zh_facts and "¥25,847.64k" in en_facts and "万" not in en_facts
     assert zh_title != en_title and "华东精密五金有限公司" in en_title  # the supplier's own name stays
     assert not CJK.search(en_title.replace("华东精密五金有限公司", ""))
     assert plan_step_words("自己写的步骤", "原因", "CNY") == ("自己写的步骤", "原因")  # typed text as typed
@@ -312,15 +318,8 @@ def test_a_recommended_step_added_in_chinese_reads_in_english_with_english_money
 def test_the_readers_notes_and_warnings_on_the_data_page_speak_the_users_language(lang, expected, data_folder):
     """The reader's notes carry a code (the command line prints their English text): a list without a warehouse
     and with a negative quantity is told in the app's language only."""
-    from ui import state
     content = "物料编码,数量,单价\nA,10,2.5\nB,-1,3\n" + "".join(f"C{i},1,1\n" for i in range(20))
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    at.session_state["lang"] = lang
-    at.run()
-    at.session_state["source"] = state.Source(state.SourceFile.of("stock.csv", content.encode()), None)
-    at.switch_page("pages/data.py")
-    at.run()
-    assert not at.exception
+    at = open_with_file("pages/data.py", "stock.csv", content, lang)
     shown = [element.value.replace("\\", "") for element in [*at.info, *at.warning]]
     assert any(expected in text for text in shown), shown
     other_language = re.compile(r"[A-Za-z]{4,}") if lang == "zh" else CJK
@@ -370,3 +369,130 @@ def test_the_what_if_address_keeps_the_language_beside_its_settings():
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     assert at.query_params["lang"] == "en" and "policy" in at.query_params
+
+
+@pytest.mark.parametrize(("key", "values", "one_text", "many_text"), [
+    ("actions.rule.pause_purchases", {"subject": "Acme"}, "Pause purchases from Acme for 1 overstocked SKU",
+     "Pause purchases from Acme for 2 overstocked SKUs"),
+    ("risk.saved", {}, "Saved 1 row", "Saved 2 rows"),
+    ("whatif.skus", {}, "1 SKU simulated", "2 SKUs simulated"),
+    ("data.unpriced", {"items": "A"}, "1 item has no price in the price list and is not valued: A",
+     "2 items have no price in the price list and are not valued: A"),
+])
+def test_english_counts_agree_with_their_nouns_and_verbs(key, values, one_text, many_text, monkeypatch):
+    """Issue 22: "1 overstocked SKUs", "Saved 1 rows"."""
+    from ui.i18n import t
+    monkeypatch.setattr("ui.i18n.language", lambda: "en")
+    count = next((name for name in ("skus", "count") if "{" + name in catalog("en")[key]), "count")
+    assert t(key, **values, **{count: 1}) == one_text
+    assert t(key, **values, **{count: "2"}) == many_text
+    monkeypatch.setattr("ui.i18n.language", lambda: "zh")
+    assert "|" not in t(key, **values, **{count: 1})
+
+
+def test_every_english_count_of_a_plural_noun_has_its_singular():
+    """A count placed before a plural noun in an English label ("{count} SKUs") reads wrong for one."""
+    plural_after_count = re.compile(r"\{(\w+)\}(?: [a-z-]+)? (SKUs|rows|lots|items|days|values|units|dates)\b")
+    unsaid = {key: text for key, text in catalog("en").items() if plural_after_count.search(text)}
+    assert unsaid == {}
+
+
+@pytest.mark.parametrize(("lang", "reason", "column"), [
+    ("zh", "第 3 行，列“数量”：“abc”不是数字", "“单价”"),
+    ("en", "row 3, column '数量' (Qty): 'abc', not a number", "'单价' (Unit cost)"),
+])
+def test_rows_set_aside_and_the_problems_of_a_file_are_told_in_the_users_language(lang, reason, column, data_folder):
+    """Issue 22: the Data page listed set-aside rows under `row` / `reason` with the reader's English text
+    ("bad.csv: row 3, column '数量' (qty): 'abc' is not a number") and its problem table named columns by code."""
+    content = "物料编码,仓库,数量,单价\nA,成品仓,10,2.5\nB,成品仓,abc,3\nC,原料仓,5,-1\n"
+    at = open_with_file("pages/data.py", "bad.csv", content, lang)
+    words = catalog(lang)
+    aside = next(f.value for f in at.dataframe if words["col.reason"] in f.value.columns)
+    assert aside.columns[:2].tolist() == [words["col.row"], words["col.reason"]]
+    assert aside[words["col.reason"]].tolist()[0] == reason
+    problems = next(f.value for f in at.dataframe if words["col.column"] in f.value.columns)
+    assert column in problems[words["col.column"]].tolist()
+    cells = " ".join(str(c) for frame in (aside, problems) for c in frame.to_numpy().ravel())
+    assert "unit_cost" not in cells and "(qty)" not in cells and "is negative" not in cells
+    if lang == "zh":
+        assert not re.search(r"[A-Za-z]{4,}", cells.replace("abc", ""))
+
+
+@pytest.mark.parametrize(("content", "lang", "expected"), [
+    ("", "zh", "bad.csv：文件是空的"),
+    ("物料编码,数量,单价\n", "zh", "bad.csv：表头下方没有数据行"),
+    ("物料编码,数量,单价\n", "en", "bad.csv: there are no data rows below the header"),
+])
+def test_a_file_the_reader_cannot_use_is_told_on_the_data_page_in_the_users_language(content, lang, expected,
+                                                                                        data_folder):
+    """The Data page showed the reader's own English ("the file is empty", "no data rows below the header") in the
+    Chinese UI, where the other pages already worded it."""
+    at = open_with_file("pages/data.py", "bad.csv", content, lang)
+    shown = [e.value.replace("\\", "") for e in at.error]
+    assert any(text.startswith(expected) for text in shown), shown
+    assert not at.success  # no green "showing bad.csv" above the red "cannot use bad.csv"
+
+
+@pytest.mark.parametrize(("content", "band", "worklist"), [
+    ("物料编码,仓库,数量,单价,入库日期\nA,成品仓,10,2.5,2020-01-01\nB,成品仓,5,1,2020-02-01\n",
+     "risk.age_band_over_365", "risk.worklist_help_age"),
+    ("物料编码,仓库,数量,单价\nA,成品仓,10,2.5\n", None, "turnover.no_ages"),
+])
+def test_the_risk_page_says_idle_only_where_it_knows_a_lot_last_moved(content, band, worklist, data_folder):
+    """Reviewer R18/R19: with only receipt dates the bands read '超过 365 天未动' (unmoved), and with no date at all
+    the worklist said 'No lot has been idle for more than 180 days' — neither is known."""
+    at = open_with_file("pages/risk.py", "stock.csv", content)
+    words = catalog("zh")
+    shown = [e.value for e in [*at.markdown, *at.caption, *at.info]]
+    assert (band is None) or any(words[band] in text for text in shown), shown
+    assert (band is None) or any(words["risk.age_basis_note"] in text for text in shown), shown
+    assert any(words[worklist] in text for text in shown), shown
+    assert not any(words["risk.worklist_empty"] in text or "未动" in text for text in shown), shown
+
+
+@pytest.mark.parametrize(("lang", "value", "share"), [("zh", "¥123.46万", "59.1%"), ("en", "¥1,234.57k", "59.1%")])
+def test_the_printable_page_shows_numbers_as_the_screen_does(lang, value, share, monkeypatch):
+    """Reviewer R13: the printable plan read 'Total inventory value ¥k 119416.89' and '7.48' where the screen shows
+    ¥119,416.89k and 7.5 %: each number column is printed in the format the workbook gives it."""
+    from ui import widgets
+    monkeypatch.setattr("ui.i18n.language", lambda: lang)
+    monkeypatch.setattr(widgets, "language", lambda: lang)
+    frame = pd.DataFrame({"warehouse": ["成品仓"], "value": [1_234_567.891], "share": [0.5913341842636762],
+                          "sku_count": [1075]})
+    shown = widgets.printed(widgets.export_frame(frame, "CNY", ("value",), ("share",)))
+    assert shown.iloc[0].tolist() == ["成品仓", value, share, "1,075"]
+
+
+@pytest.mark.parametrize(("lang", "policy", "level", "by_class"), [
+    ("en", "Reorder point (s,Q)", "95.00%", "A: Reorder point (s,Q) · 99.00% · every 7 days"),
+    ("zh", "再订货点 (s,Q)", "95.00%", "A: 再订货点 (s,Q) · 99.00% · 每 7 天"),
+])
+def test_the_scenario_settings_sheet_speaks_the_users_language(lang, policy, level, by_class, monkeypatch):
+    """Reviewer R27: the Settings sheet of scenarios.xlsx held `policy | rop` and `service_level | 0.95`."""
+    from core.sim.simulation import ClassSettings, Scenario
+    from ui.exports import scenario_settings
+    monkeypatch.setattr("ui.i18n.language", lambda: lang)
+    words = catalog(lang)
+    sheet = scenario_settings({"ROP": Scenario(policy="rop", by_class={
+        "A": ClassSettings(policy="rop", service_level=0.99, review_days=7)})}).set_index(words["col.setting"])["ROP"]
+    assert (sheet[words["whatif.policy"]], sheet[words["whatif.service_level"]]) == (policy, level)
+    assert sheet[words["whatif.by_class"]] == by_class
+    assert sheet[words["whatif.lost_sales"]] == words["common.no"]
+    assert not {"rop", "0.95", "gamma", "steady", "csl"} & set(sheet)
+
+
+def test_the_scenario_comparison_file_reads_as_the_screen(monkeypatch):
+    """Reviewer R28: the screen read 98.65 %, 43.2 days, 3,247 stock-out days and the file 98.6, 43.23, 3247.4."""
+    from ui import widgets
+    from ui.exports import scenario_table
+    monkeypatch.setattr("ui.i18n.language", lambda: "en")
+    monkeypatch.setattr(widgets, "language", lambda: "en")
+    totals = pd.DataFrame({"ROP": {"fill_rate": 0.98654, "cycle_service_level": 0.95137, "dio": 43.234,
+                                   "stockout_days": 3247.4, "orders": 15644.7, "avg_inventory_value": 84_692_670.0}})
+    row = scenario_table(totals, "CNY").iloc[0]
+    english = catalog("en")
+    assert row[english["whatif.metric.fill_rate"] + " (%)"] == 98.65
+    assert row[english["whatif.metric.cycle_service_level"] + " (%)"] == 95.14
+    assert row[english["whatif.metric.dio"]] == 43.2
+    assert (row[english["whatif.metric.stockout_days"]], row[english["whatif.metric.orders"]]) == (3247, 15645)
+    assert row[english["whatif.metric.avg_inventory_value"] + " (¥k)"] == 84_692.67

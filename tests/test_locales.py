@@ -13,7 +13,8 @@ LITERAL_KEY = re.compile(r"""\bt\(\s*["']([a-z_]+\.[a-zA-Z0-9_.]+)["']""")
 
 
 def _placeholders(text: str) -> set[str]:
-    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+    """The values a label takes; `{count|SKU|SKUs}` (the word for a count) takes `count`."""
+    return {name.split("|")[0] for _, name, _, _ in string.Formatter().parse(text) if name}
 
 
 def test_both_catalogs_have_the_same_keys_and_placeholders():

@@ -9,6 +9,7 @@ import openpyxl
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from core.sim.scenarios import from_query
 from tests.conftest import ROOT
 from ui.i18n import catalog
 
@@ -68,6 +69,28 @@ def test_apply_puts_the_class_levels_into_the_what_if_scenario():
         assert level * 100 <= applied < level * 100 + 0.1
     assert at.title[0].value == ZH["whatif.title"]
     assert any(e.label == ZH["whatif.by_class"] for e in at.expander)
+
+
+def test_applied_levels_are_simulated_exactly_and_the_what_if_page_says_its_seeds_differ():
+    """Issue 22: the plan said 97 % and what-if delivered 96.97 %, the levels rounded through a slider and the
+    figures from other seeds, unsaid. The what-if scenario holds the plan's levels to the last digit, with its
+    replications and policy, and says the plan's figure came from other seeds (in Chinese: see above)."""
+    at = open_plan(po_replications=2)
+    plan = at.session_state["po_plan"]
+    next(b for b in at.button if b.label == ZH["orders.apply"]).click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    simulated = from_query(dict(at.query_params))
+    assert {name: settings.service_level for name, settings in simulated.by_class.items()} == plan.class_levels
+    assert (simulated.replications, simulated.policy) == (plan.scenario.replications, plan.scenario.policy)
+    note = next(i.value for i in at.info if "计划与下单" in i.value)
+    assert "不同的随机种子" in note and f"{plan.achieved['fill_rate']:.2%}" in note
+    assert ZH["whatif.plan_weight.value"] in note  # the plan's fill weighs SKUs by value, the page's by units
+    at.switch_page("pages/what_if.py").run()  # AppTest would rerun the page it was last sent to
+    at.slider(key="wi_A_service_level").set_value(99.0).run()  # moved: the slider's own level, and no note
+    simulated = from_query(dict(at.query_params))
+    assert simulated.by_class["A"].service_level == 0.99
+    assert simulated.by_class["B"].service_level == plan.class_levels["B"]
+    assert not any("计划与下单" in i.value for i in at.info)
 
 
 def test_proposal_lists_suppliers_and_order_lines():

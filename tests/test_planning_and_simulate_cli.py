@@ -134,7 +134,7 @@ def test_cash_release_from_a_parameters_file_names_skus_without_on_hand(write_fi
     assert code == 0
     assert payload["totals"]["cash_release"] == pytest.approx(300 - payload["totals"]["avg_inventory_value"])
     assert payload["skus_without_on_hand"] == ["A"]
-    assert "1 SKUs have none: A" in err
+    assert "1 SKU has none: A" in err
 
 
 def test_cash_release_is_steady_state_with_todays_value_beside_it(write_file, capsys):

@@ -174,9 +174,9 @@ def test_propose_text_is_an_order_list_by_supplier(write_file, capsys):
     assert code == 0, err
     lines = out.splitlines()
     assert lines[0] == "Purchase proposal, policy periodic: 2 order lines for 3 SKUs, total 3,153.00"
-    assert "(no supplier) — 1 lines of 1 SKUs, 2,085.00" in lines
-    assert "Beta — 0 lines of 1 SKUs, 0.00" in lines
-    acme = lines.index("Acme — 1 lines of 1 SKUs, 1,068.00")
+    assert "(no supplier) — 1 line of 1 SKU, 2,085.00" in lines
+    assert "Beta — 0 lines of 1 SKU, 0.00" in lines
+    acme = lines.index("Acme — 1 line of 1 SKU, 1,068.00")
     header, row = lines[acme + 1], lines[acme + 2]
     assert header.split() == ["sku", "order", "qty", "value", "arrives", "rule"]
     assert row.split() == ["A", "534", "1,068.00", "2026-03-11", "order_up_to"]
@@ -190,7 +190,7 @@ def test_propose_takes_suppliers_from_the_lots_file(write_file, capsys):
     code = main(["propose", str(params), "--lots", str(lots), "--format", "text"])
     out, err = capsys.readouterr()
     assert code == 0, err
-    assert "华东五金 — 1 lines of 1 SKUs, ¥1,068.00" in out and "Gamma — 1 lines" in out
+    assert "华东五金 — 1 line of 1 SKU, ¥1,068.00" in out and "Gamma — 1 line of" in out
 
 
 def test_propose_without_any_supplier_says_how_to_get_them(write_file, capsys):

@@ -103,7 +103,8 @@ def daily_value_chart(series: dict[str, pd.DataFrame], currency: str) -> alt.Cha
     data[["mean", "p05", "p95"]] = data[["mean", "p05", "p95"]] / divisor
     palette = alt.Scale(domain=list(series), range=RUN_COLOURS[:len(series)])
     legend = alt.Legend(orient="bottom", direction="vertical", labelLimit=0, symbolStrokeWidth=3, symbolOpacity=1)
-    base = alt.Chart(data).encode(x=alt.X("day:Q", title=t("whatif.day")),
+    days = alt.Scale(domain=[float(data["day"].min()), float(data["day"].max())], nice=False)  # no empty tail
+    base = alt.Chart(data).encode(x=alt.X("day:Q", title=t("whatif.day"), scale=days),
                                   color=alt.Color("run:N", title=None, sort=list(series), scale=palette,
                                                   legend=legend))
     band = base.mark_area(opacity=0.12).encode(y=alt.Y("p05:Q", title=_money_title(currency)), y2="p95:Q")

@@ -48,10 +48,24 @@ def speaking(chosen: str) -> Iterator[None]:
         _SPOKEN.language = before
 
 
+_PLURAL = re.compile(r"\{(\w+)\|([^{}|]*)\|([^{}|]*)\}")
+
+
+def one(value: object) -> bool:
+    """A count of one, given as a number or as shown (`1`, ` 1 `)."""
+    return str(value).strip() in ("1", "-1")
+
+
 def t(key: str, **values: object) -> str:
-    """The label for `key` in the current language (English, then the key itself, when missing)."""
+    """The label for `key` in the current language (English, then the key itself, when missing).
+
+    `{count|SKU|SKUs}` in a label is the word for the value of `count`: the first form for one, the second for
+    any other number ("1 SKU", "0 SKUs", "2 SKUs"); Chinese labels need none."""
     text = catalog(language()).get(key) or catalog("en").get(key) or key
-    return text.format(**values) if values else text
+    if not values:
+        return text
+    text = _PLURAL.sub(lambda m: m[2] if one(values.get(m[1])) else m[3], text)
+    return text.format(**values)
 
 
 CODED_FIELDS = {"action": "risk.action", "action_status": "risk.status", "status": "plan.status_code"}
@@ -97,6 +111,11 @@ def money_divisor(currency: str) -> float:
 def money(value: float | None, currency: str, exact: bool = False) -> str:
     """Money in the current language's reading (`¥11,941.69万` / `¥119.42M`)."""
     return formatting.money(value, currency, exact, language())
+
+
+def points(change: float | None, decimals: int = 2) -> str:
+    """A change of a share in percentage points in the current language: `+0.19 pp` / `+0.19 个百分点`."""
+    return formatting.points(change, decimals, language())
 
 
 def kpi_value(kpi: str, value: float | None, currency: str) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import time
 from collections.abc import Callable
@@ -40,6 +41,7 @@ from core.sim.backends import Backend, remote_cluster
 from core.sim.planning import PlanningParameters, derive_parameters, parameters_from_file
 from core.storage import SAMPLE_DATASET, EditConflict, Store, database_url, dataset_key
 from ui.i18n import language, t, worklist_label_codes
+from ui.messages import simulated_skus_text
 
 SAMPLE = Path(__file__).resolve().parents[1] / "sample_data"
 SCHEMAS: dict[str, FileSchema] = {"lots": LOTS, "movements": MOVEMENTS}
@@ -402,15 +404,10 @@ class SimulationInputs:
     current_value: float | None
 
     def scope_caption(self) -> str:
-        """'2,000 SKUs simulated · 24 with no stock today · 3 cannot be simulated (no unit cost)'."""
-        parts = [t("whatif.skus", count=f"{len(self.params):,}")]
-        empty = int((self.params["on_hand"] == 0).sum()) if "on_hand" in self.params else 0
-        if empty:
-            parts.append(t("whatif.skus_without_stock", count=f"{empty:,}"))
-        if len(self.excluded):
-            parts.append(t("whatif.excluded", count=f"{len(self.excluded):,}"))
-        parts.append(t("whatif.current_from_file") if self.current_value is None else t("whatif.current_from_lots"))
-        return " · ".join(parts)
+        """'2,000 SKUs simulated · 24 of them with no stock today · … · current stock = …': what is simulated and
+        what the cash release starts from."""
+        basis = t("whatif.current_from_file") if self.current_value is None else t("whatif.current_from_lots")
+        return f"{simulated_skus_text(self.params, self.excluded)} · {basis}"
 
 
 @st.cache_data(max_entries=16, ttl=CACHE_TTL, show_spinner=False)
@@ -446,3 +443,32 @@ def tell_refused(name: str, reasons: list[str]) -> None:
 def show_refused(name: str) -> None:
     for reason in st.session_state.pop(f"{name}_refused", []):
         st.error(reason, icon=":material/error:")
+
+
+EXACT_LEVELS_KEY = "wi_exact_levels"
+PLAN_HANDOVER_KEY = "wi_plan_handover"  # the plan whose levels Plan & orders put on the what-if page
+LEVEL_SLIDER = (80.0, 99.9)  # the what-if page's service-level sliders, in %, on a 0.1-point step
+WHAT_IF_HORIZONS = (90, 180, 365, 730)  # the what-if page's horizons, in days
+
+
+def set_service_level(key: str, level: float) -> None:
+    """Put a service level (a fraction) on the what-if slider `key` and keep it exactly: the slider shows it on
+    its 0.1-point step, rounded up (never a lower service than the level), and the scenario is simulated at the
+    exact level for as long as the slider stays where it was put (a plan's 0.9712 is not simulated at 97.2 %)."""
+    shown = min(LEVEL_SLIDER[1], max(LEVEL_SLIDER[0], math.ceil(round(level * 1000, 6)) / 10))
+    st.session_state[key] = shown
+    st.session_state.setdefault(EXACT_LEVELS_KEY, {})[key] = (shown, level)
+
+
+def service_level(key: str, default: float = 95.0) -> float:
+    """The service level (a fraction) of the what-if slider `key`: the exact level put there, unless the slider
+    was moved since."""
+    shown = st.session_state.get(key, default)
+    kept = st.session_state.get(EXACT_LEVELS_KEY, {}).get(key)
+    return kept[1] if kept is not None and kept[0] == shown else round(shown / 100, 4)
+
+
+def exact_levels_in_force(keys: list[str]) -> dict[str, float]:
+    """The exact levels of those sliders that still hold them."""
+    kept = st.session_state.get(EXACT_LEVELS_KEY, {})
+    return {key: kept[key][1] for key in keys if key in kept and kept[key][0] == st.session_state.get(key)}

@@ -5,21 +5,23 @@ UI language) and `export_frame` writes exactly that into CSV and Excel, built on
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 
 import pandas as pd
 import streamlit as st
 
 from core.export import csv_bytes, excel_workbook, file_name
-from core.formatting import currency_symbol, uses_wan
+from core.formatting import SHARE_KPI_DECIMALS, currency_symbol, uses_wan
 from ui.i18n import catalog, language, money_divisor, money_unit, speaking, t
 
 SHOWN_ROWS = 500
 CODE_PREFIXES = {"stock_type": "stock_type", "band": "band", "bucket": "bucket", "status": "plan.status_code",
                  "severity": "severity", "policy": "whatif.policy"}
 DECIMALS = {"qty": 2, "on_hand": 2, "on_order": 2, "mean_daily_demand": 2, "unit_cost": 2, "days_of_supply": 1,
-            "idle_days": 0, "age_days": 0, "threshold_days": 0}
+            "idle_days": 0, "age_days": 0, "threshold_days": 0, "dio": 1}
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SHARE_DECIMALS = {**SHARE_KPI_DECIMALS, "service_level": 2}  # fill rate 98.65 %, a plan's level 96.92 %: as shown
 
 
 def code_label(column: str, code: object) -> object:
@@ -50,8 +52,9 @@ def display_frame(frame: pd.DataFrame, currency: str, money: tuple[str, ...] = (
             shown[column] = (values / divisor).round(2)
             config[column] = st.column_config.NumberColumn(f"{label} ({money_unit(currency)})", format="%,.2f")
         elif column in shares:
-            shown[column] = (values * 100).round(1)
-            config[column] = st.column_config.NumberColumn(f"{label} (%)", format="%.1f")
+            decimals = SHARE_DECIMALS.get(column, 1)
+            shown[column] = (values * 100).round(decimals)
+            config[column] = st.column_config.NumberColumn(f"{label} (%)", format=f"%.{decimals}f")
         elif column in CODE_PREFIXES:
             shown[column] = values.map({code: code_label(column, code) for code in values.dropna().unique()})
             shown[column] = shown[column].astype(object).where(values.notna(), "")
@@ -158,3 +161,36 @@ def tiv_key(divisor: float) -> str:
     whatever its label says, so with one key a language switch would carry 1000 (万) over as 1000 (¥k) and a save
     would store a target 10× off; with the unit in the key a switch draws a new box filled from the saved target."""
     return f"tg_tiv_{divisor:g}"
+
+
+_FORMAT_LITERAL = re.compile(r'"([^"]*)"')
+
+
+def printed(frame: pd.DataFrame) -> pd.DataFrame:
+    """A table of `export_frame` for reading on paper: each number column as text in its Excel format, the way
+    the screen shows it (`¥1,234.50万`, `93.9%`, `1,075`), not `1234.5`."""
+    shown = frame.copy()
+    for column, excel in frame.attrs.get("number_formats", {}).items():
+        literals = _FORMAT_LITERAL.findall(excel)
+        body = _FORMAT_LITERAL.sub("", excel)
+        prefix = literals[0] if literals and excel.startswith('"') else ""
+        suffix = literals[-1] if literals and excel.endswith('"') and (len(literals) > 1 or not prefix) else ""
+        decimals = len(body.split(".")[1]) if "." in body else 0
+        grouping = "," if "," in body else ""
+        shown[column] = [f"{prefix}{v:{grouping}.{decimals}f}{suffix}" if isinstance(v, int | float) and v == v
+                         else v for v in frame[column]]
+    return shown
+
+
+def language_kept_tabs(key: str, labels: dict[str, str]) -> list:
+    """Tabs (code → label) that stay on the tab the user chose when the language changes: the chosen tab is kept
+    as its code, and each language and choice has its own widget, opened on that tab (the browser would otherwise
+    reopen a widget it has seen on the tab it last showed)."""
+    chosen = st.session_state.get(f"{key}_code")
+    codes = {label: code for code, label in labels.items()}
+    widget = f"{key}_{language()}_{chosen}"  # a new widget per language and choice: the browser keeps a tab's own
+
+    def remember() -> None:
+        st.session_state[f"{key}_code"] = codes.get(st.session_state.get(widget), chosen)
+
+    return st.tabs(list(labels.values()), default=labels.get(chosen), key=widget, on_change=remember)

@@ -8,6 +8,7 @@ import sys
 
 from core.cli.base import UsageError, dump_json
 from core.cli.plan_inputs import parameters_with_options
+from core.formatting import counted
 from core.sim.backends import backend_from_env
 from core.sim.optimise import COARSE_LEVELS, DEFAULT_REPLICATIONS, Optimisation, optimise
 from core.sim.simulation import Scenario
@@ -22,7 +23,8 @@ def _question(result: Optimisation) -> str:
 def render_text(result: Optimisation) -> str:
     short = "  — OVER THE BUDGET" if result.budget is not None else "  — SHORT OF THE TARGET"
     lines = [f"Policy {result.scenario.policy}, {_question(result)} ({result.weight}-weighted), levels by "
-             f"{result.by}, {len(result.levels)} SKUs, {result.scenario.replications} replications",
+             f"{result.by}, {counted(len(result.levels), 'SKU', 'SKUs', grouped=False)}, "
+             f"{counted(result.scenario.replications, 'replication', 'replications', grouped=False)}",
              f"Plan (fresh seeds): fill rate {result.achieved['fill_rate']:.4f}, "
              f"average inventory value {result.achieved['avg_inventory_value']:,.2f}"
              + ("" if result.reached else short),
@@ -38,7 +40,8 @@ def render_text(result: Optimisation) -> str:
         lines += [f"  class {name}: service level {level:.4f}" for name, level in sorted(result.class_levels.items())]
     else:
         counts = result.levels["service_level"].value_counts().sort_index()
-        lines += [f"  service level {level:.4f}: {count} SKUs" for level, count in counts.items()]
+        lines += [f"  service level {level:.4f}: {counted(count, 'SKU', 'SKUs', grouped=False)}"
+                  for level, count in counts.items()]
     return "\n".join(lines) + "\n"
 
 

@@ -10,7 +10,7 @@ import pandas as pd
 
 from core.cli.base import UsageError, dump_json
 from core.cli.plan_inputs import parameters_with_options
-from core.formatting import money, number
+from core.formatting import counted, money, number
 from core.intake.loading import load_lots
 from core.sim.proposals import Proposal, propose, with_lot_suppliers
 from core.sim.simulation import Scenario
@@ -40,13 +40,15 @@ def render_text(result: Proposal, currency: str | None = None) -> str:
     amount = (lambda v: money(v, currency, exact=True, language="en")) if currency else (lambda v: number(v, 2))
     skus = result.skus
     lines = skus[skus["order_qty"] > 0]
-    out = [f"Purchase proposal, policy {result.scenario.policy}: {len(lines):,} order lines for {len(skus):,} SKUs, "
+    out = [f"Purchase proposal, policy {result.scenario.policy}: {counted(len(lines), 'order line', 'order lines')} "
+           f"for {counted(len(skus), 'SKU', 'SKUs')}, "
            f"total {amount(result.total_value)}"]
     for supplier in result.suppliers.itertuples():
         name = supplier.supplier if isinstance(supplier.supplier, str) else NO_SUPPLIER
         mine = lines[lines["supplier"].eq(supplier.supplier) if isinstance(supplier.supplier, str)
                      else lines["supplier"].isna()]
-        out += ["", f"{name} — {supplier.order_qty_lines:,} lines of {supplier.sku_count:,} SKUs, "
+        out += ["", f"{name} — {counted(supplier.order_qty_lines, 'line', 'lines')} of "
+                    f"{counted(supplier.sku_count, 'SKU', 'SKUs')}, "
                     f"{amount(supplier.order_value)}"]
         if mine.empty:
             continue

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from core.formatting import percent
+from core.formatting import counted, percent
 
 STOCK_TYPES = {"customer": "Customer stock", "finished_goods": "Finished goods", "hardware": "Hardware",
                "other": "Other", "packaging": "Packaging", "raw_material": "Raw material", "remnant": "Remnant",
@@ -34,7 +34,7 @@ def _row(name: str, value: str, share: str = "", extra: str = "") -> str:
 
 
 def _skus(count: int) -> str:
-    return f"{count:>6,} SKUs"
+    return f"{count:>6,} {'SKU' if count == 1 else 'SKUs'}"
 
 
 def _name(key: str, value: object) -> str:
@@ -51,8 +51,8 @@ def report_text(report: dict) -> str:
     cur = report["currency"]
     assumed = " (assumed)" if report.get("currency_source") == "assumed" else ""
     lines = [f"Inventory report as of {report['as_of']} ({cur}{assumed})",
-             f"  TIV {money_text(report['tiv'], cur)}  ·  {report['sku_count']:,} SKUs  ·  "
-             f"{report['lot_count']:,} lots"]
+             f"  TIV {money_text(report['tiv'], cur)}  ·  {counted(report['sku_count'], 'SKU', 'SKUs')}  ·  "
+             f"{counted(report['lot_count'], 'lot', 'lots')}"]
     if report["ito"] is not None:
         lines.append(f"  ITO {report['ito']:.2f}  ·  DIO {report['dio']:.1f} days  ·  "
                      f"COGS {money_text(report['cogs'], cur)}  ·  "
@@ -74,11 +74,12 @@ def report_text(report: dict) -> str:
                               f"  [{row['abc']}]" if "abc" in row else ""))
     lines.append("\nABC classes")
     for cls, row in report["abc"].items():
-        lines.append(_row(f"{cls}: {row['sku_count']:,} SKUs", money_text(row["value"], cur), percent(row["share"])))
+        lines.append(_row(f"{cls}: {counted(row['sku_count'], 'SKU', 'SKUs')}", money_text(row["value"], cur),
+                          percent(row["share"])))
     if report["slob"] is not None:
         slob = report["slob"]
         lines.append(f"\nSLOB {money_text(slob['value'], cur)}  {percent(slob['share'])} of TIV "
-                     f"(target < 5.0%)  ·  {slob['sku_count']:,} SKUs")
+                     f"(target < 5.0%)  ·  {counted(slob['sku_count'], 'SKU', 'SKUs')}")
         for stock_type, row in slob["by_stock_type"].items():
             lines.append(_row(_name("stock_type", stock_type), money_text(row["value"], cur), "",
                               _skus(row["sku_count"])))

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from core.cli.base import UsageError, dump_json
-from core.formatting import SHARE_KPI_DECIMALS, number, percent
+from core.formatting import SHARE_KPI_DECIMALS, counted, number, percent
 from core.intake.plain_planning import read_plain_planning
 from core.intake.problems import fail
 from core.sim import engine
@@ -113,8 +113,9 @@ def service_summary(run: engine.Run) -> list[str]:
              + ("n/a" if achieved is None else f"{achieved:.1%}")]
     missing = run.skus_missing_target
     if missing:
-        lines.append(f"{len(missing)} SKUs fall short of their target in this run by more than the tolerance and 2 "
-                     f"standard errors of their own estimate (under 1 in 40 would by chance): {_names(missing)}")
+        lines.append(f"{counted(len(missing), 'SKU falls', 'SKUs fall', grouped=False)} short of the target in "
+                     f"this run by more than the tolerance and 2 standard errors of the SKU's own estimate (under 1 "
+                     f"in 40 would by chance): {_names(missing)}")
     return lines
 
 
@@ -146,7 +147,8 @@ def spread_figure(metric: str, value: float, spread: bool = False) -> str:
 def render_text(run: engine.Run, excluded: int) -> str:
     scenario = run.scenario
     lines = [f"Policy {scenario.policy}, service level {scenario.service_level:.1%}, "
-             f"{len(run.skus['sku'])} SKUs, {scenario.horizon_days} days, {scenario.replications} replications",
+             f"{counted(len(run.skus['sku']), 'SKU', 'SKUs', grouped=False)}, {scenario.horizon_days} days, "
+             f"{counted(scenario.replications, 'replication', 'replications', grouped=False)}",
              *service_summary(run),
              *cash_summary(run),
              f"{'metric':<22}{'mean':>18}{'std':>16}{'p05':>18}{'p95':>18}"]
@@ -154,7 +156,8 @@ def render_text(run: engine.Run, excluded: int) -> str:
         shown = [spread_figure(metric, row[column], column == "std") for column in ("mean", "std", "p05", "p95")]
         lines.append(f"{metric:<22}{shown[0]:>18}{shown[1]:>16}{shown[2]:>18}{shown[3]:>18}")
     if excluded:
-        lines.append(f"{excluded} SKUs could not be simulated (see the app's planning page for reasons)")
+        lines.append(f"{counted(excluded, 'SKU', 'SKUs', grouped=False)} could not be simulated (see the app's "
+                     "planning page for reasons)")
     return "\n".join(lines) + "\n"
 
 
@@ -171,10 +174,12 @@ def simulate_from_args(args: argparse.Namespace) -> str:
         raise UsageError(f"simulate: {error}") from None
     if given.excluded:
         sku, reason = given.excluded[0]
-        print(f"{len(given.excluded)} SKUs left out: {reason} (e.g. {sku})", file=sys.stderr)
+        print(f"{counted(len(given.excluded), 'SKU', 'SKUs', grouped=False)} left out: {reason} (e.g. {sku})",
+              file=sys.stderr)
     if run.skus_without_on_hand:
-        print(f"cash release counts current stock only where on_hand is given; {len(run.skus_without_on_hand)} "
-              f"SKUs have none: {_names(run.skus_without_on_hand)}", file=sys.stderr)
+        print(f"cash release counts current stock only where on_hand is given; "
+              f"{counted(len(run.skus_without_on_hand), 'SKU has', 'SKUs have', grouped=False)} none: "
+              f"{_names(run.skus_without_on_hand)}", file=sys.stderr)
     if run.skus_missing_target:
         print(service_summary(run)[-1], file=sys.stderr)
     return dump_json(result_payload(run)) if args.format == "json" else render_text(run, len(given.excluded))

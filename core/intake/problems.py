@@ -17,6 +17,8 @@ WARNING = "warning"  # the row is kept; a figure may be less complete
 NOTE = "note"  # not stock at all (a totals or subtotal row): left out on purpose, never counted
 
 PROBLEM_COLUMNS = ["file", "row", "column", "value", "message", "severity"]
+PROBLEM_KINDS = (r"(is not a number|is not a date|is negative|is empty|different number of fields|appears twice"
+                 r"|totals row|differs from qty × unit cost)")  # what a row-level message says is wrong
 
 
 @dataclass(frozen=True)
@@ -89,9 +91,7 @@ def problem_summary(problems: pd.DataFrame) -> pd.DataFrame:
 
     if problems.empty:
         return pd.DataFrame(columns=["column", "problem", "severity", "rows"])
-    kind = problems["message"].str.extract(
-        r"(is not a number|is not a date|is negative|is empty|different number of fields|appears twice|totals row"
-        r"|differs from qty × unit cost)")[0]
+    kind = problems["message"].str.extract(PROBLEM_KINDS)[0]
     table = problems.assign(problem=kind.fillna("other"))
     counts = table.groupby(["column", "problem", "severity"], dropna=False).size().rename("rows").reset_index()
     return counts.sort_values("rows", ascending=False, ignore_index=True)
