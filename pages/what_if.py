@@ -11,6 +11,7 @@ import streamlit as st
 
 from core.formatting import percent
 from core.intake.problems import InputError
+from core.sim import day_step
 from core.sim.parallel import simulate_parallel
 from core.sim.policies import POLICIES
 from core.sim.scenarios import from_query, to_query, tradeoff_scenarios
@@ -88,14 +89,17 @@ CORES = os.cpu_count() or 1
 
 @st.cache_resource(show_spinner=False)
 def simulation_workers() -> ProcessPoolExecutor:
-    """Processes for all cores but this one, shared by every session: a scenario's replications run side by side."""
-    return ProcessPoolExecutor(max(1, CORES - 1), mp_context=multiprocessing.get_context("spawn"))
+    """Processes for all cores but this one, shared by every session: a scenario's replications run side by side,
+    on the compiled day step loaded as each starts."""
+    return ProcessPoolExecutor(max(1, CORES - 1), mp_context=multiprocessing.get_context("spawn"),
+                               initializer=day_step.prefer_compiled)
 
 
 @st.cache_data(max_entries=64, ttl=state.CACHE_TTL, show_spinner=False)
 def run(key: str, _params: pd.DataFrame, scenario: Scenario, current_value: float | None = None) -> SimulationResult:
     """`current_value`: the lots' TIV within the filters, the same figure the other pages show as TIV. The
     replications run side by side on the other cores when there are some."""
+    day_step.prefer_compiled()  # the server runs for hours: numba's start-up is paid once, at the first run
     if CORES < 2:
         return simulate(_params, scenario, current_value)
     try:

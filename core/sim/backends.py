@@ -21,6 +21,7 @@ from typing import Any, Protocol
 import numpy as np
 import pandas as pd
 
+from core.sim import day_step
 from core.sim.simulation import Scenario, SimulationResult, simulate
 
 DEFAULT_CHUNK_SKUS = 10_000
@@ -122,6 +123,7 @@ def chunk_seed(seed: int, chunk: int) -> int:
 
 def simulate_chunk(task: ChunkTask) -> pd.DataFrame:
     """Per-SKU outcome of one block at one level (a top-level function, so worker processes can run it)."""
+    day_step.prefer_compiled()  # a worker simulates again and again: numba's start-up is paid once
     result = simulate(task.params, task.scenario)
     table = result.skus[[c for c in SWEEP_COLUMNS if c in result.skus]].copy()
     table.insert(0, "service_level", task.level)
@@ -149,6 +151,7 @@ def sweep_levels(params: pd.DataFrame, base: Scenario, levels: Iterable[float], 
 
 def _simulate_task(task: tuple[pd.DataFrame, Scenario, float | None]) -> SimulationResult:
     params, scenario, current = task
+    day_step.prefer_compiled()
     return simulate(params, scenario, current)
 
 

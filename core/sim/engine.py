@@ -495,11 +495,12 @@ class Run:
 
 
 def run(params: SkuTable, scenario: Scenario, current_inventory_value: float | None = None,
-        calendar: Callable[[Model, Scenario], None] | None = None) -> Run:
-    """Run a scenario over every SKU of `params` (a `sku_table`); see `core.sim.simulation.simulate`."""
+        calendar: Callable[[Model, Scenario], None] | None = None, levels: SkuTable | None = None) -> Run:
+    """Run a scenario over every SKU of `params` (a `sku_table`); see `core.sim.simulation.simulate`. `levels`:
+    `level_arrays(params, scenario)` when the caller has them already."""
     if not len(params["sku"]):
         raise ValueError("no SKUs to simulate")
-    levels = level_arrays(params, scenario)
+    levels = level_arrays(params, scenario) if levels is None else levels
     on_hand = np.asarray(params["on_hand"], dtype=float)
     if current_inventory_value is None:
         current_inventory_value = float(np.nansum(on_hand * np.asarray(params["unit_cost"], dtype=float)))

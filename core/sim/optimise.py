@@ -32,6 +32,7 @@ import pandas as pd
 
 from core.errors import CodedError
 from core.kpis.measures import ABC_A_BELOW, ABC_B_BELOW
+from core.sim import day_step
 from core.sim.backends import (
     DEFAULT_CHUNK_SKUS,
     Backend,
@@ -453,6 +454,7 @@ def optimise(params: pd.DataFrame, base: Scenario, target_fill: float | None = N
     the service levels, one policy for all). `progress(fraction)` is called as the stages finish.
     """
     _check_question(params, target_fill, budget, by)
+    day_step.prefer_compiled()  # hundreds of runs: numba's start-up is repaid
     report = progress or (lambda _fraction: None)
     base = replace(base, by_class={})
     params = params.reset_index(drop=True)

@@ -26,11 +26,12 @@ def blocks(replications: int, parts: int) -> list[tuple[int, int]]:
     return [(int(a), int(b - a)) for a, b in pairwise(bounds)]
 
 
-def run_block(table: engine.SkuTable, scenario: Scenario, first: int, count: int) -> dict[str, np.ndarray]:
-    """Replications first … first + count − 1 of `scenario` on the engine's table: the model's arrays after the
-    last day."""
+def run_block(table: engine.SkuTable, levels: engine.SkuTable, scenario: Scenario, first: int,
+              count: int) -> dict[str, np.ndarray]:
+    """Replications first … first + count − 1 of `scenario` on the engine's table with its `levels`
+    (`engine.level_arrays`, worked out once for every block): the model's arrays after the last day."""
     block = replace(scenario, replications=count)
-    model = Model(table, engine.level_arrays(table, block), block, first_replication=first)
+    model = Model(table, levels, block, first_replication=first)
     engine.run_calendar(model, block)
     return {name: value for name, value in vars(model).items() if isinstance(value, np.ndarray)}
 
@@ -55,11 +56,12 @@ def simulate_parallel(params: pd.DataFrame, scenario: Scenario, workers: Executo
     if len(spans) == 1:
         return sim.simulate(params, scenario, current_inventory_value)
 
-    table = sim.frame_table(params)  # made once, here; the workers get its arrays
+    table = sim.frame_table(params)  # made once, here, with the levels; the workers get their arrays
+    levels = engine.level_arrays(table, scenario)
 
     def calendar(model: Model, _: Scenario) -> None:
-        pending = [workers.submit(run_block, table, scenario, first, count) for first, count in spans[1:]]
-        here = run_block(table, scenario, *spans[0])
+        pending = [workers.submit(run_block, table, levels, scenario, first, count) for first, count in spans[1:]]
+        here = run_block(table, levels, scenario, *spans[0])
         _stitch(model, [here, *(job.result() for job in pending)])
 
-    return sim.simulate(params, scenario, current_inventory_value, calendar=calendar)
+    return sim.simulate(params, scenario, current_inventory_value, calendar=calendar, levels=levels)
