@@ -2,7 +2,8 @@
 
 - `slider`: the default what-if page (sample data: 2,000 SKUs × 365 days × 20 replications); the service-level
   slider is moved one step at a time (each step a new scenario, never a cached one) and the time from the key
-  press to the first changed figure is taken; prints the median and every move (target ≤ 1.0 s median).
+  press to the first changed figure, and to all figures (the run over: the trade-off chart and tables drawn,
+  the page idle), is taken; prints the medians and every move (target: all figures ≤ 0.5 s median).
 - `upload`: a 1,000,000-row lots CSV (the single-snapshot file of `kpi_bench.py`) is uploaded on the data page;
   the time from handing the file to the browser to the Overview headline showing the file's TIV (aim ≤ 5 s),
   next to the pyarrow parse of the same file in process (the floor).
@@ -86,9 +87,9 @@ def _open(page, url: str, path: str) -> None:
 
 
 def slider(moves: int) -> list[float]:
-    """Seconds from each slider key press to the first changed headline figure."""
+    """Seconds from each slider key press to the first changed headline figure, and to all figures."""
     peak: dict = {}
-    times = []
+    times, whole = [], []
     with served_app(peak) as url, browser_page() as page:
         _open(page, url, "what_if")
         page.wait_for_function("() => document.querySelectorAll('[data-testid=\"stVegaLiteChart\"]').length >= 2",
@@ -104,8 +105,12 @@ def slider(moves: int) -> list[float]:
             page.wait_for_function("b => document.querySelector('[data-testid=\"stMetricValue\"]').innerText !== b",
                                    arg=before, timeout=300_000)
             times.append(time.perf_counter() - started)
-    print(f"what-if slider → updated figures, {moves} moves: median {statistics.median(times):.2f} s "
-          f"(target ≤ 1.0 s); each: {', '.join(f'{t:.2f}' for t in times)}")
+            page.wait_for_function(IDLE, timeout=300_000)
+            whole.append(time.perf_counter() - started)
+    print(f"what-if slider → headline, {moves} moves: median {statistics.median(times):.2f} s; each: "
+          f"{', '.join(f'{t:.2f}' for t in times)}")
+    print(f"what-if slider → all figures: median {statistics.median(whole):.2f} s (target ≤ 0.5 s); each: "
+          f"{', '.join(f'{t:.2f}' for t in whole)}")
     print(f"streamlit server peak memory: {peak['server_mb']:.0f} MB")
     return times
 
