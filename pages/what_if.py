@@ -212,7 +212,7 @@ def draw_results(params: pd.DataFrame, key: str, scenario: Scenario, currency: s
     })
     st.dataframe(shown, hide_index=True, width="stretch", key="df_scenario_comparison")
     series = {baseline_name: base.daily_value, t("whatif.scenario"): result.daily_value}
-    st.altair_chart(charts.daily_value_chart(series, currency), width="stretch")
+    st.vega_lite_chart(charts.daily_value_spec(series, currency), width="stretch")
     draw_tradeoff(params, key, scenario, result, currency)
     csv_download(lambda: sku_results(result.skus, currency), "scenario_skus", "dl_scenario_skus",
                  t("whatif.download_skus"))
@@ -227,7 +227,7 @@ def draw_tradeoff(params: pd.DataFrame, key: str, scenario: Scenario, result: Si
         rows.append({"service_level": point.service_level, **run(key, params, point).totals})
         bar.progress((i + 1) / len(points), text=t("whatif.running"))
     bar.empty()
-    st.altair_chart(charts.tradeoff_chart(pd.DataFrame(rows), result.totals, currency), width="stretch")
+    st.vega_lite_chart(charts.tradeoff_spec(pd.DataFrame(rows), result.totals, currency), width="stretch")
 
 
 def seen_versions() -> dict[str, int]:
