@@ -1,7 +1,9 @@
 """From what-if to what to do: the least stock for a target fill rate, and what to order today."""
 
 import math
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
+from functools import partial
 
 import pandas as pd
 import streamlit as st
@@ -47,8 +49,13 @@ def sweep_runs(key: str, base: Scenario) -> SweepRuns:
 @st.cache_data(max_entries=8, ttl=state.CACHE_TTL, show_spinner=False)
 def run_optimiser(key: str, _params: pd.DataFrame, base: Scenario, target: float | None, weight: str,
                   by: str, budget: float | None = None) -> Optimisation:
-    return optimise(_params, base, target, weight=weight, by=by, budget=budget, backend=state.simulation_backend(),
-                    sweep_runs=sweep_runs(key, base))
+    ask = partial(optimise, _params, base, target, weight=weight, by=by, budget=budget,
+                  sweep_runs=sweep_runs(key, base))
+    try:
+        return ask(backend=state.sweep_backend())
+    except BrokenProcessPool:  # a worker died (out of memory): start new ones next time, answer from here now
+        state.simulation_workers.clear()
+        return ask(backend=state.simulation_backend())
 
 
 def today_stock_value(params: pd.DataFrame) -> float | None:

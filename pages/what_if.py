@@ -1,8 +1,5 @@
 """What-if: change lead times, service levels and policies, and watch turnover, stockouts and cash move."""
 
-import multiprocessing
-import os
-from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
 
@@ -84,29 +81,18 @@ def initialise_controls() -> None:
                 st.toast(t("whatif.bad_link"), icon=":material/link_off:")
 
 
-CORES = os.cpu_count() or 1
-
-
-@st.cache_resource(show_spinner=False)
-def simulation_workers() -> ProcessPoolExecutor:
-    """Processes for all cores but this one, shared by every session: a scenario's replications run side by side,
-    on the compiled day step loaded as each starts."""
-    return ProcessPoolExecutor(max(1, CORES - 1), mp_context=multiprocessing.get_context("spawn"),
-                               initializer=day_step.prefer_compiled)
-
-
 @st.cache_data(max_entries=64, ttl=state.CACHE_TTL, show_spinner=False)
 def run(key: str, _params: pd.DataFrame, scenario: Scenario, current_value: float | None = None) -> SimulationResult:
     """`current_value`: the lots' TIV within the filters, the same figure the other pages show as TIV. The
     replications run side by side on the other cores when there are some."""
     day_step.prefer_compiled()  # the server runs for hours: numba's start-up is paid once, at the first run
-    if CORES < 2:
+    if state.CORES < 2:
         return simulate(_params, scenario, current_value)
     try:
-        return simulate_parallel(_params, scenario, simulation_workers(), parts=CORES,
+        return simulate_parallel(_params, scenario, state.simulation_workers(), parts=state.CORES,
                                  current_inventory_value=current_value)
     except BrokenProcessPool:
-        simulation_workers.clear()
+        state.simulation_workers.clear()
         return simulate(_params, scenario, current_value)
 
 
