@@ -29,24 +29,30 @@ def blocks(replications: int, parts: int) -> list[tuple[int, int]]:
 def run_block(table: engine.SkuTable, levels: engine.SkuTable, scenario: Scenario, first: int,
               count: int) -> dict[str, np.ndarray]:
     """Replications first … first + count − 1 of `scenario` on the engine's table with its `levels`
-    (`engine.level_arrays`, worked out once for every block): the model's arrays after the last day."""
+    (`engine.level_arrays`, worked out once for every block): the model's per-replication arrays after the last
+    day."""
     block = replace(scenario, replications=count)
     model = Model(table, levels, block, first_replication=first)
     engine.run_calendar(model, block)
-    return {name: value for name, value in vars(model).items() if isinstance(value, np.ndarray)}
+    return {name: value for name, value in vars(model).items() if _per_replication(value, model)}
+
+
+def _per_replication(value: object, model: Model) -> bool:
+    """An array laid out per (replication, SKU) or per (day, replication) — what `_stitch` lays side by side.
+    The draw buffers (7.5 MB for 10 of the sample's replications) stay in the worker."""
+    if not isinstance(value, np.ndarray):
+        return False
+    return ((value.ndim == 1 and len(value) == model.reps * model.n)
+            or (value.ndim == 2 and value.shape == (model.scenario.horizon_days, model.reps)))
 
 
 def _stitch(model: Model, parts: list[dict[str, np.ndarray]]) -> None:
     """Lay the blocks' arrays side by side: per-(replication, SKU) arrays end to end, day × replication tables
     column by column. Arrays of another shape (the draw buffers) are left alone."""
-    width = model.reps * model.n
     for name, value in vars(model).copy().items():
-        if not isinstance(value, np.ndarray):
-            continue
-        if value.ndim == 1 and len(value) == width:
-            setattr(model, name, np.concatenate([part[name] for part in parts]))
-        elif value.ndim == 2 and value.shape == (model.scenario.horizon_days, model.reps):
-            setattr(model, name, np.hstack([part[name] for part in parts]))
+        if _per_replication(value, model):
+            join = np.concatenate if value.ndim == 1 else np.hstack
+            setattr(model, name, join([part[name] for part in parts]))
 
 
 def simulate_parallel(params: pd.DataFrame, scenario: Scenario, workers: Executor, parts: int = 2,
