@@ -19,14 +19,15 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+import threading
 from types import ModuleType
 
 import numpy as np
 
 NOTHING_DUE = np.iinfo(np.int64).max
 COMPILED_FROM_SKU_DAYS = 60_000_000  # below this a fresh process finishes sooner with numpy (benchmarks/day_step_bench)
-_COMPILED = "core.sim.day_step_compiled"
-_state = {"prefer": False, "unavailable": False}
+_state: dict = {"prefer": False, "compiled": None, "unavailable": False}
+_loading = threading.Lock()  # the app's sessions ask at once; one thread imports, the others wait for it
 
 
 class InTransit:
@@ -87,7 +88,7 @@ def prefer_compiled() -> None:
 def kernels(sku_days: int) -> ModuleType:
     """The implementation for a run of `sku_days`: this module's numpy passes, or the compiled ones when numba is
     loaded already, asked for, or worth loading for a run this big (and can be loaded)."""
-    if _state["prefer"] or _COMPILED in sys.modules or sku_days >= COMPILED_FROM_SKU_DAYS:
+    if _state["prefer"] or _state["compiled"] is not None or sku_days >= COMPILED_FROM_SKU_DAYS:
         compiled = load_compiled()
         if compiled is not None:
             return compiled
@@ -100,10 +101,15 @@ def load_compiled() -> ModuleType | None:
     numba caches compiled code next to the source, else in the user's cache folder; on an install where neither
     can be written (a read-only image, no writable home) it refuses to cache at all, so the cache goes to the
     temporary folder instead (`NUMBA_CACHE_DIR` set by hand wins when it can be written)."""
-    if _COMPILED in sys.modules:
-        return sys.modules[_COMPILED]
-    if _state["unavailable"]:
-        return None
+    if _state["compiled"] is None and not _state["unavailable"]:
+        with _loading:
+            if _state["compiled"] is None and not _state["unavailable"]:
+                _state["compiled"] = _import_compiled()
+                _state["unavailable"] = _state["compiled"] is None
+    return _state["compiled"]
+
+
+def _import_compiled() -> ModuleType | None:
     try:
         import core.sim.day_step_compiled as compiled
     except RuntimeError:  # "cannot cache function …: no locator available"
@@ -113,10 +119,8 @@ def load_compiled() -> ModuleType | None:
         try:
             import core.sim.day_step_compiled as compiled
         except (RuntimeError, OSError):
-            _state["unavailable"] = True
             return None
     except ImportError:
-        _state["unavailable"] = True
         return None
     return compiled
 
