@@ -17,6 +17,12 @@ seconds and peak RSS (its process tree, sampled every 0.2 s). Bounded: at most 6
 
     flock /tmp/bench.lock flock /tmp/browser.lock nice -n 10 python -m benchmarks.protocol_load --sessions 1 5 20 50
     flock /tmp/browser.lock nice -n 10 python -m benchmarks.protocol_load --cold-start 3   # first Overview figure
+    flock /tmp/browser.lock python -m benchmarks.protocol_load --moves 12   # server CPU per what-if move
+
+`--moves K`: one session opens the what-if page and moves the service-level slider K times, each to a level
+not simulated before (after one move that is not counted: the workers' first run); prints the server's CPU
+seconds per move (its process and its simulation workers) and the median time to the headline and to all
+figures — what one move costs the server, whatever else runs on the machine.
 """
 
 from __future__ import annotations
@@ -176,6 +182,40 @@ def cold_starts(runs: int, step_seconds: float) -> None:
           f"{percentile(alls, .5):.2f} s")
 
 
+async def slider_moves(url: str, count: int, step_seconds: float, sampler: MemorySampler
+                       ) -> tuple[list[float], list[float], float, list[str]]:
+    """One session moving the what-if slider `count` times: (headline times, all-figures times, server CPU seconds
+    of the counted moves, errors)."""
+    user, errors = VirtualUser(url, 0, step_seconds), []
+    headline, whole, cpu = [], [], 0.0
+    async with connect(user.ws_url, subprotocols=["streamlit"], max_size=None, ping_interval=None) as socket:
+        before = (await user.rerun(socket)).metrics
+        slider, fragment = user.widget(SLIDER)
+        for move in range(count + 1):
+            user.states[slider] = WidgetState(id=slider, double_array_value={"data": [round(90.0 + 0.7 * move, 1)]})
+            start = sampler._cpu_now("server")
+            run = await user.rerun(socket, fragment)
+            if run.exception or run.first_metric is None or run.metrics[:1] == before[:1]:
+                errors.append(f"move {move}: {run.exception or 'headline missing or unchanged'}")
+            before = run.metrics
+            if move:  # the first move loads the workers' kernels
+                cpu += sampler._cpu_now("server") - start
+                headline.append(run.first_metric - run.started)
+                whole.append(run.finished - run.started)
+    return headline, whole, cpu, errors
+
+
+def measure_moves(count: int, step_seconds: float) -> None:
+    with tempfile.TemporaryDirectory() as folder, serve_app(Path(folder) / "moves") as url:
+        sampler = MemorySampler(server_pid(url))
+        headline, whole, cpu, errors = asyncio.run(slider_moves(url, count, step_seconds, sampler))
+    print(f"what-if slider, {len(whole)} moves of one session: server CPU {cpu / max(len(whole), 1):.2f} s a move; "
+          f"headline p50 {percentile(headline, .5):.2f} s, all figures p50 {percentile(whole, .5):.2f} s; "
+          f"errors {len(errors)}; load average {os.getloadavg()[0]:.1f}")
+    for error in errors[:5]:
+        print("  error:", error)
+
+
 async def room(url: str, sessions: int, step_seconds: float) -> tuple[dict[str, list[float]], list[str]]:
     timings: dict[str, list[float]] = {f"{step} {what}": [] for step in ("open", "slider", "filter")
                                        for what in ("headline", "all figures")}
@@ -191,7 +231,12 @@ def main() -> int:
     parser.add_argument("--step-seconds", type=float, default=300.0)
     parser.add_argument("--cold-start", type=int, metavar="RUNS", help="only time the first Overview of RUNS "
                         "fresh servers (time from the server answering to its first figure)")
+    parser.add_argument("--moves", type=int, metavar="K", help="only time K slider moves of one session and the "
+                        "server CPU each costs")
     args = parser.parse_args()
+    if args.moves:
+        measure_moves(args.moves, args.step_seconds)
+        return 0
     if args.cold_start:
         cold_starts(args.cold_start, args.step_seconds)
         return 0

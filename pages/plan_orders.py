@@ -1,12 +1,14 @@
 """From what-if to what to do: the least stock for a target fill rate, and what to order today."""
 
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
+from functools import partial
 
 import pandas as pd
 import streamlit as st
 
 from core.intake.problems import InputError
-from core.sim.optimise import DEFAULT_REPLICATIONS, Optimisation, class_settings, optimise
+from core.sim.optimise import DEFAULT_REPLICATIONS, Optimisation, SweepRuns, class_settings, optimise
 from core.sim.policies import POLICIES
 from core.sim.proposals import Proposal, propose, with_lot_suppliers
 from core.sim.simulation import Scenario
@@ -35,10 +37,23 @@ def policy_label(policy: str) -> str:
     return t(f"whatif.policy.{policy}")
 
 
+@st.cache_resource(max_entries=8, ttl=state.CACHE_TTL, show_spinner=False)
+def sweep_runs(key: str, base: Scenario) -> SweepRuns:
+    """The optimiser's uniform runs on this data and base scenario, kept for every later question and session:
+    moving the target or the budget simulates only the levels not run yet and the fresh-seed checks."""
+    return {}
+
+
 @st.cache_data(max_entries=8, ttl=state.CACHE_TTL, show_spinner=False)
 def run_optimiser(key: str, _params: pd.DataFrame, base: Scenario, target: float | None, weight: str,
                   by: str, budget: float | None = None) -> Optimisation:
-    return optimise(_params, base, target, weight=weight, by=by, budget=budget, backend=state.simulation_backend())
+    ask = partial(optimise, _params, base, target, weight=weight, by=by, budget=budget,
+                  sweep_runs=sweep_runs(key, base))
+    try:
+        return ask(backend=state.sweep_backend())
+    except BrokenProcessPool:  # a worker died (out of memory): start new ones next time, answer from here now
+        state.simulation_workers.clear()
+        return ask(backend=state.simulation_backend())
 
 
 def today_stock_value(params: pd.DataFrame) -> float | None:

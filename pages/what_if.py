@@ -1,8 +1,5 @@
 """What-if: change lead times, service levels and policies, and watch turnover, stockouts and cash move."""
 
-import multiprocessing
-import os
-from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
 
@@ -11,6 +8,7 @@ import streamlit as st
 
 from core.formatting import percent
 from core.intake.problems import InputError
+from core.sim import day_step
 from core.sim.parallel import simulate_parallel
 from core.sim.policies import POLICIES
 from core.sim.scenarios import from_query, to_query, tradeoff_scenarios
@@ -83,26 +81,18 @@ def initialise_controls() -> None:
                 st.toast(t("whatif.bad_link"), icon=":material/link_off:")
 
 
-CORES = os.cpu_count() or 1
-
-
-@st.cache_resource(show_spinner=False)
-def simulation_workers() -> ProcessPoolExecutor:
-    """Processes for all cores but this one, shared by every session: a scenario's replications run side by side."""
-    return ProcessPoolExecutor(max(1, CORES - 1), mp_context=multiprocessing.get_context("spawn"))
-
-
 @st.cache_data(max_entries=64, ttl=state.CACHE_TTL, show_spinner=False)
 def run(key: str, _params: pd.DataFrame, scenario: Scenario, current_value: float | None = None) -> SimulationResult:
     """`current_value`: the lots' TIV within the filters, the same figure the other pages show as TIV. The
     replications run side by side on the other cores when there are some."""
-    if CORES < 2:
+    day_step.prefer_compiled()  # the server runs for hours: numba's start-up is paid once, at the first run
+    if state.CORES < 2:
         return simulate(_params, scenario, current_value)
     try:
-        return simulate_parallel(_params, scenario, simulation_workers(), parts=CORES,
+        return simulate_parallel(_params, scenario, state.simulation_workers(), parts=state.CORES,
                                  current_inventory_value=current_value)
     except BrokenProcessPool:
-        simulation_workers.clear()
+        state.simulation_workers.clear()
         return simulate(_params, scenario, current_value)
 
 
@@ -221,7 +211,7 @@ def draw_results(params: pd.DataFrame, key: str, scenario: Scenario, currency: s
     })
     st.dataframe(shown, hide_index=True, width="stretch", key="df_scenario_comparison")
     series = {baseline_name: base.daily_value, t("whatif.scenario"): result.daily_value}
-    st.altair_chart(charts.daily_value_chart(series, currency), width="stretch")
+    st.vega_lite_chart(charts.daily_value_spec(series, currency), width="stretch")
     draw_tradeoff(params, key, scenario, result, currency)
     csv_download(lambda: sku_results(result.skus, currency), "scenario_skus", "dl_scenario_skus",
                  t("whatif.download_skus"))
@@ -236,7 +226,7 @@ def draw_tradeoff(params: pd.DataFrame, key: str, scenario: Scenario, result: Si
         rows.append({"service_level": point.service_level, **run(key, params, point).totals})
         bar.progress((i + 1) / len(points), text=t("whatif.running"))
     bar.empty()
-    st.altair_chart(charts.tradeoff_chart(pd.DataFrame(rows), result.totals, currency), width="stretch")
+    st.vega_lite_chart(charts.tradeoff_spec(pd.DataFrame(rows), result.totals, currency), width="stretch")
 
 
 def seen_versions() -> dict[str, int]:

@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+
 import pandas as pd
 import pytest
 
-from core.sim.backends import InProcess, backend_from_env, chunk_seed, local_cluster, run_scenarios, sweep_levels
+from core.sim.backends import (
+    HereAndWorkers,
+    InProcess,
+    backend_from_env,
+    chunk_seed,
+    local_cluster,
+    run_scenarios,
+    sweep_levels,
+)
 from core.sim.optimise import optimise
 from core.sim.planning import complete_parameters
 from core.sim.simulation import Scenario, simulate
@@ -66,3 +77,13 @@ def test_block_seeds_are_distinct_and_do_not_depend_on_the_level():
 
 def test_backend_from_environment_defaults_to_in_process():
     assert isinstance(backend_from_env({}), InProcess)
+
+
+def test_sweep_shared_between_this_process_and_a_worker_process_equals_in_process():
+    """One server's cores without Dask: every other block in a spawned worker process, results in task order."""
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as workers:
+        split = HereAndWorkers(workers, 1)
+        shared = sweep_levels(params(), BASE, (0.8, 0.95, 0.99), split, chunk_skus=4)
+        assert split.map(abs, [-1, -2, -3, -4, -5]) == [1, 2, 3, 4, 5]
+    pd.testing.assert_frame_equal(sweep_levels(params(), BASE, (0.8, 0.95, 0.99), InProcess(), chunk_skus=4),
+                                  shared, check_exact=True)

@@ -10,7 +10,7 @@ from tests.conftest import ROOT
 SOURCES = [ROOT / "app.py", *(ROOT / "pages").glob("*.py"), *(ROOT / "ui").glob("*.py")]
 
 
-SHARED_RESOURCES = {"state.py:database", "state.py:_shared_cluster", "what_if.py:simulation_workers"}  # one per server
+SHARED_RESOURCES = {"state.py:database", "state.py:_shared_cluster", "state.py:simulation_workers"}  # one per server
 
 
 def _caches() -> dict[str, set[str]]:

@@ -353,3 +353,31 @@ def test_optimize_command_unreachable_target_exits_2(write_file, capsys):
     code = main(["optimize", str(path), "--target-fill", "0.9999999", "--review-days", "1"])
     _, err = capsys.readouterr()
     assert code == 2 and "out of reach" in err and "Traceback" not in err
+
+
+def test_another_question_on_the_same_data_reuses_the_runs_and_gets_the_fresh_answer(monkeypatch, below_080):
+    """The uniform runs of one question, kept, answer the next one's sweep: a new target or a budget simulates
+    only the levels not run yet, and the recommendation is to the digit the one a fresh optimiser gives."""
+    params = six_skus(0.4, [200.0, 50.0, 20.0, 5.0, 2.0, 1.0])
+    budget_value = 1.05 * below_080.achieved["avg_inventory_value"]
+    simulated: list[float] = []
+
+    def counted(params, base, levels, backend=None, chunk_skus=None):
+        simulated.extend(levels)
+        return sweep_levels(params, base, levels, backend, chunk_skus)
+
+    fresh_96 = optimise(params, WEEKLY, 0.96, weight="units", by="sku")
+    fresh_budget = optimise(params, WEEKLY, budget=budget_value, weight="units", by="sku")
+    monkeypatch.setattr("core.sim.optimise.sweep_levels", counted)
+    kept: dict = {}
+    first = optimise(params, WEEKLY, 0.97, weight="units", by="sku", sweep_runs=kept)
+    first_levels = len(simulated)
+    assert first_levels == len(kept) and set(COARSE_LEVELS) <= set(kept)
+    again = optimise(params, WEEKLY, 0.96, weight="units", by="sku", sweep_runs=kept)
+    budget = optimise(params, WEEKLY, budget=budget_value, weight="units", by="sku", sweep_runs=kept)
+    assert not set(COARSE_LEVELS) & set(simulated[first_levels:])  # the coarse sweep was not run again
+    assert len(simulated) - first_levels < first_levels  # the second and third questions ran fewer levels together
+    for kept_answer, fresh in [(first, below_080), (again, fresh_96), (budget, fresh_budget)]:
+        assert kept_answer.levels["service_level"].tolist() == fresh.levels["service_level"].tolist()
+        assert kept_answer.achieved == fresh.achieved and kept_answer.uniform == fresh.uniform
+        pd.testing.assert_frame_equal(kept_answer.frontier, fresh.frontier)

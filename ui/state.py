@@ -12,9 +12,11 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import multiprocessing
 import os
 import time
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -37,7 +39,8 @@ from core.kpis.dashboard import (
 )
 from core.kpis.measures import KpiSettings
 from core.kpis.report import Dataset
-from core.sim.backends import Backend, remote_cluster
+from core.sim import day_step
+from core.sim.backends import Backend, HereAndWorkers, remote_cluster
 from core.sim.planning import PlanningParameters, derive_parameters, parameters_from_file
 from core.storage import SAMPLE_DATASET, EditConflict, Store, database_url, dataset_key
 from ui.i18n import language, t, worklist_label_codes
@@ -329,6 +332,26 @@ def simulation_backend() -> Backend | None:
     shared by its sessions; the same workers for every app server), else this server's own process (None)."""
     address = os.environ.get("IDB_DASK_SCHEDULER")
     return _shared_cluster(address) if address else None
+
+
+CORES = os.cpu_count() or 1
+
+
+@st.cache_resource(show_spinner=False)
+def simulation_workers() -> ProcessPoolExecutor:
+    """Processes for all cores but this one, shared by every session: a what-if scenario's replications and the
+    optimiser's sweeps run side by side, on the compiled day step loaded as each starts."""
+    return ProcessPoolExecutor(max(1, CORES - 1), mp_context=multiprocessing.get_context("spawn"),
+                               initializer=day_step.prefer_compiled)
+
+
+def sweep_backend() -> Backend | None:
+    """The optimiser's backend: the Dask scheduler when there is one, else this server's cores (this process and
+    its simulation workers), else this process alone (None)."""
+    backend = simulation_backend()
+    if backend is None and CORES > 1:
+        return HereAndWorkers(simulation_workers(), max(1, CORES - 1))
+    return backend
 
 
 def dataset_key_of_source() -> str:

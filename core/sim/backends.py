@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import Executor
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
 
+from core.sim import day_step
 from core.sim.simulation import Scenario, SimulationResult, simulate
 
 DEFAULT_CHUNK_SKUS = 10_000
@@ -47,6 +49,23 @@ class InProcess:
 
     def close(self) -> None:
         return None
+
+
+class HereAndWorkers:
+    """Tasks shared between this process and a pool of worker processes (`concurrent.futures`), results in task
+    order: every (workers + 1)-th task here, the others on the pool — one server's sweeps on all its cores without
+    a Dask scheduler. The pool belongs to whoever made it (`close` leaves it running)."""
+
+    def __init__(self, workers: Executor, worker_count: int) -> None:
+        self.workers, self.parts = workers, worker_count + 1
+
+    def map(self, function: Callable[[Any], Any], tasks: Sequence[Any]) -> list[Any]:
+        away = {i: self.workers.submit(function, task) for i, task in enumerate(tasks) if i % self.parts}
+        here = {i: function(task) for i, task in enumerate(tasks) if not i % self.parts}
+        return [here[i] if i in here else away[i].result() for i in range(len(tasks))]
+
+    def close(self) -> None:
+        """Nothing to close: the pool is its owner's."""
 
 
 class DaskBackend:
@@ -122,6 +141,7 @@ def chunk_seed(seed: int, chunk: int) -> int:
 
 def simulate_chunk(task: ChunkTask) -> pd.DataFrame:
     """Per-SKU outcome of one block at one level (a top-level function, so worker processes can run it)."""
+    day_step.prefer_compiled()  # a worker simulates again and again: numba's start-up is paid once
     result = simulate(task.params, task.scenario)
     table = result.skus[[c for c in SWEEP_COLUMNS if c in result.skus]].copy()
     table.insert(0, "service_level", task.level)
@@ -149,6 +169,7 @@ def sweep_levels(params: pd.DataFrame, base: Scenario, levels: Iterable[float], 
 
 def _simulate_task(task: tuple[pd.DataFrame, Scenario, float | None]) -> SimulationResult:
     params, scenario, current = task
+    day_step.prefer_compiled()
     return simulate(params, scenario, current)
 
 

@@ -1,9 +1,9 @@
 """Replenishment simulator engine (SPEC §4): many SKUs at once, with replications, on a simpy calendar.
 
 simpy drives the calendar, a day at a time; within day t demand is served at t, the orders due land at t + 0.5
-and the policy reviews at t + 0.75, for every SKU in every replication in one compiled pass over flat arrays
-(`core.sim.day_step`). An order placed at the review of day t with lead time L lands at t + L + 0.5: after that
-day's demand, before its review.
+and the policy reviews at t + 0.75, for every SKU in every replication over flat arrays (`core.sim.day_step`:
+numpy passes, or one compiled pass when the run repays loading numba). An order placed at the review of day t
+with lead time L lands at t + L + 0.5: after that day's demand, before its review.
 
 Randomness: one stream per source (demand, lead time) per replication, spawned from
 `np.random.SeedSequence(seed)`, drawn every day for every SKU whether or not it is used — so two scenarios
@@ -239,6 +239,7 @@ class Model:
         self.continuous = self.rop | self.minmax
         self.settling = settling_days(params, levels) if scenario.start == "steady" else 0
         self.days, self.first_measured = self.settling + scenario.horizon_days, self.settling + scenario.warmup_days
+        self.kernels = day_step.kernels(reps * n * self.days)  # numpy, or compiled when worth it
         self.on_hand = tile(initial_on_hand(params, levels))
         self.on_order = tile(params["on_order"])
         if scenario.start == "steady":
@@ -259,7 +260,7 @@ class Model:
         self.daily_value = np.zeros((scenario.horizon_days, reps))
         self.stock_value = np.zeros(reps * n)  # on-hand × unit cost at the end of the day
         self.next_review = np.zeros(reps * n, dtype=np.int64)  # periodic SKUs review on days 0, R, 2R, …
-        self.in_transit: day_step.InTransit | None = day_step.InTransit(reps * n)
+        self.in_transit = self.kernels.orders_in_transit(reps * n)  # None after the last day
 
     def _open_streams(self, first: int) -> None:
         """The demand and lead-time streams of this model's replications, kept across runs when they fit."""
@@ -284,7 +285,7 @@ class Model:
                 self.demand_block = np.tile(self.mu[:n], (draws.BLOCK_DAYS, self.reps))
             block = self.demand_block
             for r, unit in enumerate(units):
-                day_step.fill_gamma_demand(block, unit, r * n, self.gamma_skus, self.gamma_scale)
+                self.kernels.fill_gamma_demand(block, unit, r * n, self.gamma_skus, self.gamma_scale)
             return block
         return np.maximum(0.0, self.mu + self.sigma * np.concatenate(units, axis=1))
 
@@ -311,14 +312,14 @@ class Model:
 
     def expect(self, index: np.ndarray, landing: np.ndarray, qty: np.ndarray) -> None:
         """Orders of the SKU-replications at `index` (at most one each) landing on `landing`, in transit."""
-        self.in_transit.make_room(int(self.in_transit.count.max(initial=0)))
-        day_step.expect_each(np.asarray(index, dtype=np.int64), np.asarray(landing, dtype=np.int64),
-                             np.asarray(qty, dtype=float), *self.in_transit.arrays())
+        self.in_transit.make_room(self.in_transit.longest())
+        self.kernels.expect_each(np.asarray(index, dtype=np.int64), np.asarray(landing, dtype=np.int64),
+                                 np.asarray(qty, dtype=float), *self.in_transit.arrays())
 
     def step(self, day: int, measured: bool) -> None:
         """The day for every SKU-replication — demand, the receipts due, the review (`core.sim.day_step`) — and
         the day's closing inventory value per replication (from the first day after settling)."""
-        longest = day_step.step_day(
+        longest = self.kernels.step_day(
             day, measured, self.scenario.lost_sales, self._draw_demand(day), self._lead_draws(day),
             self.periodic, self.next_review, self.review_days, self.continuous, self.rop, self.s, self.S, self.Q,
             self.lead, self.lead_std, self.on_hand, self.backorders, self.on_order, self.short, self.cycle_day,
@@ -494,11 +495,12 @@ class Run:
 
 
 def run(params: SkuTable, scenario: Scenario, current_inventory_value: float | None = None,
-        calendar: Callable[[Model, Scenario], None] | None = None) -> Run:
-    """Run a scenario over every SKU of `params` (a `sku_table`); see `core.sim.simulation.simulate`."""
+        calendar: Callable[[Model, Scenario], None] | None = None, levels: SkuTable | None = None) -> Run:
+    """Run a scenario over every SKU of `params` (a `sku_table`); see `core.sim.simulation.simulate`. `levels`:
+    `level_arrays(params, scenario)` when the caller has them already."""
     if not len(params["sku"]):
         raise ValueError("no SKUs to simulate")
-    levels = level_arrays(params, scenario)
+    levels = level_arrays(params, scenario) if levels is None else levels
     on_hand = np.asarray(params["on_hand"], dtype=float)
     if current_inventory_value is None:
         current_inventory_value = float(np.nansum(on_hand * np.asarray(params["unit_cost"], dtype=float)))

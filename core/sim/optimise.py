@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass, field, replace
 from statistics import NormalDist
 
@@ -32,6 +32,7 @@ import pandas as pd
 
 from core.errors import CodedError
 from core.kpis.measures import ABC_A_BELOW, ABC_B_BELOW
+from core.sim import day_step
 from core.sim.backends import (
     DEFAULT_CHUNK_SKUS,
     Backend,
@@ -169,26 +170,38 @@ def level_of(z: float) -> float:
     return round(_NORMAL.cdf(z), 6)
 
 
+SweepRuns = MutableMapping[float, tuple[np.ndarray, np.ndarray]]
+
+
 class Sweep:
     """Per SKU and service level, on the tuning seeds: the weighted fill each SKU contributes and the stock value
-    it holds. Levels are added as the search needs them; each is one uniform run of every SKU."""
+    it holds. Levels are added as the search needs them; each is one uniform run of every SKU.
+
+    `known`: each level's per-SKU fill rate and stock value from earlier questions on the same parameters and
+    base scenario (a level's run is the same whatever the question: its seeds depend on the base seed and the
+    SKU block only). A level is taken from there instead of simulated again, but joins the search only when the
+    search asks for it, so the answer is the one a fresh run gives."""
 
     def __init__(self, params: pd.DataFrame, base: Scenario, weights: np.ndarray, backend: Backend | None,
-                 chunk_skus: int) -> None:
+                 chunk_skus: int, known: SweepRuns | None = None) -> None:
         self.params, self.base, self.weights = params, base, weights
         self.backend, self.chunk_skus = backend, chunk_skus
         self.runs: dict[float, tuple[np.ndarray, np.ndarray]] = {}
+        self.known = {} if known is None else known
 
     def add(self, levels: list[float]) -> None:
         new = sorted({level for level in levels if level not in self.runs})
-        if not new:
-            return
-        table = sweep_levels(self.params, self.base, new, self.backend, self.chunk_skus)
-        n = len(self.params)
-        fill = table["fill_rate"].to_numpy(float).reshape(len(new), n)
-        value = table["avg_inventory_value"].to_numpy(float).reshape(len(new), n)
-        for i, level in enumerate(new):
-            self.runs[level] = (_weighted_fill(fill[i], self.weights), value[i])
+        missing = [level for level in new if level not in self.known]
+        if missing:
+            table = sweep_levels(self.params, self.base, missing, self.backend, self.chunk_skus)
+            n = len(self.params)
+            fill = table["fill_rate"].to_numpy(float).reshape(len(missing), n)
+            value = table["avg_inventory_value"].to_numpy(float).reshape(len(missing), n)
+            for i, level in enumerate(missing):
+                self.known[level] = (fill[i], value[i])
+        for level in new:
+            fill, value = self.known[level]
+            self.runs[level] = (_weighted_fill(fill, self.weights), value)
 
     @property
     def levels(self) -> np.ndarray:
@@ -445,14 +458,19 @@ def refined_choice(sweep: Sweep, groups: _Groups, goal: Goal,
 
 def optimise(params: pd.DataFrame, base: Scenario, target_fill: float | None = None, weight: str = "value",
              by: str = "class", levels: tuple[float, ...] = COARSE_LEVELS, backend: Backend | None = None,
-             chunk_skus: int = DEFAULT_CHUNK_SKUS, progress=None, budget: float | None = None) -> Optimisation:
+             chunk_skus: int = DEFAULT_CHUNK_SKUS, progress=None, budget: float | None = None,
+             sweep_runs: SweepRuns | None = None) -> Optimisation:
     """The least-inventory service levels reaching `target_fill`, or the best fill within `budget` of average
     inventory value (see the module docstring).
+
+    `sweep_runs`: the uniform runs of earlier questions on the same `params`, `base` and `chunk_skus`, reused
+    and added to (`Sweep`): another target or budget then simulates only the levels not run yet and the checks.
 
     `base` gives the policy and every other setting; its per-class settings are not used (the optimiser sets
     the service levels, one policy for all). `progress(fraction)` is called as the stages finish.
     """
     _check_question(params, target_fill, budget, by)
+    day_step.prefer_compiled()  # hundreds of runs: numba's start-up is repaid
     report = progress or (lambda _fraction: None)
     base = replace(base, by_class={})
     params = params.reset_index(drop=True)
@@ -460,7 +478,7 @@ def optimise(params: pd.DataFrame, base: Scenario, target_fill: float | None = N
     weights = fill_weights(params, weight)
     goal = Goal(fill=target_fill, budget=budget)
 
-    sweep = Sweep(params, base, weights, backend, chunk_skus)
+    sweep = Sweep(params, base, weights, backend, chunk_skus, sweep_runs)
     sweep.add(sorted(levels))
     report(0.4)
     uniform_level = best_uniform(sweep, goal)

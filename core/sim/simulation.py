@@ -69,7 +69,8 @@ def plan_levels(params: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
 
 
 def simulate(params: pd.DataFrame, scenario: Scenario, current_inventory_value: float | None = None,
-             calendar: Callable[[Model, Scenario], None] | None = None) -> SimulationResult:
+             calendar: Callable[[Model, Scenario], None] | None = None,
+             levels: engine.SkuTable | None = None) -> SimulationResult:
     """Run a scenario over every SKU of `params` (see `core.sim.planning`).
 
     Every measure is the policy's steady state by default (`Scenario.start`, see `engine.Model`): the same
@@ -79,11 +80,11 @@ def simulate(params: pd.DataFrame, scenario: Scenario, current_inventory_value: 
     (with `start="today"` they start at the policy's level, stock that does not exist today, so it is not counted
     as current stock).
     `calendar` runs the days on the model (default: here, in this process; `core.sim.parallel` splits the
-    replications across processes).
+    replications across processes, handing over the `levels` it worked out once).
     """
     if params.empty:
         raise ValueError("no SKUs to simulate")
-    outcome = engine.run(frame_table(params), scenario, current_inventory_value, calendar)
+    outcome = engine.run(frame_table(params), scenario, current_inventory_value, calendar, levels)
     replications = pd.DataFrame(outcome.replications)
     daily = outcome.daily_value
     daily_value = pd.DataFrame({"day": np.arange(scenario.horizon_days), "mean": daily.mean(axis=1),
