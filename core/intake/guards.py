@@ -132,7 +132,7 @@ def unused_stock_columns(roles: Roles | None) -> list[str]:
     taken = set(roles.mapping.values())
     closing = any(closing_part(h) is not None for h in taken)
     unused = [h for h, e in roles.evidence.items() if h not in taken and e.is_number and e.filled
-              and (category_of_header(h) or says_value(h)) and not names_period_flow(h)
+              and (category_of_header(h) or says_value(h)) and not names_period_flow(h) and not never_a_measure(h)
               and not (closing and closing_part(h) is not None)]
     return [Said("unused_stock_column", f"number column '{h}' ({category_of_header(h) or 'an amount'} by its "
                  f"header) is not used: if it holds stock or value that no other column holds, map it", header=h)

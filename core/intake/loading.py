@@ -459,7 +459,7 @@ def _evidence_roles(raw: RawTable, matcher: SchemaMatcher, priced: bool,
         raise fail(raw.name, f"mapped column '{missing_override[0]}' is not in the file; "
                              f"the file has: {', '.join(raw.headers)}")
     body, totals_at, totals_labels = _drop_totals(raw, by_header)
-    roles = settle(by_header, sources, column_evidence(body.frame, raw.conventions.decimal), priced)
+    roles = settle(by_header, sources, column_evidence(body.frame, raw.conventions.decimal), priced, body.frame)
     return by_header, roles, body, totals_at, totals_labels
 
 
@@ -498,7 +498,11 @@ PLANT_LEVEL = "plant level"
 def _settle_warehouse(frame: pd.DataFrame, name: str, checks: _RowChecks) -> str:
     """The warehouse of each lot, and where it came from: the column; SAP's plant and storage location as
     `plant/sloc` (an empty storage location is plant-level stock, in transit between plants: `1000 (plant level)`);
-    the plant alone; or, in a file with neither, one warehouse named for the file."""
+    the plant alone; or, in a file with neither (or with a warehouse column empty on every row), one warehouse
+    named for the file."""
+    for key in ("plant", "warehouse"):
+        if key in frame and frame[key].isna().all():
+            del frame[key]
     if "plant" in frame:
         plant = frame["plant"]
         if "warehouse" not in frame:
@@ -551,14 +555,24 @@ def _currency(frame: pd.DataFrame, raw: RawTable, mapping: dict[str, str], profi
         return str(frame["currency"].mode().iloc[0]).strip().upper(), "column"
     found = _currency_sign(raw, mapping)
     if found:
-        japanese = any(re.search(r"[\u3040-\u30ff]", h) for h in raw.headers)
-        return ("JPY" if found == "CNY" and japanese else found), "signs"
+        return ("JPY" if found == "CNY" and _japanese(raw) else found), "signs"
     stated = _TITLE_CURRENCY.search(raw.title or "")
     if stated:
         return stated.group(1).upper(), "signs"
     if profile and profile.currency:
         return profile.currency, "profile"
+    if _japanese(raw):
+        return "JPY", "default"  # kana in the headers: a Japanese list, in yen unless it says otherwise
     return DEFAULT_CURRENCY, "default"
+
+
+# Kana, or a kanji form written only in Japan (単, 価, 発 …, where Chinese writes 单/單, 价/價, 发/發).
+_JAPANESE = re.compile(r"[\u3040-\u30ff単価発売円済払検実]")
+
+
+def _japanese(raw: RawTable) -> bool:
+    """The headers are Japanese: kana, or a kanji form only Japanese writes (現在庫 alone may be Chinese)."""
+    return any(_JAPANESE.search(h) for h in raw.headers)
 
 
 def _currency_sign(raw: RawTable, mapping: dict[str, str]) -> str | None:
