@@ -55,9 +55,12 @@ NUMBER_ROLES = frozenset({"qty", "unit_cost", "value", "age_days", "on_order",
 REQUIRED_LABELS = {"sku": "item (sku)", "qty": "quantity (qty)", "unit_cost": "unit cost or value"}
 _CODE = re.compile(r"^[\w.\-/#]*\d[\w.\-/#]*$")
 _CURRENCY_CODE = re.compile(r"^[A-Za-z]{3}$")
-# A calendar date or month as lists write it: 2026-03-01, 2026/3, 03/31/2026, 31.03.26, 2026年3月, 202603.
-_DATE = re.compile(r"^(?:(?:19|20)\d\d[-/.](?:0?[1-9]|1[0-2])(?:[-/.]\d{1,2})?(?:[ T]\d\d?:\d\d(?::\d\d)?)?"
-                   r"|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}(?:\s+\d\d?:\d\d(?::\d\d)?)?"
+# A calendar date or month with its four-digit year, as lists write it: 2026-03-01, 2026/3, 03/31/2026,
+# 31.03.2026, 2026年3月, 202603 (a code like Kingdee's 1.01.001 or 01.02.03 is none).
+_DATE = re.compile(r"^(?:(?:19|20)\d\d[-/.](?:0?[1-9]|1[0-2])(?:[-/.](?:0?[1-9]|[12]\d|3[01]))?"
+                   r"(?:[ T]\d\d?:\d\d(?::\d\d)?)?"
+                   r"|(?:0?[1-9]|[12]\d|3[01])[-/.](?:0?[1-9]|[12]\d|3[01])[-/.](?:19|20)\d\d"
+                   r"(?:\s+\d\d?:\d\d(?::\d\d)?)?"
                    r"|(?:19|20)\d\d年\d{1,2}月(?:\d{1,2}日)?|(?:19|20)\d\d(?:0[1-9]|1[0-2]))$")
 
 
@@ -467,10 +470,15 @@ def other_kind(headers: list[str], roles: Roles, title: str = "") -> tuple[str, 
     return None
 
 
+MIN_EVENT_DATES = 3
+_VALIDITY = re.compile(r"valid|effective|gültig|gultig|vigen|desde|from|生效|有效|適用", re.IGNORECASE)
+
+
 def _dated_events(roles: Roles) -> list[str]:
-    """Date columns: a price list has none (a work-order or maintenance list, with its 'Completed Date', is not
-    one); a price's validity date ('Valid from', 'Gültig ab') is the exception a user maps by hand."""
-    return [h for h, e in roles.evidence.items() if e.filled and (names_a_date(h) or e.date_like >= NUMERIC_SHARE)]
+    """Date columns of events, several different dates ('Completed Date' of work orders): a price list has none;
+    its dates say from when a price is valid ('Valid From', '生效日期'), often one date for all."""
+    return [h for h, e in roles.evidence.items() if e.filled and (names_a_date(h) or e.date_like >= NUMERIC_SHARE)
+            and not _VALIDITY.search(h) and e.distinct >= MIN_EVENT_DATES]
 
 
 _STATUS = re.compile(r"^(?:status|estado|zustand|stato|statut|situa[cç][aã]o|状态|状態|ステータス)$", re.IGNORECASE)
