@@ -466,3 +466,22 @@ def test_an_id_is_never_an_unused_amount_and_subtotal_rows_are_totals(write_file
 def test_an_unsaid_currency_is_assumed_from_the_headers_language(header, currency, write_file, capsys):
     code, out, _ = report([str(write_file("list.csv", f"{header}\nA1,2,3\nA2,1,4\n"))], capsys)
     assert code == 0 and out["tiv"] == 10 and (out["currency"], out["currency_source"]) == (currency, "assumed")
+
+
+def test_a_short_footer_block_of_totals_is_totals_rows_not_rows_set_aside(write_file):
+    # 2 × 3 + 1 × 4 = 10; the footer lines have two fields where the header has four.
+    text = "Part Number,Qty On Hand,Unit Cost,Total Value\nP-1,2,3,6\nP-2,1,4,4\n\nTotal Parts,2\nTotal Value,10\n"
+    result = load_lots(write_file("footer.csv", text))
+    assert result.data["value"].sum() == 10
+    assert result.totals_rows == 2 and result.rejected_count == 0
+
+
+def test_rows_repeating_their_item_and_warehouse_without_a_date_are_warned(write_file):
+    # Three copies of the same four lots under a column of period labels that are no dates: the TIV adds the
+    # copies (3 × 62 = 186 with the numbers of _monthly_rows at base 0), and a warning says why it may be wrong.
+    lots = "A,W1,5,2\nA,W2,1,2\nB,W1,3,10\nB,W2,2,10\n"
+    text = "Lauf,sku,warehouse,qty,unit_cost\n" + "".join(
+        "".join(f"{run},{line}\n" for line in lots.splitlines()) for run in ("P1", "P2", "P3"))
+    result = load_lots(write_file("runs.csv", text))
+    assert result.data["value"].sum() == 186
+    assert any(getattr(w, "code", "") == "repeated_lots" for w in result.extra["warnings"])

@@ -139,9 +139,28 @@ def unused_stock_columns(roles: Roles | None) -> list[str]:
             for h in unused]
 
 
+REPEATED_SHARE = 0.5  # of the rows whose item, warehouse, batch and dates appear on another row too
+MIN_ROWS_FOR_REPEATS = 10
+_LOT_KEYS = ("sku", "warehouse", "batch", "receipt_date", "last_move_date", "stock_type", "unit")
+
+
+def repeated_lots(frame: pd.DataFrame, roles: Roles | None) -> str | None:
+    """Most rows repeat another row's item and warehouse, with no snapshot date: a file of several stacked
+    snapshots or a history, whose TIV would count the same stock once per copy."""
+    if roles is None or "snapshot_date" in roles.mapping or len(frame) < MIN_ROWS_FOR_REPEATS:
+        return None
+    keys = [k for k in _LOT_KEYS if k in frame]
+    share = float(frame.duplicated(keys, keep=False).mean())
+    if share < REPEATED_SHARE:
+        return None
+    return Said("repeated_lots", f"{share:.0%} of the rows repeat another row's item and warehouse: if the file "
+                f"holds several snapshots or a history, the TIV adds them up; map its date column as "
+                f"snapshot_date to read the latest", share=share)
+
+
 def plausibility(frame: pd.DataFrame, mapping: dict[str, str], from_file: set[str],
                  problems: pd.DataFrame, rows: pd.Series, roles: Roles | None = None) -> list[str]:
     """Every guard's warning, in the order a user should check them."""
     found = [cost_is_a_total(frame, mapping, from_file), cost_is_a_sale_price(mapping, from_file),
-             dominated_by_few_rows(frame, rows), negative_stock(problems)]
+             dominated_by_few_rows(frame, rows), negative_stock(problems), repeated_lots(frame, roles)]
     return [w for w in found if w] + roles_their_columns_cannot_hold(roles) + unused_stock_columns(roles)

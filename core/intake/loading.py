@@ -290,8 +290,8 @@ class _RowChecks:
                 "file": self.raw.name, "row": rows, "column": "", "value": labels, "severity": NOTE,
                 "message": [f"{self.raw.name}: row {r}: totals row (not stock, not counted)" for r in rows]}))
 
-    def add_malformed(self) -> None:
-        for row, text in self.raw.malformed:
+    def add_malformed(self, malformed: list[tuple[int, str]]) -> None:
+        for row, text in malformed:
             self.found.append(pd.DataFrame([{"file": self.raw.name, "row": row, "column": "", "value": text,
                                              "severity": ERROR, "message": _malformed(self.raw.name, row)}]))
 
@@ -365,14 +365,17 @@ def _parse_columns(raw: RawTable, schema: FileSchema, mapping: dict[str, str], c
 
 
 def _finish(raw: RawTable, frame: pd.DataFrame, mapping: dict[str, str], checks: _RowChecks) -> LoadResult:
-    checks.add_malformed()
+    footer = [(r, t) for r, t in raw.malformed if re.match(TOTALS_PREFIX, t, re.IGNORECASE)]  # 'Total Parts,26'
+    checks.add_totals(np.array([r for r, _ in footer], dtype=int), [t for _, t in footer])
+    malformed = [(r, t) for r, t in raw.malformed if (r, t) not in footer]
+    checks.add_malformed(malformed)
     frame[ROW] = raw.rows
     problems = checks.problems()
     rejected = raw.frame[checks.bad].copy()
     rejected.insert(0, "row", raw.rows[checks.bad])
     reasons = problems[problems["severity"] == ERROR].groupby("row")["message"].agg("; ".join)
     rejected.insert(1, "reason", rejected["row"].map(reasons).to_numpy())
-    malformed = pd.DataFrame([{"row": r, "reason": _malformed(raw.name, r), "line": t} for r, t in raw.malformed])
+    malformed = pd.DataFrame([{"row": r, "reason": _malformed(raw.name, r), "line": t} for r, t in malformed])
     if len(malformed):
         rejected = pd.concat([rejected, malformed], ignore_index=True).sort_values("row", ignore_index=True)
     matched = set(mapping.values())
