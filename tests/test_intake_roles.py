@@ -485,3 +485,11 @@ def test_rows_repeating_their_item_and_warehouse_without_a_date_are_warned(write
     result = load_lots(write_file("runs.csv", text))
     assert result.data["value"].sum() == 186
     assert any(getattr(w, "code", "") == "repeated_lots" for w in result.extra["warnings"])
+
+
+def test_a_flow_mapped_as_the_quantity_is_warned(write_file):
+    # The mapping takes the receipts 'In Qty' (3 × 2 + 1 × 5 = 11) where the stock is 'Balance Qty': said.
+    text = "sku,In Qty,Balance Qty,Unit Cost\nA,3,7,2\nB,1,4,5\n"
+    result = load_lots(write_file("flows.csv", text), mapping={"qty": "In Qty"})
+    assert result.data["value"].sum() == 11
+    assert any(getattr(w, "code", "") == "flow_as_stock" for w in result.extra["warnings"])

@@ -15,6 +15,7 @@ from core.intake.roles import Roles, header_role
 from core.intake.vocabulary import (
     category_of_header,
     closing_part,
+    is_period_flow,
     names_period_flow,
     never_a_measure,
     says_cost,
@@ -158,9 +159,21 @@ def repeated_lots(frame: pd.DataFrame, roles: Roles | None) -> str | None:
                 f"snapshot_date to read the latest", share=share)
 
 
+def flow_used_as_stock(roles: Roles | None) -> list[str]:
+    """A quantity or value column naming the opening stock or a flow of the period ('In Qty', '期初金额'), chosen
+    by a mapping or a profile: the TIV is then the receipts or the opening stock, not the stock at the end."""
+    if roles is None:
+        return []
+    return [Said("flow_as_stock", f"column '{header}' is used as {key} but its header names the opening stock or a "
+                 f"flow of the period (in, out, receipts, issues), not the stock at its end: map the closing balance "
+                 f"column instead", header=header, role=key)
+            for key in ("qty", "value") if (header := roles.mapping.get(key)) and is_period_flow(header)]
+
+
 def plausibility(frame: pd.DataFrame, mapping: dict[str, str], from_file: set[str],
                  problems: pd.DataFrame, rows: pd.Series, roles: Roles | None = None) -> list[str]:
     """Every guard's warning, in the order a user should check them."""
     found = [cost_is_a_total(frame, mapping, from_file), cost_is_a_sale_price(mapping, from_file),
              dominated_by_few_rows(frame, rows), negative_stock(problems), repeated_lots(frame, roles)]
-    return [w for w in found if w] + roles_their_columns_cannot_hold(roles) + unused_stock_columns(roles)
+    return ([w for w in found if w] + flow_used_as_stock(roles) + roles_their_columns_cannot_hold(roles)
+            + unused_stock_columns(roles))
