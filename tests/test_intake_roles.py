@@ -358,3 +358,148 @@ def test_a_chinese_stock_lists_unit_price_is_its_cost_without_a_warning(write_fi
     assert not [w for w in chinese.extra["warnings"] if "price" in str(w)]
     english = load_lots(write_file("stock.csv", "Item,Warehouse,Qty,Price\nA-1,Main,10,2.5\n"))
     assert [w for w in english.extra["warnings"] if "price" in str(w)]
+
+
+def _monthly_rows(date_header: str) -> str:
+    # Two items × two warehouses, three month-end snapshots; the latest (2026-03-31) holds
+    # A/W1 5 × 2 + A/W2 1 × 2 + B/W1 3 × 10 + B/W2 2 × 10 = 10 + 2 + 30 + 20 = 62.
+    rows = [f"{date_header},sku,warehouse,qty,unit_cost"]
+    for month, base in (("2026-01-31", 9), ("2026-02-28", 7), ("2026-03-31", 0)):
+        rows += [f"{month},A,W1,{5 + base},2", f"{month},A,W2,{1 + base},2",
+                 f"{month},B,W1,{3 + base},10", f"{month},B,W2,{2 + base},10"]
+    return "\n".join(rows) + "\n"
+
+
+@pytest.mark.parametrize("date_header", ["Periodo", "年月", "Stand"])
+def test_stacked_snapshots_are_read_at_the_latest_date_by_header_or_by_values(date_header, write_file, capsys):
+    # 'Periodo' and '年月' are snapshot words; 'Stand' is not: its three dates, each holding every item and
+    # warehouse again, make it the snapshot date. Summing all three months would give 62 + 4 × 7 × … far more.
+    code, out, _ = report([str(write_file("monthly.csv", _monthly_rows(date_header)))], capsys)
+    assert code == 0
+    assert out["tiv"] == 62 and out["as_of"] == "2026-03-31" and out["lot_count"] == 4
+
+
+def test_lot_receipt_dates_are_not_mistaken_for_snapshots(write_file):
+    # One row per lot, each with its own receipt day: no date holds the items again, so no snapshot date;
+    # TIV = 1 × 2 + 2 × 2 + 3 × 10 = 36 (every lot counts).
+    text = "sku,warehouse,qty,unit_cost,Eingang\nA,W1,1,2,2026-01-03\nA,W1,2,2,2026-02-11\nB,W1,3,10,2026-03-20\n"
+    result = load_lots(write_file("lots.csv", text))
+    assert "snapshot_date" not in result.mapping
+    assert result.data["value"].sum() == 36
+
+
+@pytest.mark.parametrize(("flows", "balance"), [
+    (("Opening Qty", "Opening Value", "Receipts Qty", "Receipts Value"), ("Closing Qty", "Closing Value")),
+    (("期初数量", "期初金额", "本期入库数量", "本期入库金额"), ("期末数量", "期末金额")),
+    (("In Quantity", "In Amount", "Out Quantity", "Out Amount"), ("Balance Quantity", "Balance Amount")),
+])
+def test_the_closing_balance_is_the_stock_never_the_opening_or_a_flow(flows, balance, write_file):
+    # Closing: 4 × 2.5 = 10 and 6 × 5 = 30 → TIV 40; the opening and receipts columns hold other numbers.
+    header = ",".join(("sku", *flows, *balance))
+    text = f"{header}\nA,9,22.5,3,7.5,4,10\nB,8,40,5,25,6,30\n"
+    result = load_lots(write_file("period.csv", text))
+    assert (result.mapping["qty"], result.mapping["value"]) == balance
+    assert result.data["value"].sum() == 40
+
+
+def test_a_value_column_is_offered_when_there_is_no_unit_cost(write_file):
+    # '结余金额' (balance amount) names an amount no word list knows and nothing names a cost: the open
+    # 'unit cost or value' offers it as the value, never as a unit cost.
+    text = "商品编码,结余数,结余金额\nA,2,20\nB,3,33\n"
+    with pytest.raises(InputError) as refused:
+        load_lots(write_file("jieyu.csv", text), mapping={"qty": "结余数"})
+    assert '"结余金额": "value"' in str(refused.value)
+
+
+def test_an_order_plan_is_valued_by_the_stock_not_the_recommended_order(write_file):
+    # Stock 2 × 100 + 5 × 10 = 250; 'Suggested Order Qty' × cost = 'Order Value' row by row, yet an order is
+    # never the stock.
+    text = "Item,On hand,Suggested Order Qty,Unit Cost,Order Value\nA,2,8,100,800\nB,5,15,10,150\n"
+    result = load_lots(write_file("plan.csv", text))
+    assert result.mapping["qty"] == "On hand" and result.data["value"].sum() == 250
+
+
+def test_a_stocktake_counts_the_counted_quantity_and_offers_no_count_as_a_cost(write_file):
+    text = "品番,帳簿数,実数,差異\n300,10,9,-1\n301,39,38,-1\n302,78,78,0\n"
+    _raw, roles = read_roles(write_file("tanaoroshi.csv", text))
+    assert roles.mapping["qty"] == "実数"
+    assert roles.missing == ["unit_cost"] and roles.candidates["unit_cost"] == []
+
+
+@pytest.mark.parametrize("header", ["cashRatio", "quick_ratio", "debtToEquity", "YOYRevenue", "比率"])
+def test_ratios_are_never_a_quantity_or_a_cost(header, write_file):
+    text = f"code,{header}\nA1,0.5\nA2,1.25\nA3,2.75\nA4,0.1\nA5,3.3\n"
+    _raw, roles = read_roles(write_file("ratios.csv", text))
+    assert header not in roles.candidates.get("qty", []) + roles.candidates.get("unit_cost", [])
+
+
+def test_the_cost_currency_beats_the_sale_price_currency(write_file, capsys):
+    # 2 × 7.5 + 1 × 10 = 25 USD: 'Cost currency' names the cost's currency; 'Currency' is the price's (EUR).
+    text = "sku,Price,Currency,qty,Cost,Cost currency\nA,20,EUR,2,7.5,USD\nB,30,EUR,1,10,USD\n"
+    code, out, _ = report([str(write_file("catalogue.csv", text))], capsys)
+    assert code == 0 and out["tiv"] == 25 and (out["currency"], out["currency_source"]) == ("USD", "column")
+
+
+def test_a_warehouse_column_empty_on_every_row_is_one_warehouse(write_file, capsys):
+    # 3 × 4 + 2 × 5 = 22, nothing set aside.
+    text = "SKU,Location,Qty On Hand,Unit Cost\nA-1,,3,4\nA-2,,2,5\n"
+    code, out, err = report([str(write_file("valuation.csv", text))], capsys)
+    assert code == 0 and out["tiv"] == 22 and out["lot_count"] == 2
+    assert "all stock is one warehouse, 'valuation'" in err
+
+
+def test_a_column_of_iso_dates_is_never_the_item(write_file):
+    text = "Ref No,Name,Qty,Unit Cost,Last Receipt\n" + "".join(
+        f"X-{i},Part {i},{i},2,2026-0{1 + i % 9}-1{i % 10}\n" for i in range(1, 9))
+    _raw, roles = read_roles(write_file("parts.csv", text))
+    assert roles.mapping["sku"] == "Ref No"
+
+
+def test_a_work_order_list_is_not_called_a_price_list(write_file):
+    text = ("Job No,Title,Finished Date,Labor Hours,Labor Cost\n"
+            + "".join(f"J-{i},Fix {i},2026-10-0{i},{i}.5,{i}00\n" for i in range(1, 7)))
+    with pytest.raises(InputError) as refused:
+        load_lots(write_file("jobs.csv", text))
+    message = str(refused.value)
+    assert "looks like a price list" not in message and "'qty' is missing" in message
+    assert "no column of the file can be it" in message  # never 'closest headers: Labor Hours'
+
+
+def test_an_id_is_never_an_unused_amount_and_subtotal_rows_are_totals(write_file):
+    text = "valuation_id,item,warehouse,quantity,unit_cost\n1,A,W1,2,3\n2,A,W2,1,3\n,总库存:,,3,\n"
+    result = load_lots(write_file("ids.csv", text))
+    assert not any("valuation_id" in str(w) for w in result.extra["warnings"])
+    assert result.data["value"].sum() == 9 and result.extra["totals_rows"] == 1
+
+
+@pytest.mark.parametrize(("header", "currency"), [("品番,在庫数,単価", "JPY"), ("商品编码,库存数量,单价", "CNY")])
+def test_an_unsaid_currency_is_assumed_from_the_headers_language(header, currency, write_file, capsys):
+    code, out, _ = report([str(write_file("list.csv", f"{header}\nA1,2,3\nA2,1,4\n"))], capsys)
+    assert code == 0 and out["tiv"] == 10 and (out["currency"], out["currency_source"]) == (currency, "assumed")
+
+
+def test_a_short_footer_block_of_totals_is_totals_rows_not_rows_set_aside(write_file):
+    # 2 × 3 + 1 × 4 = 10; the footer lines have two fields where the header has four.
+    text = "Part Number,Qty On Hand,Unit Cost,Total Value\nP-1,2,3,6\nP-2,1,4,4\n\nTotal Parts,2\nTotal Value,10\n"
+    result = load_lots(write_file("footer.csv", text))
+    assert result.data["value"].sum() == 10
+    assert result.totals_rows == 2 and result.rejected_count == 0
+
+
+def test_rows_repeating_their_item_and_warehouse_without_a_date_are_warned(write_file):
+    # Three copies of the same four lots under a column of period labels that are no dates: the TIV adds the
+    # copies (3 × 62 = 186 with the numbers of _monthly_rows at base 0), and a warning says why it may be wrong.
+    lots = "A,W1,5,2\nA,W2,1,2\nB,W1,3,10\nB,W2,2,10\n"
+    text = "Lauf,sku,warehouse,qty,unit_cost\n" + "".join(
+        "".join(f"{run},{line}\n" for line in lots.splitlines()) for run in ("P1", "P2", "P3"))
+    result = load_lots(write_file("runs.csv", text))
+    assert result.data["value"].sum() == 186
+    assert any(getattr(w, "code", "") == "repeated_lots" for w in result.extra["warnings"])
+
+
+def test_a_flow_mapped_as_the_quantity_is_warned(write_file):
+    # The mapping takes the receipts 'In Qty' (3 × 2 + 1 × 5 = 11) where the stock is 'Balance Qty': said.
+    text = "sku,In Qty,Balance Qty,Unit Cost\nA,3,7,2\nB,1,4,5\n"
+    result = load_lots(write_file("flows.csv", text), mapping={"qty": "In Qty"})
+    assert result.data["value"].sum() == 11
+    assert any(getattr(w, "code", "") == "flow_as_stock" for w in result.extra["warnings"])

@@ -15,6 +15,7 @@ from core.intake.roles import Roles, header_role
 from core.intake.vocabulary import (
     category_of_header,
     closing_part,
+    is_period_flow,
     names_period_flow,
     never_a_measure,
     says_cost,
@@ -145,16 +146,47 @@ def unused_stock_columns(roles: Roles | None) -> list[str]:
     taken = set(roles.mapping.values())
     closing = any(closing_part(h) is not None for h in taken)
     unused = [h for h, e in roles.evidence.items() if h not in taken and e.is_number and e.filled
-              and (category_of_header(h) or says_value(h)) and not names_period_flow(h)
+              and (category_of_header(h) or says_value(h)) and not names_period_flow(h) and not never_a_measure(h)
               and not (closing and closing_part(h) is not None)]
     return [Said("unused_stock_column", f"number column '{h}' ({category_of_header(h) or 'an amount'} by its "
                  f"header) is not used: if it holds stock or value that no other column holds, map it", header=h)
             for h in unused]
 
 
+REPEATED_SHARE = 0.5  # of the rows whose item, warehouse, batch and dates appear on another row too
+MIN_ROWS_FOR_REPEATS = 10
+_LOT_KEYS = ("sku", "warehouse", "batch", "receipt_date", "last_move_date", "stock_type", "unit")
+
+
+def repeated_lots(frame: pd.DataFrame, roles: Roles | None) -> str | None:
+    """Most rows repeat another row's item and warehouse, with no snapshot date: a file of several stacked
+    snapshots or a history, whose TIV would count the same stock once per copy."""
+    if roles is None or "snapshot_date" in roles.mapping or len(frame) < MIN_ROWS_FOR_REPEATS:
+        return None
+    keys = [k for k in _LOT_KEYS if k in frame]
+    share = float(frame.duplicated(keys, keep=False).mean())
+    if share < REPEATED_SHARE:
+        return None
+    return Said("repeated_lots", f"{share:.0%} of the rows repeat another row's item and warehouse: if the file "
+                f"holds several snapshots or a history, the TIV adds them up; map its date column as "
+                f"snapshot_date to read the latest", share=share)
+
+
+def flow_used_as_stock(roles: Roles | None) -> list[str]:
+    """A quantity or value column naming the opening stock or a flow of the period ('In Qty', '期初金额'), chosen
+    by a mapping or a profile: the TIV is then the receipts or the opening stock, not the stock at the end."""
+    if roles is None:
+        return []
+    return [Said("flow_as_stock", f"column '{header}' is used as {key} but its header names the opening stock or a "
+                 f"flow of the period (in, out, receipts, issues), not the stock at its end: map the closing balance "
+                 f"column instead", header=header, role=key)
+            for key in ("qty", "value") if (header := roles.mapping.get(key)) and is_period_flow(header)]
+
+
 def plausibility(frame: pd.DataFrame, mapping: dict[str, str], from_file: set[str],
                  problems: pd.DataFrame, rows: pd.Series, roles: Roles | None = None) -> list[str]:
     """Every guard's warning, in the order a user should check them."""
     found = [cost_is_a_total(frame, mapping, from_file), cost_is_a_sale_price(mapping, from_file),
-             dominated_by_few_rows(frame, rows), negative_stock(problems)]
-    return [w for w in found if w] + roles_their_columns_cannot_hold(roles) + unused_stock_columns(roles)
+             dominated_by_few_rows(frame, rows), negative_stock(problems), repeated_lots(frame, roles)]
+    return ([w for w in found if w] + flow_used_as_stock(roles) + roles_their_columns_cannot_hold(roles)
+            + unused_stock_columns(roles))

@@ -290,8 +290,8 @@ class _RowChecks:
                 "file": self.raw.name, "row": rows, "column": "", "value": labels, "severity": NOTE,
                 "message": [f"{self.raw.name}: row {r}: totals row (not stock, not counted)" for r in rows]}))
 
-    def add_malformed(self) -> None:
-        for row, text in self.raw.malformed:
+    def add_malformed(self, malformed: list[tuple[int, str]]) -> None:
+        for row, text in malformed:
             self.found.append(pd.DataFrame([{"file": self.raw.name, "row": row, "column": "", "value": text,
                                              "severity": ERROR, "message": _malformed(self.raw.name, row)}]))
 
@@ -365,14 +365,17 @@ def _parse_columns(raw: RawTable, schema: FileSchema, mapping: dict[str, str], c
 
 
 def _finish(raw: RawTable, frame: pd.DataFrame, mapping: dict[str, str], checks: _RowChecks) -> LoadResult:
-    checks.add_malformed()
+    footer = [(r, t) for r, t in raw.malformed if re.match(TOTALS_PREFIX, t, re.IGNORECASE)]  # 'Total Parts,26'
+    checks.add_totals(np.array([r for r, _ in footer], dtype=int), [t for _, t in footer])
+    malformed = [(r, t) for r, t in raw.malformed if (r, t) not in footer]
+    checks.add_malformed(malformed)
     frame[ROW] = raw.rows
     problems = checks.problems()
     rejected = raw.frame[checks.bad].copy()
     rejected.insert(0, "row", raw.rows[checks.bad])
     reasons = problems[problems["severity"] == ERROR].groupby("row")["message"].agg("; ".join)
     rejected.insert(1, "reason", rejected["row"].map(reasons).to_numpy())
-    malformed = pd.DataFrame([{"row": r, "reason": _malformed(raw.name, r), "line": t} for r, t in raw.malformed])
+    malformed = pd.DataFrame([{"row": r, "reason": _malformed(raw.name, r), "line": t} for r, t in malformed])
     if len(malformed):
         rejected = pd.concat([rejected, malformed], ignore_index=True).sort_values("row", ignore_index=True)
     matched = set(mapping.values())
@@ -461,7 +464,7 @@ def _evidence_roles(raw: RawTable, matcher: SchemaMatcher, priced: bool,
         raise fail(raw.name, f"mapped column '{missing_override[0]}' is not in the file; "
                              f"the file has: {', '.join(raw.headers)}")
     body, totals_at, totals_labels = _drop_totals(raw, by_header)
-    roles = settle(by_header, sources, column_evidence(body.frame, raw.conventions.decimal), priced)
+    roles = settle(by_header, sources, column_evidence(body.frame, raw.conventions.decimal), priced, body.frame)
     return by_header, roles, body, totals_at, totals_labels
 
 
@@ -500,7 +503,11 @@ PLANT_LEVEL = "plant level"
 def _settle_warehouse(frame: pd.DataFrame, name: str, checks: _RowChecks) -> str:
     """The warehouse of each lot, and where it came from: the column; SAP's plant and storage location as
     `plant/sloc` (an empty storage location is plant-level stock, in transit between plants: `1000 (plant level)`);
-    the plant alone; or, in a file with neither, one warehouse named for the file."""
+    the plant alone; or, in a file with neither (or with a warehouse column empty on every row), one warehouse
+    named for the file."""
+    for key in ("plant", "warehouse"):
+        if key in frame and frame[key].isna().all():
+            del frame[key]
     if "plant" in frame:
         plant = frame["plant"]
         if "warehouse" not in frame:
@@ -562,14 +569,24 @@ def _currency(frame: pd.DataFrame, raw: RawTable, mapping: dict[str, str], profi
         return str(frame["currency"].mode().iloc[0]).strip().upper(), "column"
     found = _currency_sign(raw, mapping)
     if found:
-        japanese = any(re.search(r"[\u3040-\u30ff]", h) for h in raw.headers)
-        return ("JPY" if found == "CNY" and japanese else found), "signs"
+        return ("JPY" if found == "CNY" and _japanese(raw) else found), "signs"
     stated = _TITLE_CURRENCY.search(raw.title or "")
     if stated:
         return stated.group(1).upper(), "signs"
     if profile and profile.currency:
         return profile.currency, "profile"
+    if _japanese(raw):
+        return "JPY", "default"  # kana in the headers: a Japanese list, in yen unless it says otherwise
     return DEFAULT_CURRENCY, "default"
+
+
+# Kana, or a kanji form written only in Japan (単, 価, 発 …, where Chinese writes 单/單, 价/價, 发/發).
+_JAPANESE = re.compile(r"[\u3040-\u30ff単価発売円済払検実]")
+
+
+def _japanese(raw: RawTable) -> bool:
+    """The headers are Japanese: kana, or a kanji form only Japanese writes (現在庫 alone may be Chinese)."""
+    return any(_JAPANESE.search(h) for h in raw.headers)
 
 
 def _currency_sign(raw: RawTable, mapping: dict[str, str]) -> str | None:

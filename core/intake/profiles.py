@@ -1,7 +1,8 @@
 """ERP report profiles: which headers a known stock report carries and what each means (data in profiles/*.json).
 
-A profile is recognised by the headers only it explains: a header the generic aliases of the schema already
-map the same way is no evidence for a profile (a plain Chinese lots file is not "Kingdee" because it has 仓库).
+A profile is recognised by the headers only it explains: a header the generic aliases of the schema or the
+multilingual vocabulary already map the same way is no evidence for a profile (a plain Chinese lots file is not
+"Kingdee" because it has 仓库, nor a plain CSV with SKU, Location, Qty On Hand a "WMS export").
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from functools import cache
 from pathlib import Path
 
 from core.intake.schema import normalize_header
+from core.intake.vocabulary import role_of_header
 
 PROFILE_FOLDER = Path(__file__).resolve().parent / "profiles"
 MIN_RECOGNISED = 3  # headers a profile must explain before a file is said to be that report
@@ -46,8 +48,9 @@ def recognise(headers: list[str], generic_key_of, keys: tuple[str, ...]) -> ErpP
     best, best_score = None, (0, 0)
     for profile in profiles():
         explained = [h for h in headers if profile.key_of(h)]
-        distinctive = [h for h in explained if generic_key_of(h) != profile.key_of(h)
-                       and (profile.key_of(h) in keys or generic_key_of(h) is None)]
+        generic = {h: generic_key_of(h) or role_of_header(h) for h in explained}
+        distinctive = [h for h in explained if generic[h] != profile.key_of(h)
+                       and (profile.key_of(h) in keys or generic[h] is None)]
         score = (len(distinctive), len(explained))
         if distinctive and len(explained) >= MIN_RECOGNISED and score > best_score:
             best, best_score = profile, score

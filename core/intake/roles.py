@@ -25,8 +25,12 @@ from core.intake.vocabulary import (
     category_of_header,
     dated_movements,
     is_direction,
+    is_period_flow,
     keyword_role,
     kind_evidence,
+    names_a_count,
+    names_a_date,
+    names_cost_currency,
     names_item,
     never_a_measure,
     role_of_header,
@@ -51,6 +55,13 @@ NUMBER_ROLES = frozenset({"qty", "unit_cost", "value", "age_days", "on_order",
 REQUIRED_LABELS = {"sku": "item (sku)", "qty": "quantity (qty)", "unit_cost": "unit cost or value"}
 _CODE = re.compile(r"^[\w.\-/#]*\d[\w.\-/#]*$")
 _CURRENCY_CODE = re.compile(r"^[A-Za-z]{3}$")
+# A calendar date or month with its four-digit year, as lists write it: 2026-03-01, 2026/3, 03/31/2026,
+# 31.03.2026, 2026年3月, 202603 (a code like Kingdee's 1.01.001 or 01.02.03 is none).
+_DATE = re.compile(r"^(?:(?:19|20)\d\d[-/.](?:0?[1-9]|1[0-2])(?:[-/.](?:0?[1-9]|[12]\d|3[01]))?"
+                   r"(?:[ T]\d\d?:\d\d(?::\d\d)?)?"
+                   r"|(?:0?[1-9]|[12]\d|3[01])[-/.](?:0?[1-9]|[12]\d|3[01])[-/.](?:19|20)\d\d"
+                   r"(?:\s+\d\d?:\d\d(?::\d\d)?)?"
+                   r"|(?:19|20)\d\d年\d{1,2}月(?:\d{1,2}日)?|(?:19|20)\d\d(?:0[1-9]|1[0-2]))$")
 
 
 @dataclass
@@ -64,6 +75,7 @@ class ColumnEvidence:
     distinct: int
     code_like: float  # share of filled cells that look like codes (no spaces, a digit)
     currency_code: float
+    date_like: float  # share of filled cells that read as a date or a month
     numbers: np.ndarray  # the sample's numbers, NaN where a cell is not one
     examples: tuple[str, ...]
 
@@ -89,6 +101,10 @@ class ColumnEvidence:
             return "its values are fractional numbers"
         if role == "currency" and self.currency_code < NUMERIC_SHARE:
             return "its values are not currency codes"
+        if role == "snapshot_date" and self.date_like < CONTRADICTING_SHARE:
+            return "its values are not dates"
+        if role == "sku" and self.date_like >= NUMERIC_SHARE:
+            return "its values are dates, not item codes"
         return None
 
     def describe(self) -> Said:
@@ -120,6 +136,7 @@ def column_evidence(frame: pd.DataFrame, decimal: str) -> dict[str, ColumnEviden
             integer=float(whole.mean()) if len(whole) else 0.0, distinct=int(texts.nunique()),
             code_like=float(texts.str.match(_CODE).mean()) if filled else 0.0,
             currency_code=float(texts.str.match(_CURRENCY_CODE).mean()) if filled else 0.0,
+            date_like=float(texts.str.match(_DATE).mean()) if filled else 0.0,
             numbers=np.where(readable, numbers, np.nan), examples=tuple(texts.drop_duplicates().head(3)))
     return found
 
@@ -158,20 +175,25 @@ class Roles:
         """Number columns no role holds yet (the first MAX_ARITHMETIC_COLUMNS: the search is cubic in them)."""
         taken = set(self.mapping.values())
         return [h for h, e in self.evidence.items() if h not in taken and e.is_number and e.filled
-                ][:MAX_ARITHMETIC_COLUMNS]
+                and not never_a_measure(h) and not is_period_flow(h)][:MAX_ARITHMETIC_COLUMNS]
 
 
 def settle(mapping: dict[str, str], sources: dict[str, str], evidence: dict[str, ColumnEvidence],
-           priced: bool = False) -> Roles:
+           priced: bool = False, frame: pd.DataFrame | None = None) -> Roles:
     """Confirm the header roles by the values, fill the open ones from the arithmetic and the values, and list
-    what is still missing with the candidates the evidence supports (no unit cost when a price list is given)."""
+    what is still missing with the candidates the evidence supports (no unit cost when a price list is given);
+    `frame`, the table's rows, lets stacked snapshots be found by their dates."""
     roles = Roles(dict(mapping), dict(sources), evidence)
     _refuse_contradicted(roles)
     _prefer_cost_to_price(roles)
+    _prefer_cost_currency(roles)
     _settle_money(roles)
     _find_item(roles)
+    if frame is not None:
+        _find_snapshot_date(roles, frame)
     roles.missing = [key for key in _missing(roles) if not (priced and key == "unit_cost")]
-    roles.candidates = {key: candidates(key, roles) for key in roles.missing}
+    roles.candidates = {key: money_candidates(roles) if key == "unit_cost" else candidates(key, roles)
+                        for key in roles.missing}
     return roles
 
 
@@ -182,6 +204,8 @@ def _refuse_contradicted(roles: Roles) -> None:
         why = roles.evidence[header].contradicts(key)
         if key == "unit_cost" and says_sale_price(header) and not says_cost(header):
             why = "it is a sale price, not a cost"
+        if key in ("qty", "unit_cost", "value") and roles.sources.get(key) == "keyword" and never_a_measure(header):
+            why = "it names an order, a forecast, an identifier or a rate, never the stock"
         if why:
             roles.dropped[header] = f"header says {key}, but {why}"
             del roles.mapping[key]
@@ -200,6 +224,49 @@ def _prefer_cost_to_price(roles: Roles) -> None:
     if costs:
         roles.set("unit_cost", costs[0], "vocabulary",
                   f"a cost column beats the price column '{header}' (a price may be the sale price)")
+
+
+def _prefer_cost_currency(roles: Roles) -> None:
+    """A column naming the cost's currency ('Moneda costo', 'Cost currency', '成本币种') beats a bare currency
+    column, which may be the sale price's ('Moneda' beside 'Precio')."""
+    header = roles.mapping.get("currency")
+    if roles.sources.get("currency") == "mapping" or (header is not None and names_cost_currency(header)):
+        return
+    taken = set(roles.mapping.values())
+    costs = [h for h, e in roles.evidence.items() if h not in taken and names_cost_currency(h)
+             and not e.contradicts("currency") and e.filled]
+    if costs:
+        why = f"the cost's currency beats '{header}' (it may be the sale price's)" if header else "the cost's currency"
+        roles.set("currency", costs[0], "vocabulary", why)
+
+
+MIN_SNAPSHOT_COVER = 0.5  # mean share of the list's items each date holds, for the dates to be snapshots
+
+
+def _find_snapshot_date(roles: Roles, frame: pd.DataFrame) -> None:
+    """With no snapshot date named, a date column of a few values under each of which the list's items appear
+    again ('month' 2022-01 … 2026-03, every item and warehouse once a month) is the date of stacked snapshots:
+    the report then takes the latest, where summing them would count the stock once per snapshot."""
+    if "snapshot_date" in roles.mapping or "sku" not in roles.mapping:
+        return
+    taken = set(roles.mapping.values())
+    dated = [h for h, e in roles.evidence.items() if h not in taken and h in frame and e.date_like >= NUMERIC_SHARE]
+    keys = [roles.mapping[k] for k in ("sku", "warehouse", "plant", "batch") if roles.mapping.get(k) in frame]
+    if not dated or not keys:
+        return
+    texts = frame[keys].astype(object).fillna("").astype(str)
+    items = texts.iloc[:, 0].str.cat([texts[k] for k in texts.columns[1:]], sep="|") if len(keys) > 1 \
+        else texts.iloc[:, 0]
+    for header in dated:
+        dates = frame[header].astype(object).fillna("").astype(str).str.strip()
+        distinct = dates.nunique()
+        if distinct < 2 or distinct > len(frame) / 2:
+            continue
+        cover = items.groupby(dates).nunique().mean() / max(items.nunique(), 1)
+        if cover >= MIN_SNAPSHOT_COVER and items.nunique() < len(frame) / 1.5:
+            roles.set("snapshot_date", header, "content",
+                      f"{distinct} dates, each holding {cover:.0%} of the items again: stacked snapshots")
+            return
 
 
 def _fits(roles: Roles, qty: str, price: str, amount: str) -> bool:
@@ -277,7 +344,7 @@ def _find_item(roles: Roles) -> None:
     taken = set(roles.mapping.values())
     codes: list[ColumnEvidence] = []
     texts = [e for h, e in roles.evidence.items() if h not in taken and e.filled >= MIN_ROWS_FOR_CONTENT
-             and not e.is_number
+             and not e.is_number and e.date_like < NUMERIC_SHARE and not names_a_date(h)
              and header_role(h) in (None, "sku", "sku_name") and e.distinct >= 0.8 * e.filled]
     codes = [e for e in texts if e.code_like >= 0.95]
     if len(codes) == 1:
@@ -333,9 +400,12 @@ def candidates(key: str, roles: Roles, limit: int = 3) -> list[str]:
         named = header_role(header)
         if named and named != key:
             continue
-        if key == "unit_cost" and (says_value(header) or (says_sale_price(header) and not says_cost(header))):
+        if key == "unit_cost" and (says_value(header) or (says_sale_price(header) and not says_cost(header))
+                                   or names_a_count(header)):
             continue
-        if key in NUMBER_ROLES and never_a_measure(header):
+        if key in NUMBER_ROLES and (never_a_measure(header) or is_period_flow(header)):
+            continue
+        if key == "value" and (names_a_count(header) or not says_value(header)):
             continue
         if key in ("unit_cost", "value") and evidence.filled >= 20 and evidence.distinct < MIN_PRICES:
             continue
@@ -351,6 +421,18 @@ def candidates(key: str, roles: Roles, limit: int = 3) -> list[str]:
         return max(difflib.SequenceMatcher(None, text, s).ratio() for s in spellings)
 
     return sorted(fitting, key=likeness, reverse=True)[:limit]
+
+
+def money_candidates(roles: Roles, limit: int = 3) -> list[str]:
+    """For the open 'unit cost or value': the unit-cost candidates, then the columns whose header names an
+    amount (期末金额, Balance Value): a value is as good as a cost when there is no price per unit."""
+    found = candidates("unit_cost", roles, limit)
+    return found + [h for h in candidates("value", roles, limit) if h not in found][:max(limit - len(found), 1)]
+
+
+def money_role(header: str) -> str:
+    """The role a money candidate is offered as: 'value' for an amount, else 'unit_cost'."""
+    return "value" if says_value(header) else "unit_cost"
 
 
 KIND_ADVICE = {
@@ -382,9 +464,21 @@ def other_kind(headers: list[str], roles: Roles, title: str = "") -> tuple[str, 
         return "movements", found["sales"]
     if "price_list" in found and "qty" in roles.missing:
         return "price_list", found["price_list"]
-    if roles.missing == ["qty"] and "sku" in roles.mapping and "unit_cost" in roles.mapping:
+    if roles.missing == ["qty"] and "sku" in roles.mapping and "unit_cost" in roles.mapping \
+            and not _dated_events(roles):
         return "price_list", [roles.mapping["sku"], roles.mapping["unit_cost"]]
     return None
+
+
+MIN_EVENT_DATES = 3
+_VALIDITY = re.compile(r"valid|effective|gültig|gultig|vigen|desde|from|生效|有效|適用", re.IGNORECASE)
+
+
+def _dated_events(roles: Roles) -> list[str]:
+    """Date columns of events, several different dates ('Completed Date' of work orders): a price list has none;
+    its dates say from when a price is valid ('Valid From', '生效日期'), often one date for all."""
+    return [h for h, e in roles.evidence.items() if e.filled and (names_a_date(h) or e.date_like >= NUMERIC_SHARE)
+            and not _VALIDITY.search(h) and e.distinct >= MIN_EVENT_DATES]
 
 
 _STATUS = re.compile(r"^(?:status|estado|zustand|stato|statut|situa[cç][aã]o|状态|状態|ステータス)$", re.IGNORECASE)
@@ -425,8 +519,9 @@ def missing_message(roles: Roles, headers: list[str]) -> str:
         key = roles.missing[0]
         accepted = ", ".join(list(dict.fromkeys((key, *LOTS.column(key).aliases)))[:7])
         found = roles.candidates.get(key) or []
+        role = money_role(found[0]) if key == "unit_cost" and found else key
         how = (f"closest headers: {', '.join(found)}; map one on the Data page (column mapping) or headless with "
-               f"--mapping FILE holding {{\"{found[0]}\": \"{key}\"}}" if found
+               f"--mapping FILE holding {{\"{found[0]}\": \"{role}\"}}" if found
                else "no column of the file can be it: the export needs this column")
         if key == "unit_cost" and not found:
             how += "; or value a quantity-only list with a price list: --prices FILE (item → unit cost)"
@@ -440,7 +535,7 @@ def missing_message(roles: Roles, headers: list[str]) -> str:
                        + (f"closest headers: {', '.join(found)})" if found else "no column of the file can be it)"))
         free = next((h for h in found if h not in example), None)
         if free:
-            example[free] = key
+            example[free] = money_role(free) if key == "unit_cost" else key
     how = ("map them on the Data page (column mapping) or headless with --mapping FILE holding "
            + "{" + ", ".join(f'"{h}": "{k}"' for h, k in example.items()) + "}") if example \
         else "the export needs these columns"

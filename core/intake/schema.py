@@ -83,7 +83,8 @@ def normalize_header(header: object) -> str:
 
 
 # Labels of a report's totals and subtotal rows (合计, Summe:, 小计(成品仓), Grand Total, *), matched ignoring case.
-TOTALS_WORDS = r"合计|小计|总计|总合计|累计|共计|total|totals|grand total|sub-?total|summe|gesamtsumme|gesamt|" \
+TOTALS_WORDS = r"合计|小计|总计|总合计|累计|共计|总库存|库存合计|合計|小計|総計|" \
+               r"total|totals|grand total|sub-?total|summe|gesamtsumme|gesamt|" \
                r"zwischensumme|ergebnis|gesamtergebnis|result|overall result"
 TOTALS_LABEL = rf"^\s*(?:\*+|(?:{TOTALS_WORDS})\s*[:：*]*)\s*$"  # the whole cell: 合计, Summe:, *
 TOTALS_PREFIX = rf"^\s*(?:\*+\s*$|\*?\s*(?:{TOTALS_WORDS})(?:\s*[:：*]*\s*$|[\s:：(（\-*]))"  # 小计(成品仓)
@@ -111,7 +112,11 @@ LOTS = FileSchema(
                                     "厂商")),
         Column("batch", "text", ("batch", "lot", "batch no", "lot no", "batch id", "批次", "批号", "批次号")),
         Column("qty", "number", ("qty", "quantity", "on hand", "on hand qty", "stock qty", "数量", "库存数量",
-                                 "结存数量", "在库数量", "现存量", "库存量"), required=True),
+                                 "结存数量", "在库数量", "现存量", "库存量",
+                                 # a stocktake's counted quantity beats its book quantity (帳簿数, 账面数量)
+                                 "counted qty", "counted quantity", "physical count", "physical qty",
+                                 "physical quantity", "实盘数量", "实盘数", "盘点数量", "実数", "実棚数", "実在庫数",
+                                 "棚卸数", "棚卸数量"), required=True),
         Column("unit", "text", ("unit", "uom", "unit of measure", "单位", "计量单位")),
         Column("unit_cost", "number", ("unit_cost", "unit cost", "unit price", "cost", "price", "单价", "单位成本",
                                        "成本单价", "成本价")),

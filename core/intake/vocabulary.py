@@ -78,8 +78,16 @@ _NOT_A_MEASURE_TOKENS = frozenset({
     "cover", "dias", "días", "days", "day", "mes", "meses", "month", "months", "weeks", "semanas", "giorni", "tage",
     "monate", "promedio", "pct", "percent", "percentage", "porcentaje", "percentuale", "prozent", "tip", "cam",
     "cambio", "exchange", "fx", "wechselkurs", "tc", "rank", "ranking", "score", "lead", "diasvida", "peso",
-    "weight", "gewicht", "min", "max", "minimum", "maximum", "reorder", "safety", "factor", "fact"})
-_NOT_A_MEASURE_MARKS = ("%", "汇率", "调整", "天数", "比例", "率")
+    "weight", "gewicht", "min", "max", "minimum", "maximum", "reorder", "safety", "factor", "fact",
+    "ratio", "ratios", "order", "orders", "recommended", "suggested", "proposed", "forecast", "shortage",
+    "bestellvorschlag", "pedido", "pedidos", "sugerido", "sugerida", "pronóstico", "pronostico", "previsão",
+    "difference", "diff", "variance", "differenz", "diferencia", "diferença", "écart", "hours", "hour", "hrs", "horas",
+    "stunden", "heures", "growth", "yoy"})
+# Order plans and forecasts (発注, 推奨, 订货, 采购建议) and rates (比率) are never stock, a cost or a value.
+_NOT_A_MEASURE_MARKS = ("%", "汇率", "调整", "天数", "比例", "率", "発注", "推奨", "不足", "予測", "订货", "订购",
+                        "采购建议", "建议采购", "建议订", "预测", "补货", "差異", "差异", "工时", "工数", "時間")
+# Ratios: 'cashRatio', 'quick_ratio', and the camel-case 'assetToEquity', 'YOYLiability' of financial statements.
+_RATIO = re.compile(r"ratio(?![a-z])|(?<=[a-z])To(?=[A-Z])|^YOY|YOY$")
 _IDENTIFIER = re.compile(r"(?:^|[_\W])(?:id|cod|cve)(?:$|[_\W])|[a-z]ID$|^(?:cod|cve|id)[A-Z_]|^COD", re.UNICODE)
 _SALES_TOKENS = frozenset({"transaction", "sold", "sale", "sales", "shipped", "issued", "verkauft", "vendido",
                            "vendida", "vendu"})
@@ -134,10 +142,20 @@ def keyword_role(header: object) -> str | None:
         if tokens & words or any(w in str(header) for w in words if not w.isascii()):
             if role == "unit_cost" and tokens & _TOTAL_TOKENS:
                 return "value"
-            return role
+            return None if role == "qty" and is_period_flow(header) else role
     if tokens & _BALANCE_QTY_TOKENS and tokens <= _BALANCE_QTY_TOKENS | _BALANCE_FILLERS:
         return "qty"
-    return "value" if tokens & _TOTAL_TOKENS else None
+    return "value" if tokens & _TOTAL_TOKENS and not is_period_flow(header) else None
+
+
+_STOCK_TOKENS = frozenset({"stock", "hand", "onhand", "balance", "closing", "ending", "bestand", "lager", "saldo"})
+
+
+def is_period_flow(header: object) -> bool:
+    """A flat header naming the opening stock or a flow of a period ('In Qty', 'Out Value', 'Opening Value',
+    '期初数量', '入库金额'): never the stock at the end, which a 'Balance Qty' or '期末数量' beside it holds; 'Qty in
+    stock' is stock."""
+    return names_period_flow(header) and not (_tokens(header) & _STOCK_TOKENS)
 
 
 def _tokens(header: object) -> set[str]:
@@ -173,7 +191,34 @@ def never_a_measure(header: object) -> bool:
     'Cobertura (Mes)', 'tip_cam')."""
     text = str(header)
     return (bool(_tokens(header) & _NOT_A_MEASURE_TOKENS) or any(mark in text for mark in _NOT_A_MEASURE_MARKS)
-            or bool(_IDENTIFIER.search(text)))
+            or bool(_IDENTIFIER.search(text)) or bool(_RATIO.search(text))
+            or bool(_RATIO.search(text.lower())))
+
+
+_COUNT_TOKENS = frozenset({"qty", "quantity", "quantities", "count", "counted", "pcs", "units", "stück", "anzahl",
+                           "menge", "cantidad", "quantidade", "quantité", "quantita", "quantità", "jumlah"})
+
+
+def names_a_count(header: object) -> bool:
+    """The header names a count of pieces ('Book Qty', '帳簿数', '実数', '数量'): never a unit cost."""
+    text = str(header).strip()
+    return bool(_tokens(header) & _COUNT_TOKENS) or text.endswith("数") or "数量" in text
+
+
+_CURRENCY_WORDS = re.compile(r"currenc|moneda|moeda|devise|divisa|währung|waehrung|valuta|币种|币别|货币|通貨",
+                             re.IGNORECASE)
+
+
+def names_cost_currency(header: object) -> bool:
+    """The header names the currency of the cost ('Moneda costo', 'Cost currency', '成本币种'), not of a price."""
+    return bool(_CURRENCY_WORDS.search(str(header))) and says_cost(header)
+
+
+def names_a_date(header: object) -> bool:
+    """The header names a date ('Last Purchase Date', 'Fecha', '日付', '入库日期')."""
+    text = str(header).lower()
+    return bool(_tokens(header) & {"date", "datum", "fecha", "data", "tanggal", "dt"}) or any(
+        mark in text for mark in ("日期", "日付", "年月日", "时间"))
 
 
 def says_value(header: object) -> bool:
