@@ -25,8 +25,9 @@ PAGES = ("overview", "turnover", "risk", "what_if", "plan_orders", "targets", "d
 LANGUAGES = {"zh": "中文", "en": "English"}
 WIDTH = 1440
 SETTLE_MS = 600_000
-IDLE = ("() => !document.querySelector('[data-testid=\"stStatusWidget\"], [data-testid=\"stSpinner\"], "
-        "[data-testid=\"stProgress\"]')")  # no script, no spinner (a fragment's simulation), no progress bar
+IDLE = ("() => !document.querySelector('[data-testid=\"stStatusWidget\"], [data-testid=\"stSpinner\"]') && "
+        "![...document.querySelectorAll('[data-testid=\"stProgress\"]')].some(e => e.innerText.includes('…'))")
+# no script, no spinner (a fragment's simulation), no progress bar of a run ("模拟中…"; a plan's "完成 0.0%" stays)
 MAX_HEIGHT = 16_000
 
 

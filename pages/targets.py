@@ -163,7 +163,7 @@ def printed_targets(gaps: pd.DataFrame, currency: str) -> pd.DataFrame:
     for column, key in ((t("targets.current"), "current"), (t("targets.target"), "target")):
         shown[column] = [kpi_value(k, v, currency) for k, v in zip(gaps.get("kpi", []), gaps.get(key, []),
                                                                     strict=True)]
-    return shown
+    return shown.astype(object).where(shown.notna(), "—")  # no "None" for a target without a due date
 
 
 def add_ticked_to_plan(shown: pd.DataFrame, releasable: float, currency: str) -> None:
