@@ -68,10 +68,13 @@ def _is_number(text: str) -> bool:
 
 
 @pytest.mark.parametrize(("lang", "expected"), [
-    ("zh", {"仓库": "成品仓", "库存类型": "成品", "金额 (万元)": 123.46, "占比 (%)": 59.1}),
-    ("en", {"Warehouse": "成品仓", "Stock type": "Finished goods", "Value (¥k)": 1_234.57, "Share (%)": 59.1}),
+    ("zh", {"仓库": "成品仓", "库存类型": "成品", "金额 (万元)": 123.456789, "占比 (%)": 59.1}),
+    ("en", {"Warehouse": "成品仓", "Stock type": "Finished goods", "Value (¥k)": 1_234.56789, "Share (%)": 59.1}),
 ])
-def test_headers_units_labels_and_rounding_are_as_on_screen(lang, expected, monkeypatch):
+def test_headers_units_labels_as_on_screen_and_money_to_the_cent(lang, expected, monkeypatch):
+    """¥1,234,567.891 is ¥1,234,567.89: 123.456789 万 / 1,234.56789 k in the cell, which Excel shows as the screen
+    does (¥123.46万); rounded to the screen's two decimals a column of order values summed ¥300 off its total
+    (reviewer R12). Shares keep the screen's decimals."""
     monkeypatch.setattr(i18n, "language", lambda: lang)
     frame = pd.DataFrame({"warehouse": ["成品仓"], "stock_type": ["finished_goods"], "value": [1_234_567.891],
                           "share": [0.5913341842636762]})
@@ -91,12 +94,12 @@ def test_booleans_codes_and_missing_text_read_as_words(lang, yes, band, monkeypa
     assert shown.iloc[0, 3] == 1075.0 and pd.isna(shown.iloc[1, 3])  # one decimal, and no "inf" days
 
 
-def test_workbook_numbers_are_rounded_as_shown(language):
+def test_workbook_money_is_exact_to_the_cent_in_the_display_unit(language):
     workbook = openpyxl.load_workbook(io.BytesIO(excel_workbook({"mix": export_frame(
         hostile_mix(), "CNY", ("value",), ("share",))})))
     values = [row[2].value for row in workbook.worksheets[0].iter_rows(min_row=2)]
-    divisor = 10_000 if language == "zh" else 1_000
-    assert values == [round(v / divisor, 2) for v in hostile_mix()["value"]]
+    divisor, cents = (10_000, 6) if language == "zh" else (1_000, 5)
+    assert values == [round(v / divisor, cents) for v in hostile_mix()["value"]]
 
 
 @pytest.mark.parametrize(("stem", "extension", "name"), [
@@ -119,3 +122,22 @@ def test_a_download_built_when_clicked_speaks_the_language_its_page_was_drawn_in
     spoken = i18n.catalog(drawn_in)
     assert rows[0][:2] == [spoken["col.warehouse"], spoken["col.stock_type"]]
     assert rows[1][1] == spoken["stock_type.finished_goods"]
+
+
+def test_purchase_proposal_order_lines_sum_to_the_suppliers_total(language, monkeypatch):
+    """Reviewer R12: the order lines summed to 480.65万 beside a total of 480.62万, each cell rounded to ¥100."""
+    from core.intake.loading import load_planning
+    from core.sim.planning import parameters_from_file
+    from core.sim.proposals import propose
+    from core.sim.simulation import Scenario
+    from tests.conftest import SAMPLE
+    from ui.exports import proposal_sheets
+
+    monkeypatch.setattr(widgets, "language", lambda: language)
+    proposal = propose(parameters_from_file(load_planning(SAMPLE / "planning_parameters.csv")).params,
+                       Scenario(policy="periodic"))
+    suppliers, lines, _ = proposal_sheets(proposal, "CNY").values()
+    value = next(c for c in lines.columns if c.startswith(i18n.t("col.order_value")))
+    divisor = 10_000 if language == "zh" else 1_000
+    assert lines[value].sum() == pytest.approx(proposal.total_value / divisor, abs=1e-6)
+    assert suppliers[value].iloc[-1] == pytest.approx(proposal.total_value / divisor, abs=1e-6)

@@ -92,9 +92,15 @@ def excel_format(column_format: str, is_money: bool, currency: str) -> str:
 def export_frame(frame: pd.DataFrame, currency: str, money: tuple[str, ...] = (),
                  shares: tuple[str, ...] = (), labels: dict[str, str] | None = None) -> pd.DataFrame:
     """What the screen shows, as a file: numbers as numbers in the unit the header names, headers in the UI
-    language, booleans as 是/否 (Yes/No), dates as dates. `attrs["number_formats"]` holds each number column's
-    Excel format, which `excel_workbook` applies (Excel then shows `¥1,234.50万` where the cell holds 1234.5)."""
+    language, booleans as 是/否 (Yes/No), dates as dates. Money is exact to the cent in the display unit (the cell
+    holds 0.567791 where Excel shows `¥0.57万`). `attrs["number_formats"]` holds each number column's Excel format,
+    which `excel_workbook` applies (Excel then shows `¥1,234.50万` where the cell holds 1234.5)."""
     shown, config = display_frame(frame, currency, money, shares, labels)
+    divisor = money_divisor(currency)
+    cents = 2 + round(math.log10(divisor))  # the display unit's decimals of one cent: 6 in 万, 5 in ¥k
+    for column in money:
+        if column in frame:  # to the cent, not to the screen's two decimals (¥100 in 万): a column sums to its total
+            shown[column] = (frame[column] / divisor).round(cents)
     formats = {}
     for column in shown.columns:
         if pd.api.types.is_bool_dtype(shown[column]):
