@@ -524,3 +524,17 @@ def test_lot_states_worked_out_once_give_the_figures_of_each_date_and_setting_th
     assert kpis.dead_stock(with_states, earlier) == kpis.dead_stock(stock, earlier)
     assert kpis.slob_summary(with_states, AS_OF, strict) == kpis.slob_summary(stock, AS_OF, strict)
     assert kpis.aging_table(with_states, earlier).equals(kpis.aging_table(stock, earlier))
+
+
+def test_a_receipt_date_column_blank_on_every_row_knows_no_age():
+    """Reviewer: a file whose 入库日期 column was empty on every row read SLOB 0.0 % (in green) and 'no lot over
+    180 days': no age is known, so SLOB and dead stock are unknown (None), as for a file without the column."""
+    from core.kpis.dashboard import build_dashboard
+    from core.kpis.report import Dataset
+
+    lots = lots_frame([{"sku": "A", "value": 100.0}, {"sku": "B", "value": 50.0}])
+    lots["receipt_date"] = pd.Series([pd.NaT, pd.NaT], dtype="datetime64[s]")
+    numbers = build_dashboard(Dataset(lots, None, "CNY"))
+    assert numbers.has_ages is False and numbers.slob is None and numbers.dead_stock is None
+    dated = lots.assign(receipt_date=pd.to_datetime(["2024-01-01", None]).astype("datetime64[s]"))
+    assert build_dashboard(Dataset(dated, None, "CNY")).slob is not None

@@ -19,6 +19,7 @@ SHOWN_ROWS = 500
 CODE_PREFIXES = {"stock_type": "stock_type", "band": "band", "bucket": "bucket", "status": "plan.status_code",
                  "severity": "severity", "policy": "whatif.policy"}
 DECIMALS = {"qty": 2, "on_hand": 2, "on_order": 2, "mean_daily_demand": 2, "unit_cost": 2, "days_of_supply": 1,
+            "order_qty": 0,  # whole units or packs by construction: 29, not 29.00
             "idle_days": 0, "age_days": 0, "threshold_days": 0, "dio": 1}
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SHARE_DECIMALS = {**SHARE_KPI_DECIMALS, "service_level": 2}  # fill rate 98.65 %, a plan's level 96.92 %: as shown

@@ -287,8 +287,21 @@ def idle_days(stock: Frame, as_of: pd.Timestamp) -> pd.Series:
     return _per_row(stock, idle_expr(kpi_frame(stock), as_of)).astype(float)
 
 
+AGE_COLUMNS = ("receipt_date", "age_days")
+
+
 def has_ages(stock: Frame) -> bool:
-    return "receipt_date" in stock.columns or "age_days" in stock.columns
+    """Whether any lot's age is known: a receipt date or an age in days on at least one row. A column left blank
+    on every row knows nothing — SLOB and dead stock are then unknown, not 0 (they read 0.0 % once, in green)."""
+    for column in (c for c in AGE_COLUMNS if c in stock.columns):
+        values = stock[column]
+        if isinstance(values, pd.Series):
+            known = values.notna().any()
+        else:
+            known = (values.fill_nan(None) if values.dtype.is_float() else values).null_count() < len(values)
+        if known:
+            return True
+    return False
 
 
 def future_receipts(stock: Frame, as_of: pd.Timestamp) -> Frame:
