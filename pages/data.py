@@ -98,8 +98,10 @@ def error_message(error: InputError) -> str:
             t("data.missing_role", column=required_column(key), candidates=plain(", ".join(found) or "—"))
             for key, found in problem.candidates.items())
         return t("data.missing_roles", file=plain(problem.file), roles=roles)
+    if not problem.closest:  # nothing in the file comes close: no empty "closest headers: —" clause
+        return t("data.missing_column_none_close", file=plain(problem.file), column=required_column(problem.missing))
     return t("data.missing_column", file=plain(problem.file), column=required_column(problem.missing),
-             closest=plain(", ".join(problem.closest) or "—"))
+             closest=plain(", ".join(problem.closest)))
 
 
 def recognised(result: LoadResult) -> str:

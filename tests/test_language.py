@@ -496,3 +496,11 @@ def test_the_scenario_comparison_file_reads_as_the_screen(monkeypatch):
     assert row[english["whatif.metric.dio"]] == 43.2
     assert (row[english["whatif.metric.stockout_days"]], row[english["whatif.metric.orders"]]) == (3247, 15645)
     assert row[english["whatif.metric.avg_inventory_value"] + " (¥k)"] == 84_692.67
+
+
+def test_a_missing_column_with_nothing_close_is_said_without_an_empty_list(data_folder):
+    """The second review: "Closest headers in the file: —" when no header comes close."""
+    at = open_with_file("pages/data.py", "nocost.csv", "Item,Warehouse,Qty\nA-1,Main,3\nB-2,Main,4\n", "en")
+    shown = [e.value.replace("\\", "") for e in at.error]
+    assert any("no header in the file comes close" in text for text in shown), shown
+    assert not any("—" in text for text in shown), shown
