@@ -17,7 +17,7 @@ from core.storage import EditConflict
 from ui import charts, state
 from ui.exports import scenario_settings, scenario_table, sku_results
 from ui.i18n import address_language, kpi_change, kpi_delta, kpi_value, money, plain, t
-from ui.messages import error_text, shortfall_text
+from ui.messages import error_text, shortfall_is_chance, shortfall_text
 from ui.page import through_app
 from ui.widgets import csv_download, workbook_download
 
@@ -179,7 +179,9 @@ def draw_service_delivered(result: SimulationResult) -> None:
             t("whatif.service_delivered", measure=f"{t('col.abc')} {row.classes}", target=percent(row.target),
               achieved=percent(row.achieved)) for row in by_target.itertuples()))
     shortfall = shortfall_text(result.skus, result.scenario.service_measure, result.scenario.service_target)
-    if shortfall:
+    if shortfall and shortfall_is_chance(result.skus):
+        st.caption(shortfall)  # as many as chance alone leaves short: said, not raised as a warning
+    elif shortfall:
         st.warning(shortfall, icon=":material/warning:")
 
 

@@ -188,3 +188,21 @@ def test_comparing_saved_scenarios_draws_their_table_and_workbook():
     at = what_if(wi_compare=["ROP"])
     table = next(d.value for d in at.dataframe if "ROP" in d.value.columns and "指标" in d.value.columns)
     assert table.iloc[0]["指标"] == "平均库存金额" and table.iloc[0]["ROP"].startswith("¥")
+
+
+def test_a_shortfall_no_larger_than_chance_is_told_quietly_not_warned():
+    """The default page opened on a yellow warning for 2 SKUs short where chance alone leaves ~44 of 1,777 short
+    (second review): as many as chance is a caption; more than chance stays a warning."""
+    import pandas as pd
+
+    from ui.messages import shortfall_is_chance
+
+    def skus(short: int, measured: int = 80) -> pd.DataFrame:
+        return pd.DataFrame({"target_met": [False] * short + [True] * (measured - short)})
+
+    assert shortfall_is_chance(skus(2)) and not shortfall_is_chance(skus(3))  # 80 measured: chance leaves 2 short
+    missed = "个物料在本次模拟中未达到目标"
+    default = what_if(wi_replications=20, wi_horizon=365)  # the page as a user first sees it
+    assert not any(missed in w.value for w in default.warning), [w.value for w in default.warning]
+    quick = what_if()  # 4 replications over 180 days: far more SKUs short than chance leaves
+    assert any(missed in w.value for w in quick.warning)

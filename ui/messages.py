@@ -106,6 +106,12 @@ def shortfall_text(skus: pd.DataFrame, measure: str, service_target: str) -> str
              skus=t("common.semicolon").join(named))
 
 
+def shortfall_is_chance(skus: pd.DataFrame) -> bool:
+    """No more SKUs short of their target than chance alone would leave short (a warning would cry wolf)."""
+    short, measured = int(skus["target_met"].eq(False).sum()), int(skus["target_met"].notna().sum())
+    return short <= measured / CHANCE_SHORT
+
+
 COLUMN_LABEL = re.compile(r"^'(?P<header>.*)'(?: \((?P<key>\w+)\))?$")
 
 
