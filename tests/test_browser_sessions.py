@@ -256,6 +256,8 @@ def test_a_scenario_replaced_by_another_browser_while_the_replace_question_is_op
             alice, bob = [open_what_if(c, url) for c in contexts]
             save_scenario_as(alice, "基准")
             wait_until_stored(alice, lambda: board(data).scenario_versions().get("基准") is not None, "Alice's 基准")
+            alice.get_by_text("最小-最大 (s,S)").first.click()  # Alice changes her mind: min-max, same name
+            alice.wait_for_function(IDLE, timeout=180_000)
             save_scenario_as(alice, "基准")  # the replace question is now open for Alice
             alice.get_by_text("已有名为“基准”的情景").first.wait_for(timeout=30_000)
             bob.get_by_text("再订货点 (s,Q)").first.click()  # Bob picks another policy and replaces the scenario
