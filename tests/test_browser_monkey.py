@@ -39,8 +39,15 @@ def usable(control) -> bool:
         return False
 
 
-def act(page, what: str, action) -> None:
-    action()
+def act(page, what: str, action, may_miss: bool = True) -> None:
+    """Use a control, wait for the rerun, check no error shows. A control that a rerun removed or redrew between
+    finding and using it (the click or focus then times out) is a missed use — the monkey's race, not the app's
+    error; a hung app still fails in `settle`, and an error shown still fails below."""
+    if may_miss:
+        with contextlib.suppress(PlaywrightTimeout):
+            action()
+    else:
+        action()
     settle(page)
     assert_no_error(page, what)
 
@@ -73,11 +80,11 @@ def pick_options(page, selector: str, kind: str) -> None:
 
 
 def pick(page, option) -> None:
-    """Click an open list's option and close the list. A list a rerun redrew while it was open has detached the
-    option (the click then times out): nothing is picked, which is the monkey's race, not the app's error."""
-    with contextlib.suppress(PlaywrightTimeout):
+    """Click an open list's option and close the list, picked or not (a rerun may have redrawn the list)."""
+    try:
         option.click(timeout=5_000)
-    page.keyboard.press("Escape")
+    finally:
+        page.keyboard.press("Escape")
 
 
 def move_sliders(page) -> None:
@@ -85,7 +92,7 @@ def move_sliders(page) -> None:
         for key in ("ArrowRight", "ArrowLeft"):
             thumb = page.locator(f'{MAIN} [role="slider"]').nth(i)
             if usable(thumb):
-                act(page, f"slider {i}", lambda t=thumb, k=key: (t.focus(), page.keyboard.press(k)))
+                act(page, f"slider {i}", lambda t=thumb, k=key: (t.focus(timeout=5_000), page.keyboard.press(k)))
 
 
 def monkey(page, name: str, language: str) -> None:
@@ -109,7 +116,7 @@ def monkey(page, name: str, language: str) -> None:
 
 def choose_language(page, language: str) -> None:
     act(page, "language", lambda: page.locator(f'{SIDEBAR} [data-testid="stRadio"] [role="radiogroup"] label').nth(
-        ["zh", "en"].index(language)).click())
+        ["zh", "en"].index(language)).click(), may_miss=False)
 
 
 NAVIGATION = ["overview", "turnover", "risk", "what_if", "plan_orders", "targets", "data"]  # app.py's order
